@@ -1,0 +1,89 @@
+// Errors (SPEC "Bad input gets a typed error").
+export {
+  WeightspecError,
+  hasErrorCode,
+  WEIGHTSPEC_ERROR_CODES,
+  InvalidSpecError,
+  formatJsonPath,
+  UnsupportedVersionError,
+  InvalidInputError,
+  UnsupportedFeatureError,
+  ZeroDenominatorError,
+  MissingPeerError,
+} from './errors/index.ts';
+export type { WeightspecErrorCode, SpecIssue } from './errors/index.ts';
+
+// The spec document.
+export { parseWeightingSpec, safeParseWeightingSpec, SUPPORTED_SPEC_VERSIONS } from './spec/parse-weighting-spec.ts';
+export type { WeightingSpec } from './spec/parse-weighting-spec.ts';
+export { serializeWeightingSpec } from './spec/serialize-weighting-spec.ts';
+export { WeightingSpecBuilder, weightingSpec } from './spec/weighting-spec-builder.ts';
+export { weightingSpecV1JsonSchema } from './spec/weighting-spec-json-schema.ts';
+export { weightingSpecV1Schema } from './spec/v1/spec-v1-schema.ts';
+export type {
+  WeightingSpecV1,
+  WeightingSpecV1Input,
+  LossSpec,
+  LossKind,
+  ClassWeightingSpec,
+  ClassScheduleSpec,
+  AdaptiveRuleSpec,
+  FocalRuleSpec,
+  HardMiningRuleSpec,
+  SelfPacedRuleSpec,
+  CurriculumSpec,
+  PacingSpec,
+  ReductionSpec,
+  ElementWeightingSpec,
+} from './spec/v1/spec-v1-schema.ts';
+
+// Data.
+export { prepareWeightingBatch } from './batch/weighting-batch.ts';
+export type { Clock, WeightingInputs, WeightingBatch } from './batch/weighting-batch.ts';
+export { flattenTensor } from './batch/nested-array.ts';
+export type { NestedNumberArray, DenseTensor, TensorLike } from './batch/nested-array.ts';
+
+// Statistics and resolution.
+export {
+  countClasses,
+  countLabels,
+  mergeClassStatistics,
+  normalizeClassStatistics,
+  classStatisticsFromBatch,
+  sampleWeightStatistics,
+  mergeSampleWeightStatistics,
+} from './stats/class-statistics.ts';
+export type { ClassStatistics, SampleWeightStatistics } from './stats/class-statistics.ts';
+export { resolveWeighting } from './resolve/resolve-weighting.ts';
+export type { ResolvedWeighting, ResolveOptions } from './resolve/resolve-weighting.ts';
+export { resolveSoftmaxClassWeights, resolveSigmoidClassWeights } from './resolve/resolve-class-weights.ts';
+export {
+  resolveSchedules,
+  classWeightExponent,
+  curriculumFraction,
+  pacingShape,
+  selfPacedThreshold,
+  hardMiningKeepCount,
+  curriculumAdmitCount,
+  clockTicks,
+} from './resolve/resolve-schedules.ts';
+export type { ScheduledWeighting, ClockState } from './resolve/resolve-schedules.ts';
+export { prepareWeightingComputation } from './prepare-weighting.ts';
+
+// Reference math (float64 oracle).
+export { referenceWeightedLoss, perSampleLoss } from './reference/reference-weighted-loss.ts';
+export type { ReferenceWeightedLoss } from './reference/reference-weighted-loss.ts';
+export { referenceElementLosses, PROBABILITY_EPSILON } from './reference/reference-element-losses.ts';
+export type { ElementLosses } from './reference/reference-element-losses.ts';
+export {
+  referenceHardMiningWeights,
+  referenceSelfPacedWeights,
+  referenceCurriculumWeights,
+  rankByDifficulty,
+} from './reference/reference-selection.ts';
+
+// Adapter contract.
+export { WEIGHTING_FEATURES, requiredFeatures } from './adapter/weighting-features.ts';
+export type { WeightingFeature } from './adapter/weighting-features.ts';
+export type { AdapterCapabilities, WeightingAdapter, WeightingComputation, WeightingResult } from './adapter/weighting-adapter.ts';
+export { createReferenceAdapter } from './adapter/reference-adapter.ts';

@@ -1,0 +1,117 @@
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import type { WeightingBatch } from '../batch/weighting-batch.ts';
+import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
+import type { ClassScheduleSpec, CurriculumSpec, PacingSpec } from '../spec/v1/spec-v1-schema.ts';
+import type { ResolvedWeighting } from './resolve-weighting.ts';
+
+/** Counters of the clock, with defaults applied (epoch 0, step 0). */
+export type ClockState = WeightingBatch['clock'];
+
+/**
+ * The scalars a spec's schedules take at one clock reading. Adapters apply these numbers with their own
+ * tensors; computing them once here keeps every framework on the same schedule.
+ */
+export interface ScheduledWeighting extends ResolvedWeighting {
+  /** alpha(t): class weights enter as c^alpha (SPEC class.schedule); 1 without a schedule. */
+  readonly classWeightExponent: number;
+  /** Softmax class weights at this clock: c^alpha; null without a `class` block. */
+  readonly scheduledClassWeights: readonly number[] | null;
+  /** Sigmoid a+ at this clock. */
+  readonly scheduledPositiveWeights: readonly number[] | null;
+  /** Sigmoid a- at this clock. */
+  readonly scheduledNegativeWeights: readonly number[] | null;
+  /** lambda(t) for each entry of `adaptive` that is self_paced (null for other kinds), in spec order. */
+  readonly selfPacedThresholds: readonly (number | null)[];
+  /** g: the fraction of samples the curriculum admits at this clock; null without a curriculum. */
+  readonly curriculumFraction: number | null;
+}
+
+/** The counter a schedule with `unit` reads. */
+export function clockTicks(clock: ClockState, unit: 'epoch' | 'step'): number {
+  return unit === 'step' ? clock.step : clock.epoch;
+}
+
+/** alpha(t) of a class-weight schedule: deferred is a 0/1 switch, anneal is linear and clamped. */
+export function classWeightExponent(schedule: ClassScheduleSpec | undefined, clock: ClockState): number {
+  if (!schedule) return 1;
+  const t = clockTicks(clock, schedule.unit);
+  if (schedule.kind === 'deferred') return t >= schedule.start ? 1 : 0;
+  const [t0, t1] = schedule.over;
+  if (t <= t0) return schedule.from;
+  if (t >= t1) return schedule.to;
+  return schedule.from + ((schedule.to - schedule.from) * (t - t0)) / (t1 - t0);
+}
+
+/** c^alpha, keeping 0^alpha = 0 for empty classes when alpha = 0 would make it 1. */
+function powerWeights(weights: readonly number[] | null, exponent: number): readonly number[] | null {
+  if (weights === null) return null;
+  return Object.freeze(weights.map((weight) => (weight === 0 ? 0 : weight ** exponent)));
+}
+
+/** h(x) of a pacing kind on x in [0,1] (SPEC curriculum pacing). */
+export function pacingShape(pacing: Exclude<PacingSpec, { kind: 'fixed_exponential' }>, x: number): number {
+  switch (pacing.kind) {
+    case 'linear':
+      return x;
+    case 'quadratic':
+      return x * x;
+    case 'root':
+      return Math.sqrt(x);
+    case 'exponential':
+      return Math.expm1(pacing.c * x) / Math.expm1(pacing.c);
+    case 'logarithmic':
+      return 1 + Math.log(x + Math.exp(-pacing.c)) / pacing.c;
+    case 'step':
+      return Math.floor(x * pacing.levels) / pacing.levels;
+  }
+}
+
+/**
+ * g(t), the admitted fraction, clamped to [0,1]: b + (1-b) h(min(tau/a, 1)) with tau = t/T, or
+ * min(b * increase^floor(t/every), 1) for fixed_exponential (Hacohen & Weinshall 2019; Wu et al. 2021).
+ */
+export function curriculumFraction(curriculum: CurriculumSpec, clock: ClockState): number {
+  const pacing = curriculum.pacing;
+  const t = clockTicks(clock, curriculum.unit);
+  if (pacing.kind === 'fixed_exponential') return Math.min(pacing.start * pacing.increase ** Math.floor(t / pacing.every), 1);
+  const total = curriculum.unit === 'step' ? clock.totalSteps : clock.totalEpochs;
+  if (total === undefined)
+    throw new InvalidInputError(`clock.${curriculum.unit === 'step' ? 'totalSteps' : 'totalEpochs'}`, `curriculum pacing ${pacing.kind} needs the total to compute progress t/T`);
+  const progress = Math.min(t / total / pacing.fullAt, 1);
+  const fraction = pacing.start + (1 - pacing.start) * pacingShape(pacing, progress);
+  return Math.min(Math.max(fraction, 0), 1);
+}
+
+/** lambda(t) = lambda0 * mu^floor(t/every) (Kumar et al. 2010). */
+export function selfPacedThreshold(rule: { threshold: number; growth: number; every: number; unit: 'epoch' | 'step' }, clock: ClockState): number {
+  return rule.threshold * rule.growth ** Math.floor(clockTicks(clock, rule.unit) / rule.every);
+}
+
+/** Evaluates every schedule of the spec at `clock`. */
+export function resolveSchedules(spec: WeightingSpec, resolved: ResolvedWeighting, clock: ClockState): ScheduledWeighting {
+  const exponent = classWeightExponent(spec.class?.schedule, clock);
+  return Object.freeze({
+    ...resolved,
+    classWeightExponent: exponent,
+    scheduledClassWeights: powerWeights(resolved.classWeights, exponent),
+    scheduledPositiveWeights: powerWeights(resolved.positiveWeights, exponent),
+    scheduledNegativeWeights: powerWeights(resolved.negativeWeights, exponent),
+    selfPacedThresholds: Object.freeze((spec.adaptive ?? []).map((rule) => (rule.kind === 'self_paced' ? selfPacedThreshold(rule, clock) : null))),
+    curriculumFraction: spec.curriculum ? curriculumFraction(spec.curriculum, clock) : null,
+  });
+}
+
+/** Removes float noise such as 0.7 * 10 = 7.000000000000001 before a ceil, so k is what a person expects. */
+function ceilOfProduct(fraction: number, count: number): number {
+  return Math.ceil(Number((fraction * count).toPrecision(12)));
+}
+
+/** k for hard mining: max(minKeep, ceil(keepFraction * count)), at most `count` (SPEC adaptive.hard_mining). */
+export function hardMiningKeepCount(rule: { keepFraction: number; minKeep: number }, count: number): number {
+  return Math.min(count, Math.max(rule.minKeep, ceilOfProduct(rule.keepFraction, count)));
+}
+
+/** How many of M ranked samples a `select` curriculum admits: ceil(g * M). */
+export function curriculumAdmitCount(fraction: number, rankedCount: number): number {
+  return Math.min(rankedCount, ceilOfProduct(fraction, rankedCount));
+}
