@@ -87,3 +87,9 @@ export { WEIGHTING_FEATURES, requiredFeatures } from './adapter/weighting-featur
 export type { WeightingFeature } from './adapter/weighting-features.ts';
 export type { AdapterCapabilities, WeightingAdapter, WeightingComputation, WeightingResult } from './adapter/weighting-adapter.ts';
 export { createReferenceAdapter } from './adapter/reference-adapter.ts';
+export type {
+  ClassifierTrainer,
+  ClassifierTrainingRequest,
+  TrainedClassifier,
+  TrainingProgress,
+} from './adapter/classifier-trainer.ts';

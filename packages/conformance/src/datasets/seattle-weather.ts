@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { InvalidInputError } from '@weightspec/core';
+import { parseCsv } from './parse-csv.ts';
+
+/** The five weather classes of seattle-weather.csv, in the index order every package uses. */
+export const SEATTLE_WEATHER_CLASSES = Object.freeze(['drizzle', 'rain', 'sun', 'snow', 'fog'] as const);
+
+/** The four numeric features, in column order. */
+export const SEATTLE_WEATHER_FEATURES = Object.freeze(['precipitation', 'temp_max', 'temp_min', 'wind'] as const);
+
+/** A classification dataset with dense float features and integer labels. */
+export interface ClassificationDataset {
+  readonly name: string;
+  /** Row-major features, one array per sample. */
+  readonly features: number[][];
+  /** Class index per sample. */
+  readonly labels: number[];
+  readonly featureNames: readonly string[];
+  readonly classNames: readonly string[];
+  /** ISO date of each row (seattle-weather is a time series from 2012 to 2015). */
+  readonly dates: readonly string[];
+}
+
+/** Absolute path of a file in the installed `vega-datasets` package (its exports hide the data folder). */
+export function vegaDatasetPath(fileName: string): string {
+  const require = createRequire(import.meta.url);
+  let entry: string;
+  try {
+    entry = require.resolve('vega-datasets');
+  } catch (cause) {
+    throw new InvalidInputError('vega-datasets', 'the package is not installed; run: npm install vega-datasets', { cause });
+  }
+  // The entry is <package>/build/index.js; the data sits in <package>/data.
+  return join(dirname(dirname(entry)), 'data', fileName);
+}
+
+/**
+ * Loads seattle-weather.csv from `vega-datasets`: 1461 daily rows, features precipitation (mm),
+ * temp_max and temp_min (deg C) and wind (m/s), label = weather (5 classes; snow is 1.8%).
+ */
+export async function loadSeattleWeather(): Promise<ClassificationDataset> {
+  const path = vegaDatasetPath('seattle-weather.csv');
+  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const columnIndex = (name: string): number => {
+    const index = table.columns.indexOf(name);
+    if (index < 0) throw new InvalidInputError(path, `missing column ${name}`);
+    return index;
+  };
+  const featureColumns = SEATTLE_WEATHER_FEATURES.map(columnIndex);
+  const labelColumn = columnIndex('weather');
+  const dateColumn = columnIndex('date');
+  const features: number[][] = [];
+  const labels: number[] = [];
+  const dates: string[] = [];
+  table.rows.forEach((row, rowIndex) => {
+    const label = SEATTLE_WEATHER_CLASSES.indexOf(row[labelColumn] as (typeof SEATTLE_WEATHER_CLASSES)[number]);
+    if (label < 0) throw new InvalidInputError(`${path}:${rowIndex + 2}`, `unknown weather "${row[labelColumn]}"`);
+    features.push(
+      featureColumns.map((column) => {
+        const value = Number(row[column]);
+        if (!Number.isFinite(value)) throw new InvalidInputError(`${path}:${rowIndex + 2}`, `${table.columns[column]} is not a number`);
+        return value;
+      }),
+    );
+    labels.push(label);
+    dates.push(row[dateColumn] as string);
+  });
+  return { name: 'seattle-weather', features, labels, featureNames: SEATTLE_WEATHER_FEATURES, classNames: SEATTLE_WEATHER_CLASSES, dates };
+}
+
+/**
+ * Splits a dataset by date order: the first `trainFraction` of rows train, the rest test (no shuffling,
+ * so later weather is predicted from earlier weather). Features are standardized with training means.
+ */
+export function splitAndStandardize(dataset: ClassificationDataset, trainFraction = 0.75) {
+  const cut = Math.round(dataset.features.length * trainFraction);
+  const trainFeatures = dataset.features.slice(0, cut);
+  const width = dataset.featureNames.length;
+  const means = Array.from({ length: width }, (_, column) => trainFeatures.reduce((sum, row) => sum + (row[column] as number), 0) / trainFeatures.length);
+  const deviations = Array.from({ length: width }, (_, column) =>
+    Math.sqrt(trainFeatures.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) / trainFeatures.length) || 1,
+  );
+  const standardize = (rows: number[][]) => rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
+  return {
+    trainFeatures: standardize(trainFeatures),
+    trainLabels: dataset.labels.slice(0, cut),
+    testFeatures: standardize(dataset.features.slice(cut)),
+    testLabels: dataset.labels.slice(cut),
+    means,
+    deviations,
+  };
+}
