@@ -45,6 +45,11 @@ export interface WeightingAdapter {
   /** Spec versions the adapter implements. */
   readonly specVersions: readonly number[];
   readonly capabilities: AdapterCapabilities;
+  /**
+   * Tolerance floor for frameworks that compute in float32: the runner uses the larger of this and each
+   * vector's own tolerance. Omit for float64 adapters.
+   */
+  readonly minimumTolerance?: { readonly relative: number; readonly absolute: number };
   /** Computes one batch. */
   computeWeightedLoss(computation: WeightingComputation): Promise<WeightingResult>;
   /** Releases framework resources (sessions, backends); optional. */

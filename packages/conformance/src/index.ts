@@ -1,0 +1,11 @@
+export { parseConformanceVector, MalformedVectorError, DEFAULT_TOLERANCE } from './vector/conformance-vector.ts';
+export type { ConformanceVector, ConformanceExpected } from './vector/conformance-vector.ts';
+export { loadVectors, loadVectorsSync, defaultVectorDirectory } from './vector/load-vectors.ts';
+export type { VectorProblem } from './vector/load-vectors.ts';
+export { compareNumbers, widerTolerance } from './runner/compare-values.ts';
+export type { Tolerance, ValueComparison } from './runner/compare-values.ts';
+export { runVectorOnAdapter } from './runner/run-vector.ts';
+export type { CaseResult } from './runner/run-vector.ts';
+export { runConformance } from './runner/run-conformance.ts';
+export type { ConformanceReport, RunConformanceOptions } from './runner/run-conformance.ts';
+export { formatConformanceTable } from './runner/format-conformance-report.ts';

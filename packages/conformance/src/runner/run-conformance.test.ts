@@ -1,0 +1,103 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createReferenceAdapter } from '@weightspec/core';
+import type { WeightingAdapter } from '@weightspec/core';
+import { loadVectorsSync } from '../vector/load-vectors.ts';
+import { formatConformanceTable } from './format-conformance-report.ts';
+import { runConformance } from './run-conformance.ts';
+
+/** A vector written the way a user would export one from PyTorch: values computed there, by hand here. */
+const pytorchStyleVector = {
+  id: 'user/pytorch-cross-entropy-weight',
+  description: 'torch.nn.CrossEntropyLoss(weight=[1, 2]) on logits [[0, 0], [0, 0]] with targets [0, 1].',
+  // Mean with class weights divides by the sum of weights: (1*log 2 + 2*log 2) / 3 = log 2.
+  source: 'hand-worked like torch: weighted mean of log 2',
+  spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'manual', weights: [1, 2] } },
+  inputs: { predictions: [[0, 0], [0, 0]], targets: [0, 1] },
+  expected: { loss: Math.LN2, weights: [[1], [2]], gradient: [[-1 / 6, 1 / 6], [1 / 3, -1 / 3]] },
+};
+
+function writeVectors(files: Record<string, unknown>): string {
+  const directory = mkdtempSync(join(tmpdir(), 'weightspec-vectors-'));
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(directory, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return directory;
+}
+
+describe('runConformance', () => {
+  it('accepts vectors from another tool and passes the reference on them', async () => {
+    // Gradient by hand: d/dz of w_i (logsumexp - z_y) / 3 is w_i (softmax - onehot) / 3.
+    const directory = writeVectors({ 'torch/cross-entropy.json': pytorchStyleVector });
+    const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    expect(report.failed).toBe(0);
+    expect(report.passed).toBe(1);
+  });
+
+  it('fails an adapter whose numbers are wrong, and says which quantity', async () => {
+    const reference = createReferenceAdapter();
+    const offByOnePercent: WeightingAdapter = {
+      ...reference,
+      id: 'wrong',
+      async computeWeightedLoss(computation) {
+        const result = await reference.computeWeightedLoss(computation);
+        return { ...result, loss: result.loss * 1.01 };
+      },
+    };
+    const directory = writeVectors({ 'case.json': pytorchStyleVector });
+    const report = await runConformance({ adapters: [offByOnePercent], vectorDirectories: [directory] });
+    expect(report.failed).toBe(1);
+    expect(report.results[0]?.reason).toMatch(/^loss\[0\]: got/);
+    expect(report.results[0]?.maxRelativeError).toBeCloseTo(0.01, 6);
+  });
+
+  it('skips only what an adapter declares unsupported, with its reason', async () => {
+    const reference = createReferenceAdapter();
+    const noClassWeights: WeightingAdapter = { ...reference, id: 'limited', capabilities: { unsupported: { 'class.weights': 'not in this framework' } } };
+    const directory = writeVectors({ 'case.json': pytorchStyleVector });
+    const report = await runConformance({ adapters: [noClassWeights], vectorDirectories: [directory] });
+    expect(report.skipped).toBe(1);
+    expect(report.results[0]?.reason).toBe('class.weights: not in this framework');
+  });
+
+  it('reports an undeclared WS_UNSUPPORTED_FEATURE as a failure, not a skip', async () => {
+    const reference = createReferenceAdapter();
+    const { UnsupportedFeatureError } = await import('@weightspec/core');
+    const refusing: WeightingAdapter = {
+      ...reference,
+      id: 'refusing',
+      async computeWeightedLoss() {
+        throw new UnsupportedFeatureError('refusing', 'class.weights', 'no');
+      },
+    };
+    const report = await runConformance({ adapters: [refusing], vectors: loadVectorsSync([writeVectors({ 'a.json': pytorchStyleVector })]).vectors });
+    expect(report.failed).toBe(1);
+    expect(report.results[0]?.reason).toMatch(/undeclared unsupported feature/);
+  });
+
+  it('explains a malformed vector with its file and JSON path, and counts it as a failure', async () => {
+    const broken = { ...pytorchStyleVector, inputs: { predictions: [[0, 'x']], targets: [0] } };
+    const directory = writeVectors({ 'broken.json': broken, 'not-json.json': '{ nope', 'fine.json': { ...pytorchStyleVector, id: 'fine' } });
+    const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    const messages = report.problems.map((problem) => problem.message).join('\n');
+    expect(messages).toContain('broken.json: $.inputs.predictions[0][1]: expected a number');
+    expect(messages).toContain('not-json.json: $: not valid JSON');
+    expect(report.failed).toBe(2);
+    expect(report.passed).toBe(1);
+    expect(formatConformanceTable(report)).toContain('Malformed vector files:');
+  });
+
+  it('prints a table with one row per vector and a summary line', async () => {
+    const directory = writeVectors({ 'case.json': pytorchStyleVector });
+    const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    const table = formatConformanceTable(report);
+    expect(table.split('\n')[0]).toMatch(/^vector\s+reference$/);
+    expect(table).toMatch(/user\/pytorch-cross-entropy-weight\s+pass /);
+    expect(table.trim().split('\n').at(-1)).toBe('1 passed, 0 failed, 0 skipped (1 vectors x 1 adapters)');
+    expect(JSON.parse(JSON.stringify(report)).passed).toBe(1);
+  });
+});

@@ -1,0 +1,58 @@
+import type { WeightingAdapter } from '@weightspec/core';
+import { defaultVectorDirectory, loadVectors } from '../vector/load-vectors.ts';
+import type { VectorProblem } from '../vector/load-vectors.ts';
+import type { ConformanceVector } from '../vector/conformance-vector.ts';
+import { runVectorOnAdapter } from './run-vector.ts';
+import type { CaseResult } from './run-vector.ts';
+
+/** The outcome of a conformance run; plain data, safe to JSON.stringify. */
+export interface ConformanceReport {
+  readonly adapters: readonly string[];
+  readonly vectorCount: number;
+  readonly results: readonly CaseResult[];
+  /** Vector files that could not be read; each counts as a failure. */
+  readonly problems: readonly VectorProblem[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+/** Options of runConformance. */
+export interface RunConformanceOptions {
+  readonly adapters: readonly WeightingAdapter[];
+  /** Folders of vector JSON files; defaults to the vectors shipped with this package. */
+  readonly vectorDirectories?: readonly string[];
+  /** Vectors already loaded (used instead of folders). */
+  readonly vectors?: readonly ConformanceVector[];
+  /** Called after each case with the count done and the total. */
+  readonly onProgress?: (done: number, total: number, result: CaseResult) => void;
+}
+
+/**
+ * Runs every vector on every adapter (independent of any test framework, so the CLI can call it).
+ * Malformed vector files are reported as problems and make the run fail.
+ */
+export async function runConformance(options: RunConformanceOptions): Promise<ConformanceReport> {
+  let vectors: readonly ConformanceVector[];
+  let problems: readonly VectorProblem[] = [];
+  if (options.vectors) vectors = options.vectors;
+  else ({ vectors, problems } = await loadVectors(options.vectorDirectories ?? [defaultVectorDirectory()]));
+  const total = vectors.length * options.adapters.length;
+  const results: CaseResult[] = [];
+  for (const adapter of options.adapters)
+    for (const vector of vectors) {
+      const result = await runVectorOnAdapter(vector, adapter);
+      results.push(result);
+      options.onProgress?.(results.length, total, result);
+    }
+  const count = (status: CaseResult['status']) => results.filter((result) => result.status === status).length;
+  return {
+    adapters: options.adapters.map((adapter) => adapter.id),
+    vectorCount: vectors.length,
+    results,
+    problems,
+    passed: count('pass'),
+    failed: count('fail') + problems.length,
+    skipped: count('skip'),
+  };
+}

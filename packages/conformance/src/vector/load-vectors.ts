@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { MalformedVectorError, parseConformanceVector } from './conformance-vector.ts';
+import type { ConformanceVector } from './conformance-vector.ts';
+
+/** The vectors shipped with this package (the `vectors` folder beside `src` and `dist`). */
+export function defaultVectorDirectory(): string {
+  return fileURLToPath(new URL('../../vectors', import.meta.url));
+}
+
+/** A file that could not be read as a vector. */
+export interface VectorProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
+function listJsonFiles(directory: string): string[] {
+  const entries = readdirSync(directory, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...listJsonFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.json')) files.push(path);
+  }
+  return files.sort();
+}
+
+/**
+ * Reads every `*.json` under the given folders (recursively). Malformed files are returned as
+ * problems with their path and the JSON path of the bad field, not thrown, so one bad file does not
+ * hide the rest. Duplicate ids across files are problems too. Synchronous, so test files can register
+ * one test per vector without top-level await.
+ */
+export function loadVectorsSync(directories: readonly string[]): { vectors: ConformanceVector[]; problems: VectorProblem[] } {
+  const vectors: ConformanceVector[] = [];
+  const problems: VectorProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const directory of directories) {
+    let files: string[];
+    try {
+      files = listJsonFiles(directory);
+    } catch (error) {
+      problems.push({ file: directory, message: `cannot read the folder: ${(error as Error).message}` });
+      continue;
+    }
+    if (files.length === 0) problems.push({ file: directory, message: 'no *.json vector files in this folder' });
+    for (const file of files) {
+      const shown = relative(process.cwd(), file) || file;
+      try {
+        let json: unknown;
+        try {
+          json = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new MalformedVectorError(shown, [], `not valid JSON: ${(error as Error).message}`);
+        }
+        const vector = parseConformanceVector(json, shown);
+        const earlier = seen.get(vector.id);
+        if (earlier) throw new MalformedVectorError(shown, ['id'], `duplicate id "${vector.id}" (also in ${earlier})`);
+        seen.set(vector.id, shown);
+        vectors.push(vector);
+      } catch (error) {
+        if (error instanceof MalformedVectorError) problems.push({ file: shown, message: error.message });
+        else throw error;
+      }
+    }
+  }
+  return { vectors, problems };
+}
+
+/** Asynchronous form of loadVectorsSync, for callers that prefer a Promise. */
+export async function loadVectors(directories: readonly string[]): Promise<{ vectors: ConformanceVector[]; problems: VectorProblem[] }> {
+  return loadVectorsSync(directories);
+}
