@@ -93,3 +93,5 @@ export type {
   TrainedClassifier,
   TrainingProgress,
 } from './adapter/classifier-trainer.ts';
+export { composeSampleWeights } from './compose/compose-sample-weights.ts';
+export type { ComposeSampleWeightsOptions } from './compose/compose-sample-weights.ts';

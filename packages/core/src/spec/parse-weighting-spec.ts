@@ -26,12 +26,30 @@ function findForbiddenKeys(value: unknown, path: (string | number)[], issues: Sp
   }
 }
 
+type ZodIssueLike = { code: string; path: PropertyKey[]; message: string; errors?: ZodIssueLike[][]; issues?: ZodIssueLike[] };
+
+/**
+ * Flattens zod issues to SpecIssues with JSON paths. A failed union ("Invalid input") is replaced by
+ * the issues of the branch whose type matched the value (e.g. the map form of class weights), so the
+ * user sees what is wrong inside it rather than a bare "Invalid input".
+ */
+function flattenIssues(issues: readonly ZodIssueLike[], prefix: PropertyKey[]): SpecIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+      const typeMatched = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+      if (typeMatched.length === 1) return flattenIssues(typeMatched[0] as ZodIssueLike[], path);
+    }
+    const segments = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+    // A bad record key carries the key's own message (e.g. "class map keys must be ...") one level down.
+    const message = issue.code === 'invalid_key' && issue.issues?.[0] ? issue.issues[0].message : issue.message;
+    return [{ path: segments, jsonPath: formatJsonPath(segments), message }];
+  });
+}
+
 /** Converts zod issues to SpecIssues with JSON paths. */
 export function specIssuesFromZod(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
-    return { path, jsonPath: formatJsonPath(path), message: issue.message };
-  });
+  return flattenIssues(error.issues as unknown as ZodIssueLike[], []);
 }
 
 /**

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parseWeightingSpec } from '../spec/parse-weighting-spec.ts';
+import { countClasses, countLabels, mergeClassStatistics, mergeSampleWeightStatistics, sampleWeightStatistics } from '../stats/class-statistics.ts';
+import { resolveWeighting } from './resolve-weighting.ts';
+import { classWeightExponent, curriculumAdmitCount, curriculumFraction, hardMiningKeepCount, resolveSchedules, selfPacedThreshold } from './resolve-schedules.ts';
+
+const softmax = (classBlock: unknown) => parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: classBlock });
+// Counts n = (6, 3, 1): n = 10, C = 3.
+const stats = countClasses([0, 0, 0, 0, 0, 0, 1, 1, 1, 2], 3);
+
+describe('softmax class weights (each value worked by hand from n = (6, 3, 1))', () => {
+  const weightsOf = (classBlock: unknown) => resolveWeighting(softmax(classBlock), { stats }).classWeights;
+
+  it('balanced = n / (C n_c), as scikit-learn', () => {
+    expect(weightsOf({ strategy: 'balanced' })).toEqual([10 / 18, 10 / 9, 10 / 3]);
+  });
+  it('inverse_frequency scales n_c^-p so that sum_i c_{y_i} = n', () => {
+    // p = 1: raw (1/6, 1/3, 1); sum_c n_c raw_c = 3; scale 10/3.
+    const inverse = weightsOf({ strategy: 'inverse_frequency' }) as number[];
+    [10 / 18, 10 / 9, 10 / 3].forEach((value, index) => expect(inverse[index]).toBeCloseTo(value, 12));
+    const half = weightsOf({ strategy: 'inverse_frequency', power: 0.5 }) as number[];
+    const mean = (6 * (half[0] as number) + 3 * (half[1] as number) + (half[2] as number)) / 10;
+    expect(mean).toBeCloseTo(1, 12);
+    expect((half[0] as number) / (half[2] as number)).toBeCloseTo(6 ** -0.5, 12);
+  });
+  it('median_frequency = median(f) / f_c', () => {
+    // f = (0.6, 0.3, 0.1), median 0.3.
+    const weights = weightsOf({ strategy: 'median_frequency' }) as number[];
+    [0.5, 1, 3].forEach((value, index) => expect(weights[index]).toBeCloseTo(value, 12));
+  });
+  it('effective_number = (1-b)/(1-b^n_c) scaled to sum C (Cui et al. 2019)', () => {
+    const raw = [6, 3, 1].map((count) => 0.9 / (1 - 0.9 ** count) / 10);
+    const weights = weightsOf({ strategy: 'effective_number', beta: 0.9 }) as number[];
+    const total = raw.reduce((a, b) => a + b, 0);
+    raw.forEach((value, index) => expect(weights[index]).toBeCloseTo((value * 3) / total, 12));
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(3, 12);
+  });
+  it('max_ratio = max(n)/n_c, clip bounds it, empty classes get 0', () => {
+    expect(weightsOf({ strategy: 'max_ratio' })).toEqual([1, 2, 6]);
+    expect(weightsOf({ strategy: 'max_ratio', clip: { min: 1.5, max: 4 } })).toEqual([1.5, 2, 4]);
+    const withEmpty = resolveWeighting(softmax({ strategy: 'max_ratio', clip: { min: 1 } }), { stats: { kind: 'classes', classCounts: [4, 0, 2] } });
+    expect(withEmpty.classWeights).toEqual([1, 0, 2]);
+  });
+  it('manual weights, array or map with default; wrong length is an input error', () => {
+    expect(weightsOf({ strategy: 'manual', weights: { '2': 5 }, default: 0.5 })).toEqual([0.5, 0.5, 5]);
+    expect(() => weightsOf({ strategy: 'manual', weights: [1, 2] })).toThrow(/gives 2 class weights but the data has C = 3/);
+    expect(() => weightsOf({ strategy: 'manual', weights: { '7': 1 } })).toThrow(/out of range/);
+  });
+});
+
+describe('sigmoid class weights', () => {
+  const spec = (classBlock: unknown) => parseWeightingSpec({ specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: classBlock });
+  // Two labels over 4 samples: label 0 positives 1 of 4, label 1 positives 2 of 4.
+  const labelStats = countLabels([1, 0, 0, 1, 0, 0, 0, 1], 2);
+
+  it('balanced a+ = n/(2 n+), a- = n/(2 n-)', () => {
+    const resolved = resolveWeighting(spec({ strategy: 'balanced' }), { stats: labelStats });
+    expect(resolved.positiveWeights).toEqual([2, 1]);
+    expect(resolved.negativeWeights).toEqual([4 / 6, 1]);
+  });
+  it('positive_ratio a+ = n-/n+ (PyTorch pos_weight), a- = 1', () => {
+    const resolved = resolveWeighting(spec({ strategy: 'positive_ratio' }), { stats: labelStats });
+    expect(resolved.positiveWeights).toEqual([3, 1]);
+    expect(resolved.negativeWeights).toEqual([1, 1]);
+  });
+});
+
+describe('statistics', () => {
+  it('merge shard counts into the counts of the whole', () => {
+    const labels = [0, 2, 2, 1, 0, 0, 2, 1, 1, 1];
+    const merged = mergeClassStatistics(countClasses(labels.slice(0, 4), 3), countClasses(labels.slice(4), 3));
+    expect(merged).toEqual(countClasses(labels, 3));
+    const weights = [1, 2, 3, 4];
+    expect(mergeSampleWeightStatistics(sampleWeightStatistics(weights.slice(0, 1)), sampleWeightStatistics(weights.slice(1)))).toEqual({ weightSum: 10, sampleCount: 4 });
+  });
+  it('mean_one divides by the mean; a zero mean is a zero-denominator error', () => {
+    const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, sample: { normalize: 'mean_one' } });
+    expect(resolveWeighting(spec, { sampleWeights: { weightSum: 8, sampleCount: 4 } }).sampleWeightScale).toBe(0.5);
+    expect(() => resolveWeighting(spec, { sampleWeights: { weightSum: 0, sampleCount: 4 } })).toThrow(/mean 0/);
+  });
+});
+
+describe('schedules (values worked by hand)', () => {
+  const clock = (epoch: number, extra: object = {}) => ({ epoch, step: 0, ...extra });
+
+  it('class weight exponent: deferred switches at start, anneal is linear and clamped', () => {
+    expect(classWeightExponent({ kind: 'deferred', start: 3, unit: 'epoch' }, clock(2))).toBe(0);
+    expect(classWeightExponent({ kind: 'deferred', start: 3, unit: 'epoch' }, clock(3))).toBe(1);
+    const anneal = { kind: 'anneal', from: 1, to: 0, over: [2, 6] as [number, number], unit: 'epoch' } as const;
+    expect([0, 2, 3, 6, 9].map((epoch) => classWeightExponent(anneal, clock(epoch)))).toEqual([1, 1, 0.75, 0, 0]);
+  });
+
+  it('pacing functions at tau = 0.3 with start 0.2 and fullAt 0.6 (x = 0.5)', () => {
+    const at = (pacing: object) =>
+      curriculumFraction(parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing } }).curriculum!, clock(3, { totalEpochs: 10 }));
+    const base = { start: 0.2, fullAt: 0.6 };
+    expect(at({ kind: 'linear', ...base })).toBeCloseTo(0.2 + 0.8 * 0.5, 12);
+    expect(at({ kind: 'quadratic', ...base })).toBeCloseTo(0.2 + 0.8 * 0.25, 12);
+    expect(at({ kind: 'root', ...base })).toBeCloseTo(0.2 + 0.8 * Math.SQRT1_2, 12);
+    expect(at({ kind: 'exponential', ...base })).toBeCloseTo(0.2 + (0.8 * (Math.exp(5) - 1)) / (Math.exp(10) - 1), 12);
+    expect(at({ kind: 'logarithmic', ...base, c: 2 })).toBeCloseTo(0.2 + 0.8 * (1 + Math.log(0.5 + Math.exp(-2)) / 2), 12);
+    expect(at({ kind: 'step', ...base, levels: 3 })).toBeCloseTo(0.2 + 0.8 * (1 / 3), 12);
+    // fixed_exponential: 0.2 * 1.5^floor(3/2) = 0.3.
+    expect(at({ kind: 'fixed_exponential', start: 0.2, increase: 1.5, every: 2 })).toBeCloseTo(0.3, 12);
+    expect(() => at({ kind: 'linear', start: 0.5 }) && curriculumFraction(parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } } }).curriculum!, clock(1))).toThrow(/totalEpochs/);
+  });
+
+  it('self-paced threshold grows by mu every `every` ticks', () => {
+    expect(selfPacedThreshold({ threshold: 2, growth: 1.5, every: 2, unit: 'epoch' }, clock(5))).toBeCloseTo(2 * 1.5 ** 2, 12);
+  });
+
+  it('keep and admit counts ignore float noise (0.7 * 10 is 7, not 8)', () => {
+    expect(hardMiningKeepCount({ keepFraction: 0.7, minKeep: 1 }, 10)).toBe(7);
+    expect(hardMiningKeepCount({ keepFraction: 0.01, minKeep: 3 }, 10)).toBe(3);
+    expect(hardMiningKeepCount({ keepFraction: 0.5, minKeep: 20 }, 10)).toBe(10);
+    expect(curriculumAdmitCount(0.3, 10)).toBe(3);
+    expect(curriculumAdmitCount(0.31, 10)).toBe(4);
+  });
+
+  it('resolveSchedules powers class weights by alpha and keeps empty classes at 0', () => {
+    const spec = softmax({ strategy: 'max_ratio', schedule: { kind: 'anneal', from: 0, to: 1, over: [0, 4] } });
+    const resolved = resolveWeighting(spec, { stats: { kind: 'classes', classCounts: [8, 2, 0] } });
+    const scheduled = resolveSchedules(spec, resolved, clock(2));
+    expect(scheduled.classWeightExponent).toBe(0.5);
+    expect(scheduled.scheduledClassWeights).toEqual([1, 2, 0]);
+  });
+});
