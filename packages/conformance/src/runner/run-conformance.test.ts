@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceAdapter } from '@weightspec/core';
 import type { WeightingAdapter } from '@weightspec/core';
 import { loadVectorsSync } from '../vector/load-vectors.ts';
@@ -19,8 +19,14 @@ const pytorchStyleVector = {
   expected: { loss: Math.LN2, weights: [[1], [2]], gradient: [[-1 / 6, 1 / 6], [1 / 3, -1 / 3]] },
 };
 
+const temporaryDirectories: string[] = [];
+afterAll(() => {
+  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
 function writeVectors(files: Record<string, unknown>): string {
   const directory = mkdtempSync(join(tmpdir(), 'weightspec-vectors-'));
+  temporaryDirectories.push(directory);
   for (const [name, content] of Object.entries(files)) {
     const path = join(directory, name);
     mkdirSync(join(path, '..'), { recursive: true });
