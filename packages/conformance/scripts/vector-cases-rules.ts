@@ -221,6 +221,42 @@ export function ruleCases(): VectorCase[] {
     independent: { loss: 0.75 * 1e4, how: 'by hand: first element p_t = 0: 0.75 * 1 * 1e4; second p_t = 1: 0' },
   });
 
+  // --- Sigmoid (one-vs-all) variants of the rules, so sigmoid-only adapters are checked on them too ---
+  const sigmoidSpec = { kind: 'sigmoid_cross_entropy' };
+  const sigmoidLogits = randomMatrix(random, 6, 3, 3);
+  const sigmoidTargets = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const sigmoidDifficulty = [0.6, 0.1, 0.9, 0.35, 0.75, 0.2];
+  const sigmoidRuleCases: [string, string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['hard-mining', 'OHEM over the N*K one-vs-all elements.', { adaptive: [{ kind: 'hard_mining', keepFraction: 0.4 }] }, {}],
+    ['self-paced-linear', 'Self-paced learning, linear mode, on one-vs-all elements.', { adaptive: [{ kind: 'self_paced', threshold: 1.5, mode: 'linear', growth: 2, every: 4 }] }, { clock: { epoch: 5 } }],
+    ['curriculum-select-provided', 'Curriculum selection on given difficulty, quadratic pacing.', { curriculum: { difficulty: 'provided', pacing: { kind: 'quadratic', start: 0.3 } } }, { difficulty: sigmoidDifficulty, clock: { epoch: 4, totalEpochs: 8 } }],
+    ['curriculum-soft-loss', 'Soft curriculum ranked by mean one-vs-all loss, linear pacing on steps.', { curriculum: { difficulty: 'loss', pacing: { kind: 'linear', start: 0.2 }, mode: 'soft', softness: 0.4, unit: 'step' } }, { clock: { step: 30, totalSteps: 100 } }],
+    ['balanced-focal-sample-weights', 'Balanced label weights, focal and per-sample weights together.', { class: { strategy: 'balanced' }, adaptive: [{ kind: 'focal', gamma: 2, alpha: 0.25 }] }, { sampleWeights: [1, 2, 0.5, 1, 0, 3] }],
+    ['reduction-mean', 'Reduction mean over N*K elements with per-sample weights.', { reduction: { kind: 'mean' } }, { sampleWeights: [1, 2, 0.5, 1, 0, 3] }],
+    ['reduction-nonzero-mean', 'Reduction nonzero_mean with zero per-sample weights.', { reduction: { kind: 'nonzero_mean' } }, { sampleWeights: [1, 0, 0.5, 1, 0, 3] }],
+    ['reduction-sum-mean-one', 'Reduction sum with per-sample weights normalized to mean one.', { sample: { normalize: 'mean_one' }, reduction: { kind: 'sum' } }, { sampleWeights: [1, 2, 0.5, 1, 0.5, 3] }],
+  ];
+  for (const [name, description, blocks, extraInputs] of sigmoidRuleCases)
+    cases.push({
+      id: `sigmoid/${name}`,
+      description: `Sigmoid CE, K = 3: ${description}`,
+      spec: { specVersion: 1, loss: sigmoidSpec, ...blocks },
+      inputs: { predictions: sigmoidLogits, targets: sigmoidTargets, ...extraInputs },
+    });
+  cases.push({
+    id: 'sigmoid/empty-batch-nan',
+    description: 'Sigmoid CE on an empty batch with zeroDenominator nan.',
+    spec: { specVersion: 1, loss: sigmoidSpec, reduction: { kind: 'weighted_mean', zeroDenominator: 'nan' } },
+    inputs: { predictions: [], targets: [] },
+  });
+  cases.push({
+    id: 'sigmoid/all-weights-zero-error',
+    description: 'Sigmoid CE whose weights are all zero, with zeroDenominator error.',
+    spec: { specVersion: 1, loss: sigmoidSpec, reduction: { kind: 'weighted_mean', zeroDenominator: 'error' } },
+    inputs: { predictions: [[1, -1]], targets: [[1, 0]], sampleWeights: [0] },
+    expectError: 'WS_ZERO_DENOMINATOR',
+  });
+
   // --- Errors -------------------------------------------------------------------------------------
   const ok = { predictions: [[1, 0]], targets: [0] };
   const errors: [string, string, unknown, Record<string, unknown>, string][] = [
