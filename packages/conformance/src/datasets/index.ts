@@ -7,6 +7,6 @@ export {
   SEATTLE_WEATHER_CLASSES,
   SEATTLE_WEATHER_FEATURES,
 } from './seattle-weather.ts';
-export type { ClassificationDataset } from './seattle-weather.ts';
+export type { ClassificationDataset, SplitOptions } from './seattle-weather.ts';
 export { classificationReport } from './classification-metrics.ts';
 export type { ClassificationReport } from './classification-metrics.ts';

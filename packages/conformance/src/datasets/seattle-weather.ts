@@ -70,13 +70,51 @@ export async function loadSeattleWeather(): Promise<ClassificationDataset> {
   return { name: 'seattle-weather', features, labels, featureNames: SEATTLE_WEATHER_FEATURES, classNames: SEATTLE_WEATHER_CLASSES, dates };
 }
 
+/** mulberry32: a small seeded PRNG, so splits are the same on every machine. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Options of splitAndStandardize. */
+export interface SplitOptions {
+  /** Fraction of each class that trains (default 0.75). */
+  readonly trainFraction?: number;
+  /** Seed of the shuffle (default 42). */
+  readonly seed?: number;
+}
+
 /**
- * Splits a dataset by date order: the first `trainFraction` of rows train, the rest test (no shuffling,
- * so later weather is predicted from earlier weather). Features are standardized with training means.
+ * A stratified, seeded train/test split (each class split in the same proportion, so the rare snow
+ * class appears in both), with features standardized by the training means and deviations. A date-
+ * ordered split is not used: seattle-weather's labelling changes over the years (2015 has no snow and
+ * far more fog), which would measure the label drift rather than the weighting.
  */
-export function splitAndStandardize(dataset: ClassificationDataset, trainFraction = 0.75) {
-  const cut = Math.round(dataset.features.length * trainFraction);
-  const trainFeatures = dataset.features.slice(0, cut);
+export function splitAndStandardize(dataset: ClassificationDataset, options: SplitOptions = {}) {
+  const trainFraction = options.trainFraction ?? 0.75;
+  const random = seededRandom(options.seed ?? 42);
+  const trainRows: number[] = [];
+  const testRows: number[] = [];
+  for (let label = 0; label < dataset.classNames.length; label += 1) {
+    const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
+    for (let index = rows.length - 1; index > 0; index -= 1) {
+      const swap = Math.floor(random() * (index + 1));
+      [rows[index], rows[swap]] = [rows[swap] as number, rows[index] as number];
+    }
+    const cut = Math.round(rows.length * trainFraction);
+    trainRows.push(...rows.slice(0, cut));
+    testRows.push(...rows.slice(cut));
+  }
+  trainRows.sort((a, b) => a - b);
+  testRows.sort((a, b) => a - b);
+  const pick = (rows: number[]) => rows.map((row) => dataset.features[row] as number[]);
+  const trainFeatures = pick(trainRows);
   const width = dataset.featureNames.length;
   const means = Array.from({ length: width }, (_, column) => trainFeatures.reduce((sum, row) => sum + (row[column] as number), 0) / trainFeatures.length);
   const deviations = Array.from({ length: width }, (_, column) =>
@@ -85,9 +123,9 @@ export function splitAndStandardize(dataset: ClassificationDataset, trainFractio
   const standardize = (rows: number[][]) => rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
   return {
     trainFeatures: standardize(trainFeatures),
-    trainLabels: dataset.labels.slice(0, cut),
-    testFeatures: standardize(dataset.features.slice(cut)),
-    testLabels: dataset.labels.slice(cut),
+    trainLabels: trainRows.map((row) => dataset.labels[row] as number),
+    testFeatures: standardize(pick(testRows)),
+    testLabels: testRows.map((row) => dataset.labels[row] as number),
     means,
     deviations,
   };

@@ -1,0 +1,102 @@
+import LogisticRegression from 'ml-logistic-regression';
+import { Matrix } from 'ml-matrix';
+import { describe, expect, it } from 'vitest';
+import { prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import { appendInterceptColumn, WeightedLogisticRegression } from './mljs-logistic-model.ts';
+import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
+
+// A small deterministic 3-class problem (values chosen by hand, classes 0, 1, 2 all present).
+const features = [
+  [0.5, 1.2, -0.3],
+  [1.5, -0.4, 0.8],
+  [-1.1, 0.3, 0.9],
+  [0.2, -1.3, 1.4],
+  [1.8, 0.6, -1.2],
+  [-0.7, -0.9, 0.1],
+  [0.9, 1.1, 0.6],
+];
+const labels = [0, 1, 2, 1, 0, 2, 0];
+
+const coefficientsOf = (model: { classifiers: { weights: Matrix | null }[] }) => model.classifiers.map((classifier) => (classifier.weights as Matrix).to1DArray());
+
+describe('trainWeightedLogisticRegression', () => {
+  it('with all weights 1 reproduces ml-logistic-regression train (same steps and learning rate) to 1e-9', () => {
+    const original = new LogisticRegression({ numSteps: 400, learningRate: 0.01 });
+    original.train(new Matrix(features), Matrix.columnVector(labels));
+    const weighted = trainWeightedLogisticRegression(features, labels, { numSteps: 400, learningRate: 0.01, spec: { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' } }, sampleWeights: [1, 1, 1, 1, 1, 1, 1] });
+    const expected = coefficientsOf(original).flat();
+    coefficientsOf(weighted)
+      .flat()
+      .forEach((value, index) => expect(Math.abs(value - (expected[index] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(expected[index] as number)));
+    expect(weighted.predict(features)).toEqual(original.predict(new Matrix(features)));
+  });
+
+  // One step from zero coefficients is lr * X^T g, where g is d(summed loss)/d(logits). The core's
+  // float64 reference gives g for the same spec on logits 0 with one-hot targets (reduction sum, since
+  // ml.js sums the gradient), which checks every weight and rule of the trainer independently.
+  const oneStepCases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['balanced sigmoid weights + sample weights', { class: { strategy: 'balanced' } }, { sampleWeights: [1, 2, 0.5, 1, 3, 1, 0] }],
+    ['positive_ratio + focal + label smoothing', { loss: { kind: 'sigmoid_cross_entropy', labelSmoothing: 0.1 }, class: { strategy: 'positive_ratio' }, adaptive: [{ kind: 'focal', gamma: 2, alpha: 0.25 }] }, {}],
+    ['element weights per label + hard mining', { elements: { weights: [1, 2, 0.5] }, adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }] }, {}],
+    ['curriculum on provided difficulty', { curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.4 } } }, { difficulty: [0.3, 0.9, 0.1, 0.5, 0.7, 0.2, 0.8] }],
+  ];
+  for (const [name, blocks, extra] of oneStepCases)
+    it(`one step equals lr X^T g from the float64 reference: ${name}`, () => {
+      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks, reduction: { kind: 'sum' } };
+      const oneHot = labels.map((label) => [0, 1, 2].map((k) => (k === label ? 1 : 0)));
+      const computation = prepareWeightingComputation(spec, { predictions: oneHot.map(() => [0, 0, 0]), targets: oneHot, ...extra, clock: { epoch: 0, step: 0, totalEpochs: 1, totalSteps: 1 } } as never);
+      const gradient = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).gradient as Float64Array;
+      const learningRate = 0.05;
+      const model = trainWeightedLogisticRegression(features, labels, { numSteps: 1, learningRate, spec, ...extra });
+      // ml.js classifier k scores "not class k": its coefficients are the negated standard ones, and
+      // gradient descent on the standard logit z gives beta_std = -lr X^T g, so beta_ml = lr X^T g.
+      coefficientsOf(model).forEach((beta, label) =>
+        beta.forEach((value, column) => {
+          const expected = learningRate * features.reduce((sum, row, index) => sum + (row[column] as number) * (gradient[index * 3 + label] as number), 0);
+          expect(value).toBeCloseTo(expected, 12);
+        }),
+      );
+    });
+
+  it('a softmax spec applies its class weights as per-sample weights on every one-vs-all problem', () => {
+    const viaClass = trainWeightedLogisticRegression(features, labels, { numSteps: 30, learningRate: 0.05, spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'manual', weights: [2, 0.5, 1] } } });
+    const viaSample = trainWeightedLogisticRegression(features, labels, { numSteps: 30, learningRate: 0.05, spec: { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' } }, sampleWeights: labels.map((label) => [2, 0.5, 1][label] as number) });
+    const expected = coefficientsOf(viaSample).flat();
+    coefficientsOf(viaClass).flat().forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 12));
+  });
+
+  it('folds input feature weights into the coefficients and handles the intercept in predict, toJSON and load', () => {
+    const featureWeights = [2, 0.5, 1];
+    const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, elements: { inputs: { weights: featureWeights } } };
+    const model = trainWeightedLogisticRegression(features, labels, { numSteps: 200, learningRate: 0.05, spec, intercept: true });
+    // The same training on inputs scaled by hand, with the 1-column appended by hand.
+    const scaled = features.map((row) => [...row.map((value, column) => value * (featureWeights[column] as number)), 1]);
+    const reference = trainWeightedLogisticRegression(scaled, labels, { numSteps: 200, learningRate: 0.05 });
+    const raw = new Matrix(features);
+    expect(model.predict(features)).toEqual(reference.predict(scaled));
+    expect(model).toBeInstanceOf(LogisticRegression);
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    expect(WeightedLogisticRegression.load(json).predict(features)).toEqual(model.predict(features));
+    // The plain ml.js loader gives a model that takes the intercept column explicitly.
+    expect(LogisticRegression.load(json).predict(appendInterceptColumn(raw))).toEqual(model.predict(features));
+    expect(() => model.predict([[1, 2]])).toThrow(expect.objectContaining({ code: 'WS_INVALID_INPUT' }));
+  });
+
+  it('rejects bad input with typed errors', () => {
+    const expectCode = (run: () => unknown, code: string, message: RegExp) => expect(run).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    expectCode(() => trainWeightedLogisticRegression([[1, 2], [3]], [0, 1]), 'WS_INVALID_INPUT', /X\[1\]: has 1 values/);
+    expectCode(() => trainWeightedLogisticRegression([[1, Number.NaN], [3, 4]], [0, 1]), 'WS_INVALID_INPUT', /must be finite/);
+    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1.5]), 'WS_INVALID_INPUT', /integers >= 0/);
+    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1], { sampleWeights: [1, -1] }), 'WS_INVALID_INPUT', /sampleWeights\[1\]/);
+    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1], { spec: { specVersion: 1, loss: { kind: 'mse' } } }), 'WS_UNSUPPORTED_FEATURE', /loss.mse/);
+    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1], { spec: { specVersion: 1, loss: { kind: 'mae' }, extra: 1 } }), 'WS_INVALID_SPEC', /extra/);
+    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1], { learningRate: 0 }), 'WS_INVALID_INPUT', /learningRate/);
+  });
+
+  it('reports progress with the weighted loss falling', () => {
+    const losses: number[] = [];
+    trainWeightedLogisticRegression(features, labels, { numSteps: 100, learningRate: 0.05, spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } }, intercept: true, progressEvery: 25, onProgress: (progress) => losses.push(progress.loss) });
+    expect(losses).toHaveLength(4);
+    expect(losses[3] as number).toBeLessThan(losses[0] as number);
+  });
+});
