@@ -1,0 +1,52 @@
+import { InvalidInputError } from '@weightspec/core';
+import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import { classificationReport } from '@weightspec/conformance/datasets';
+import type { ClassificationReport } from '@weightspec/conformance/datasets';
+import type { CliIo } from './cli-io.ts';
+import type { DatasetPart } from './dataset-split.ts';
+import { createProgressDisplay, epochProgressHandler } from './progress-display.ts';
+
+/** A trained model and its scores on the test rows. */
+export interface EvaluatedClassifier {
+  readonly classifier: TrainedClassifier;
+  readonly report: ClassificationReport;
+  /** Mean training loss of the last epoch (null when the trainer reported no progress). */
+  readonly finalLoss: number | null;
+}
+
+/**
+ * Trains with `trainer`, showing a per-epoch progress bar (with the epoch's loss) on stderr under
+ * `label`, then scores the test rows. A predicted class outside [0, C) is an InvalidInputError (an
+ * adapter bug must not turn into NaN scores).
+ */
+export async function trainAndEvaluate(
+  trainer: ClassifierTrainer,
+  request: Omit<ClassifierTrainingRequest, 'onProgress'>,
+  test: DatasetPart,
+  io: CliIo,
+  label: string,
+): Promise<EvaluatedClassifier> {
+  const display = createProgressDisplay(io, label, true);
+  const showEpoch = epochProgressHandler(display);
+  let finalLoss: number | null = null;
+  let classifier: TrainedClassifier;
+  try {
+    classifier = await trainer.train({
+      ...request,
+      onProgress: (progress) => {
+        finalLoss = progress.loss;
+        showEpoch(progress);
+      },
+    });
+  } finally {
+    display.finish();
+  }
+  const predicted = await classifier.predict(test.features);
+  if (predicted.length !== test.labels.length)
+    throw new InvalidInputError(`${trainer.id} predictions`, `got ${predicted.length} predictions for ${test.labels.length} rows`);
+  predicted.forEach((value, index) => {
+    if (!Number.isInteger(value) || value < 0 || value >= request.numClasses)
+      throw new InvalidInputError(`${trainer.id} predictions[${index}]`, `class ${value} is not an integer in [0, ${request.numClasses})`);
+  });
+  return { classifier, report: classificationReport(test.labels, predicted, request.numClasses), finalLoss };
+}

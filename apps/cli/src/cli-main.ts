@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { MissingPeerError, WeightspecError } from '@weightspec/core';
+import type { CliCommand, CliIo } from './cli-io.ts';
+import { CliUsageError } from './cli-usage-error.ts';
+import { conformanceCommand } from './command-conformance.ts';
+import { demoCommand } from './command-demo.ts';
+import { initCommand } from './command-init.ts';
+import { trainCommand } from './command-train.ts';
+import { validateCommand } from './command-validate.ts';
+import { weightsCommand } from './command-weights.ts';
+
+/** Every sub-command, in the order `weightspec --help` lists them. */
+export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([initCommand, validateCommand, weightsCommand, trainCommand, demoCommand, conformanceCommand]);
+
+function version(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...CLI_COMMANDS.map((command) => command.name.length));
+  return [
+    'Usage: weightspec <command> [options]',
+    '',
+    'One weighting spec, applied the same way by every adapter (tfjs, mljs, onnx).',
+    '',
+    'Commands:',
+    ...CLI_COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Run weightspec <command> --help for its options. Exit codes: 0 ok, 1 failure, 2 usage error.',
+  ].join('\n');
+}
+
+/** Prints an error the way users should see it: `error WS_CODE: message`, no stack for known errors. */
+function reportError(io: CliIo, error: unknown): number {
+  if (error instanceof CliUsageError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    io.stderr.write(`Run: weightspec ${error.command ? `${error.command} ` : ''}--help\n`);
+    return 2;
+  }
+  if (WeightspecError.isInstance(error)) {
+    io.stderr.write(`error ${error.code}: ${error.message}\n`);
+    const cause = (error as { cause?: { message?: unknown } }).cause;
+    if (MissingPeerError.isInstance(error) && typeof cause?.message === 'string' && cause.message.includes('Cannot find module'))
+      io.stderr.write(`  (the package is present but its entry file is missing; in a weightspec checkout build it: npx turbo run build --filter=${error.packageName})\n`);
+    return 1;
+  }
+  io.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+/** Runs the `weightspec` command line; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? CLI_COMMANDS.find((command) => command.name === rest[0]) : undefined;
+    io.stdout.write(`${topic ? topic.help : mainHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = CLI_COMMANDS.find((candidate) => candidate.name === name);
+  try {
+    if (!command) throw new CliUsageError(`unknown command "${name}"; commands: ${CLI_COMMANDS.map((entry) => entry.name).join(', ')}`);
+    return await command.run(rest, io);
+  } catch (error) {
+    return reportError(io, error);
+  }
+}

@@ -1,0 +1,86 @@
+import { InvalidInputError } from '@weightspec/core';
+import type { TabularDataset } from './tabular-dataset.ts';
+
+/** Rows of one side of a split. */
+export interface DatasetPart {
+  readonly features: number[][];
+  readonly labels: number[];
+  readonly sampleWeights: number[] | null;
+  readonly difficulty: number[] | null;
+}
+
+/** A train/test split with features standardized by the training rows' mean and deviation. */
+export interface DatasetSplit {
+  readonly train: DatasetPart;
+  readonly test: DatasetPart;
+  /** Per-feature training mean and (population) standard deviation used to standardize both sides. */
+  readonly means: number[];
+  readonly deviations: number[];
+}
+
+/** mulberry32: a small seeded generator, so a split is the same for the same --seed on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick(dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeights' | 'difficulty'>, rows: readonly number[]): DatasetPart {
+  return {
+    features: rows.map((row) => dataset.features[row] as number[]),
+    labels: rows.map((row) => dataset.labels[row] as number),
+    sampleWeights: dataset.sampleWeights ? rows.map((row) => dataset.sampleWeights?.[row] as number) : null,
+    difficulty: dataset.difficulty ? rows.map((row) => dataset.difficulty?.[row] as number) : null,
+  };
+}
+
+/** Standardizes both parts with the training part's statistics (a zero deviation is taken as 1). */
+export function standardizeParts(train: DatasetPart, test: DatasetPart): DatasetSplit {
+  const width = train.features[0]?.length ?? 0;
+  const count = train.features.length;
+  const means = Array.from({ length: width }, (_, column) => train.features.reduce((sum, row) => sum + (row[column] as number), 0) / count);
+  const deviations = Array.from(
+    { length: width },
+    (_, column) => Math.sqrt(train.features.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) / count) || 1,
+  );
+  const standardize = (rows: number[][]) => rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
+  return {
+    train: { ...train, features: standardize(train.features) },
+    test: { ...test, features: standardize(test.features) },
+    means,
+    deviations,
+  };
+}
+
+/**
+ * A stratified, seeded split: each class's rows are shuffled (mulberry32 from `seed`) and the first
+ * round(n_c * (1 - testFraction)) train, so a rare class lands on both sides; rows keep file order.
+ * The same algorithm as splitAndStandardize in @weightspec/conformance, so builtin:seattle-weather
+ * splits as the demo and benchmarks do. testFraction 0 scores on the training rows.
+ */
+export function splitDataset(dataset: TabularDataset, testFraction: number, seed: number): DatasetSplit {
+  const random = seededRandom(seed);
+  const trainRows: number[] = [];
+  const testRows: number[] = [];
+  for (let label = 0; label < dataset.classNames.length; label += 1) {
+    const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
+    for (let index = rows.length - 1; index > 0; index -= 1) {
+      const swap = Math.floor(random() * (index + 1));
+      [rows[index], rows[swap]] = [rows[swap] as number, rows[index] as number];
+    }
+    const cut = Math.round(rows.length * (1 - testFraction));
+    trainRows.push(...rows.slice(0, cut));
+    testRows.push(...rows.slice(cut));
+  }
+  trainRows.sort((left, right) => left - right);
+  testRows.sort((left, right) => left - right);
+  const count = dataset.labels.length;
+  if (trainRows.length === 0) throw new InvalidInputError('--test-fraction', `leaves no training rows out of ${count}`);
+  if (testFraction === 0) return standardizeParts(pick(dataset, trainRows), pick(dataset, trainRows));
+  if (testRows.length === 0) throw new InvalidInputError('--test-fraction', `leaves no test rows out of ${count}; use 0 to score on the training rows`);
+  return standardizeParts(pick(dataset, trainRows), pick(dataset, testRows));
+}
