@@ -1,0 +1,69 @@
+import { ZeroDenominatorError } from '@weightspec/core';
+import type { WeightingAdapter, WeightingComputation, WeightingResult } from '@weightspec/core';
+import type { Tensor } from '@tensorflow/tfjs';
+import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
+import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
+import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
+
+/** Options of createTfjsWeightingAdapter. */
+export interface TfjsWeightingAdapterOptions {
+  readonly backend?: TfjsBackendName;
+  /** Your `@tensorflow/tfjs` namespace; imported lazily when omitted. */
+  readonly tf?: Tfjs;
+}
+
+/**
+ * The TensorFlow.js adapter for the conformance suite (ids `tfjs-cpu`, `tfjs-wasm`): loss and weights
+ * from tfjs ops, the gradient from tfjs autodiff (`tf.valueAndGrad`). tfjs computes in float32, so the
+ * adapter asks for a tolerance floor of 2e-4 relative / 1e-5 absolute (float32 carries ~7 digits; sums
+ * of a few hundred terms and log/exp lose about two).
+ */
+export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOptions = {}): Promise<WeightingAdapter> {
+  const backend = options.backend ?? 'cpu';
+  const tf = options.tf ?? (await loadTfjs());
+  await useTfjsBackend(tf, backend);
+  return {
+    id: `tfjs-${backend}`,
+    specVersions: [1],
+    capabilities: { unsupported: {} },
+    minimumTolerance: { relative: 2e-4, absolute: 1e-5 },
+    async computeWeightedLoss({ spec, scheduled, batch, wantGradient }: WeightingComputation): Promise<WeightingResult> {
+      if (tf.getBackend() !== backend) await useTfjsBackend(tf, backend);
+      const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
+      if (batch.sampleCount === 0) {
+        if (reduction.zeroDenominator === 'error') throw new ZeroDenominatorError(reduction.kind, 'the batch is empty');
+        const loss = reduction.zeroDenominator === 'nan' ? Number.NaN : 0;
+        return { loss, weights: [], gradient: loss === 0 ? new Float64Array(batch.predictions.length) : null };
+      }
+      tf.engine().startScope();
+      try {
+        const predictions = tf.tensor(Array.from(batch.predictions), [...batch.predictionShape], 'float32');
+        const targets = tf.tensor1d(Array.from(batch.targets), 'float32');
+        const extras = {
+          sampleWeights: batch.sampleWeights,
+          elementWeights: batch.elementWeights ? tf.tensor2d(Array.from(batch.elementWeights), [batch.sampleCount, batch.elementCount]) : null,
+          difficulty: batch.difficulty,
+        };
+        let weights: Tensor | null = null;
+        const lossOf = (input: Tensor) => {
+          const result = tfjsWeightedLoss(tf, spec, scheduled, input, targets, extras);
+          // valueAndGrad disposes what the function made; keep the weights past it.
+          weights = tf.keep(result.weights);
+          return result.loss;
+        };
+        if (!wantGradient) {
+          const loss = lossOf(predictions).dataSync()[0] as number;
+          const result = { loss, weights: Float64Array.from((weights as unknown as Tensor).dataSync()), gradient: null };
+          (weights as unknown as Tensor).dispose();
+          return result;
+        }
+        const { value, grad } = tf.valueAndGrad(lossOf)(predictions);
+        const result = { loss: value.dataSync()[0] as number, weights: Float64Array.from((weights as unknown as Tensor).dataSync()), gradient: Float64Array.from(grad.dataSync()) };
+        (weights as unknown as Tensor).dispose();
+        return result;
+      } finally {
+        tf.engine().endScope();
+      }
+    },
+  };
+}
