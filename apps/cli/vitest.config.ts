@@ -1,3 +1,5 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedVitestConfig } from '../../vitest.shared.ts';
 
-export default sharedVitestConfig;
+// The end-to-end tests spawn dist/bin.js; the global setup rebuilds it when src is newer.
+export default mergeConfig(sharedVitestConfig, defineConfig({ test: { globalSetup: ['./src/test-build-cli.ts'] } }));

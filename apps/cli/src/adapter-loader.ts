@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MissingPeerError, UnsupportedFeatureError, WeightspecError, createReferenceAdapter } from '@weightspec/core';
+import { InvalidInputError, MissingPeerError, UnsupportedFeatureError, WeightspecError, createReferenceAdapter } from '@weightspec/core';
 import type { ClassifierTrainer, WeightingAdapter } from '@weightspec/core';
 import { CliUsageError } from './cli-usage-error.ts';
 
@@ -29,6 +29,8 @@ const importModule: ModuleImporter = (specifier) => import(specifier) as Promise
 
 interface AdapterModuleTarget {
   readonly label: string;
+  /** True for a module file given by path (not an npm package). */
+  readonly isPath: boolean;
   readonly specifier: string;
   readonly packageName: string;
   readonly trainerExport: string;
@@ -44,11 +46,12 @@ function isModulePath(name: string): boolean {
 function adapterTarget(name: string): AdapterModuleTarget {
   if (Object.hasOwn(KNOWN_ADAPTERS, name)) {
     const known = KNOWN_ADAPTERS[name as KnownAdapterId];
-    return { label: name, specifier: known.packageName, ...known };
+    return { label: name, isPath: false, specifier: known.packageName, ...known };
   }
   if (isModulePath(name))
     return {
       label: name,
+      isPath: true,
       specifier: pathToFileURL(resolve(name)).href,
       packageName: name,
       trainerExport: 'createClassifierTrainer',
@@ -76,6 +79,9 @@ async function loadFactory(target: AdapterModuleTarget, exportName: string, impo
   try {
     module = await importer(target.specifier);
   } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (target.isPath && code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(target.specifier))
+      throw new InvalidInputError('--adapter', `cannot find the adapter module ${resolve(target.label)}`, { cause: error });
     throw mapAdapterImportError(error, target.packageName, `weightspec --adapter ${target.label}`);
   }
   const factory = module[exportName];
