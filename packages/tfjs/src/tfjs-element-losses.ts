@@ -48,8 +48,11 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
   const focal = (spec.adaptive ?? []).find((rule) => rule.kind === 'focal');
   const maskValue = spec.elements?.maskValue;
   const flatTargets = targets.reshape([-1]).toFloat();
-  const keep = (maskValue === undefined ? tf.onesLike(flatTargets) : tf.notEqual(flatTargets, maskValue).toFloat()) as Tensor1D;
-  const safeTargets = tf.where(keep.cast('bool'), flatTargets, tf.zerosLike(flatTargets));
+  const masking = maskValue !== undefined;
+  const keep = (masking ? tf.notEqual(flatTargets, maskValue).toFloat() : tf.onesLike(flatTargets)) as Tensor1D;
+  const safeTargets = masking ? tf.where(keep.cast('bool'), flatTargets, tf.zerosLike(flatTargets)) : flatTargets;
+  // Without a mask value every element is kept; skipping the multiplications saves ops per batch.
+  const applyKeep = <T extends Tensor>(value: T): T => (masking ? (value.mul(keep) as T) : value);
 
   if (loss.kind === 'softmax_cross_entropy') {
     const classes = predictions.shape[predictions.shape.length - 1] ?? 1;
@@ -59,22 +62,21 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
     const oneHot = tf.oneHot(labels, classes).toFloat();
     const smoothed = oneHot.mul(1 - loss.labelSmoothing).add(loss.labelSmoothing / classes);
     let logProbabilities: Tensor;
-    let oneMinusTrue: Tensor;
+    // 1 - p_y (for focal) as the sum of the other classes' probabilities: exact where p_y rounds to 1.
+    let oneMinusTrue = (): Tensor => tf.sum(tf.exp(logProbabilities).mul(tf.onesLike(oneHot).sub(oneHot)), 1);
     if (loss.from === 'logits') {
       logProbabilities = tf.logSoftmax(scores);
-      // 1 - p_y as the sum of the other classes' probabilities: exact where p_y rounds to 1.
-      oneMinusTrue = tf.sum(tf.exp(logProbabilities).mul(tf.onesLike(oneHot).sub(oneHot)), 1);
     } else {
       const clipped = tf.clipByValue(scores, EPSILON, 1 - EPSILON);
       logProbabilities = tf.log(clipped);
-      oneMinusTrue = tf.scalar(1).sub(tf.sum(clipped.mul(oneHot), 1));
+      oneMinusTrue = () => tf.scalar(1).sub(tf.sum(clipped.mul(oneHot), 1));
     }
-    const rawLoss = tf.neg(tf.sum(smoothed.mul(logProbabilities), 1)).mul(keep) as Tensor1D;
-    const classFactor = (scheduled.scheduledClassWeights ? tf.gather(tf.tensor1d(scheduled.scheduledClassWeights as number[]), labels) : tf.onesLike(rawLoss)).mul(keep) as Tensor1D;
+    const rawLoss = applyKeep(tf.neg(tf.sum(smoothed.mul(logProbabilities), 1))) as Tensor1D;
+    const classFactor = applyKeep(scheduled.scheduledClassWeights ? tf.gather(tf.tensor1d(scheduled.scheduledClassWeights as number[]), labels) : tf.onesLike(rawLoss)) as Tensor1D;
     let modulator = tf.onesLike(rawLoss) as Tensor1D;
     if (focal?.kind === 'focal') {
       const alpha = focal.alpha === null ? tf.onesLike(rawLoss) : typeof focal.alpha === 'number' ? tf.fill(rawLoss.shape, focal.alpha) : tf.gather(tf.tensor1d(focal.alpha as number[]), labels);
-      modulator = alpha.mul(safePower(tf, oneMinusTrue, focal.gamma)) as Tensor1D;
+      modulator = alpha.mul(safePower(tf, oneMinusTrue(), focal.gamma)) as Tensor1D;
     }
     return { rawLoss, classLoss: rawLoss.mul(classFactor) as Tensor1D, classFactor, modulator, keep, sampleCount, elementCount };
   }
@@ -103,9 +105,9 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
     const labelIndex = tf.range(0, flatPredictions.shape[0], 1, 'int32').mod(tf.scalar(labelCount, 'int32'));
     const positiveWeight = scheduled.scheduledPositiveWeights ? tf.gather(tf.tensor1d(scheduled.scheduledPositiveWeights as number[]), labelIndex) : tf.onesLike(smoothed);
     const negativeWeight = scheduled.scheduledNegativeWeights ? tf.gather(tf.tensor1d(scheduled.scheduledNegativeWeights as number[]), labelIndex) : tf.onesLike(smoothed);
-    const rawLoss = smoothed.mul(positiveTerm).add(notSmoothed.mul(negativeTerm)).mul(keep) as Tensor1D;
-    const classLoss = positiveWeight.mul(smoothed).mul(positiveTerm).add(negativeWeight.mul(notSmoothed).mul(negativeTerm)).mul(keep) as Tensor1D;
-    const classFactor = smoothed.mul(positiveWeight).add(notSmoothed.mul(negativeWeight)).mul(keep) as Tensor1D;
+    const rawLoss = applyKeep(smoothed.mul(positiveTerm).add(notSmoothed.mul(negativeTerm))) as Tensor1D;
+    const classLoss = applyKeep(positiveWeight.mul(smoothed).mul(positiveTerm).add(negativeWeight.mul(notSmoothed).mul(negativeTerm))) as Tensor1D;
+    const classFactor = applyKeep(smoothed.mul(positiveWeight).add(notSmoothed.mul(negativeWeight))) as Tensor1D;
     let modulator = tf.onesLike(rawLoss) as Tensor1D;
     if (focal?.kind === 'focal') {
       const hard = safeTargets;
@@ -126,6 +128,6 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
   if (loss.kind === 'mse') rawLoss = tf.square(difference);
   else if (loss.kind === 'mae') rawLoss = size;
   else rawLoss = tf.where(detached(tf, difference, (value) => tf.lessEqual(tf.abs(value), loss.delta).toFloat()).cast('bool'), tf.square(difference).mul(0.5), size.sub(0.5 * loss.delta).mul(loss.delta));
-  const masked = rawLoss.mul(keep) as Tensor1D;
+  const masked = applyKeep(rawLoss) as Tensor1D;
   return { rawLoss: masked, classLoss: masked, classFactor: keep, modulator: tf.onesLike(masked) as Tensor1D, keep, sampleCount, elementCount };
 }

@@ -7,11 +7,11 @@ import type { Tfjs } from './tfjs-peer.ts';
 /** Per-batch data besides predictions and targets, as tensors or plain arrays. */
 export interface TfjsWeightingExtras {
   /** Per-sample weights [N] (already as given; the spec's mean_one scale is applied here). */
-  readonly sampleWeights?: Tensor | readonly number[] | Float64Array | null;
+  readonly sampleWeights?: Tensor | ArrayLike<number> | null;
   /** Per-element weights [N,E]. */
   readonly elementWeights?: Tensor | null;
   /** Per-sample difficulty [N] for `curriculum.difficulty: provided`. */
-  readonly difficulty?: Tensor | readonly number[] | Float64Array | null;
+  readonly difficulty?: Tensor | ArrayLike<number> | null;
   /**
    * Per-sample curriculum weights [N] computed elsewhere (fitWeighted ranks the whole training set at
    * the start of an epoch); when given, the spec's curriculum is not re-ranked within the batch.
@@ -31,7 +31,10 @@ export interface TfjsWeightedLoss {
   readonly denominator: Scalar;
 }
 
-const asTensor = (tf: Tfjs, value: Tensor | readonly number[] | Float64Array): Tensor =>
+/** Smallest normal float32: the floor under a zero denominator. */
+const FLOAT32_SMALLEST_NORMAL = 1.1754943508222875e-38;
+
+const asTensor = (tf: Tfjs, value: Tensor | ArrayLike<number>): Tensor =>
   value instanceof tf.Tensor ? (value as Tensor) : tf.tensor1d(Array.from(value as ArrayLike<number>));
 
 /** 0-based rank of each sample by difficulty ascending, ties to the lower index (top-k is stable). */
@@ -111,8 +114,12 @@ export function tfjsWeightedLoss(
   const terms = tfjsElementTerms(tf, spec, scheduled, predictions, targets);
   const { sampleCount, elementCount } = terms;
   const total = sampleCount * elementCount;
-  // Everything but the class factor, from the raw losses, as one detached computation.
-  const rest = detached(tf, terms.rawLoss, (rawLoss) => restWeights(tf, spec, scheduled, rawLoss as Tensor1D, terms.keep, sampleCount, elementCount, extras));
+  // Everything but the class factor. Weights that read the losses (adaptive selection, a curriculum
+  // ranked in the batch) are one detached computation; otherwise they are constants already.
+  const readsLoss = (spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || (spec.curriculum !== undefined && extras.curriculumWeights == null);
+  const rest = readsLoss
+    ? detached(tf, terms.rawLoss, (rawLoss) => restWeights(tf, spec, scheduled, rawLoss as Tensor1D, terms.keep, sampleCount, elementCount, extras))
+    : restWeights(tf, spec, scheduled, terms.rawLoss, terms.keep, sampleCount, elementCount, extras);
   const weights = terms.classFactor.mul(rest);
   const numerator = tf.sum(rest.mul(terms.modulator).mul(terms.classLoss));
   const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
@@ -121,11 +128,19 @@ export function tfjsWeightedLoss(
   else if (reduction.kind === 'mean') denominator = tf.scalar(total);
   else if (reduction.kind === 'weighted_mean') denominator = tf.sum(weights);
   else denominator = detached(tf, weights, (value) => tf.sum(tf.notEqual(value, 0).toFloat())) as Scalar;
-  denominator = detached(tf, denominator, (value) => value.clone()) as Scalar;
+  // With weights that read the losses, the denominator is on the tape; detach it (SPEC: constant).
+  if (readsLoss) denominator = detached(tf, denominator, (value) => value.clone()) as Scalar;
   if (reduction.zeroDenominator === 'error' && (denominator.arraySync() as number) === 0)
     throw new ZeroDenominatorError(reduction.kind, total === 0 ? 'the batch is empty' : 'the weights leave nothing to divide by');
-  const isZero = detached(tf, denominator, (value) => tf.equal(value, 0).toFloat()).cast('bool');
-  const fallback = tf.scalar(reduction.zeroDenominator === 'nan' ? Number.NaN : 0);
-  const loss = tf.where(isZero, fallback, numerator.div(tf.where(isZero, tf.onesLike(denominator), denominator))) as Scalar;
+  let loss: Scalar;
+  if (reduction.zeroDenominator === 'nan') {
+    const isZero = detached(tf, denominator, (value) => tf.equal(value, 0).toFloat()).cast('bool');
+    loss = tf.where(isZero, tf.scalar(Number.NaN), numerator.div(tf.where(isZero, tf.onesLike(denominator), denominator))) as Scalar;
+  } else {
+    // A zero denominator means every weight is 0, so the numerator is 0 too (a zero class factor
+    // zeroes the class-weighted loss as well): dividing by a floor gives SPEC's 0 and a 0 gradient
+    // without extra ops per batch.
+    loss = numerator.div(tf.maximum(denominator, FLOAT32_SMALLEST_NORMAL)) as Scalar;
+  }
   return { loss, weights: weights.reshape([sampleCount, elementCount]), elementLoss: terms.rawLoss.reshape([sampleCount, elementCount]), denominator };
 }

@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UnsupportedFeatureError, parseWeightingSpec, serializeWeightingSpec } from '@weightspec/core';
+import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
+import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
+import { fitWeighted } from './tfjs-weighted-fit.ts';
+
+/** Options of createTfjsClassifierTrainer. */
+export interface TfjsClassifierTrainerOptions {
+  readonly backend?: TfjsBackendName;
+  readonly tf?: Tfjs;
+}
+
+/** A dense network with seeded Glorot initializers: hidden ReLU layers, then one output per class. */
+function buildClassifier(tf: Tfjs, inputs: number, classes: number, hidden: readonly number[], seed: number, outputActivation: 'linear' | 'softmax' | 'sigmoid'): LayersModel {
+  const model = tf.sequential();
+  hidden.forEach((units, index) =>
+    model.add(tf.layers.dense({ units, activation: 'relu', inputShape: index === 0 ? [inputs] : undefined, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }) })),
+  );
+  model.add(tf.layers.dense({ units: classes, activation: outputActivation, inputShape: hidden.length === 0 ? [inputs] : undefined, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + hidden.length }) }));
+  return model;
+}
+
+/**
+ * The tfjs side of the shared training interface (the CLI's `--adapter tfjs`): a small dense network
+ * (hidden layers `hiddenUnits`, default [16]) trained with fitWeighted and Adam. Softmax specs train
+ * on class indices, sigmoid specs on one-hot targets; regression specs are not classifiers.
+ */
+export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainerOptions = {}): Promise<ClassifierTrainer> {
+  const backend = options.backend ?? 'cpu';
+  const tf = options.tf ?? (await loadTfjs());
+  await useTfjsBackend(tf, backend);
+  return {
+    id: `tfjs-${backend}`,
+    async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
+      const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
+      if (spec.loss.kind !== 'softmax_cross_entropy' && spec.loss.kind !== 'sigmoid_cross_entropy')
+        throw new UnsupportedFeatureError(`tfjs-${backend}`, `loss.${spec.loss.kind}`, 'the classifier trainer needs a classification loss');
+      const isSigmoid = spec.loss.kind === 'sigmoid_cross_entropy';
+      const fromLogits = spec.loss.from === 'logits';
+      const width = request.features[0]?.length ?? 0;
+      const model = buildClassifier(tf, width, request.numClasses, request.hiddenUnits ?? [16], request.seed, fromLogits ? 'linear' : isSigmoid ? 'sigmoid' : 'softmax');
+      const x = tf.tensor2d(request.features as number[][], [request.features.length, width]);
+      const y = isSigmoid ? tf.oneHot(tf.tensor1d(request.labels as number[], 'int32'), request.numClasses).toFloat() : tf.tensor1d(request.labels as number[], 'float32');
+      try {
+        await fitWeighted(tf, model, x, y, {
+          spec,
+          epochs: request.epochs,
+          batchSize: request.batchSize,
+          seed: request.seed,
+          sampleWeights: request.sampleWeights ?? null,
+          difficulty: request.difficulty ?? null,
+          optimizer: tf.train.adam(request.learningRate ?? 0.01),
+          callbacks: {
+            onEpochEnd: (epoch, logs) =>
+              request.onProgress?.({
+                epoch,
+                totalEpochs: request.epochs,
+                loss: logs.loss as number,
+                admittedSamples: logs.admittedSamples as number,
+                effectiveWeight: (logs.meanCurriculumWeight as number) * request.features.length,
+              }),
+          },
+        });
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+      return {
+        async predict(features) {
+          return tf.tidy(() => Array.from((tf.argMax(model.predict(tf.tensor2d(features as number[][], [features.length, width])) as Tensor, -1) as Tensor).dataSync()));
+        },
+        async save(directory) {
+          await mkdir(directory, { recursive: true });
+          const files: string[] = [];
+          await model.save(
+            tf.io.withSaveHandler(async (artifacts) => {
+              const weightsFile = join(directory, 'weights.bin');
+              await writeFile(weightsFile, new Uint8Array(artifacts.weightData as ArrayBuffer));
+              const modelFile = join(directory, 'model.json');
+              const manifest = { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+              await writeFile(modelFile, `${JSON.stringify(manifest)}\n`);
+              files.push(modelFile, weightsFile);
+              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+            }),
+          );
+          if (request.spec) {
+            const specFile = join(directory, 'weighting-spec.json');
+            await writeFile(specFile, `${serializeWeightingSpec(request.spec)}\n`);
+            files.push(specFile);
+          }
+          return files;
+        },
+        dispose() {
+          model.dispose();
+        },
+      };
+    },
+  };
+}
