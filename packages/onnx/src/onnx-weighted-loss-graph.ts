@@ -1,0 +1,141 @@
+import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
+import { attribute, OnnxGraphBuilder } from './onnx-graph-builder.ts';
+
+/** Keras' epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]. */
+const EPSILON = 1e-7;
+/** Smallest normal float32: the floor under a zero denominator. */
+const FLOAT32_SMALLEST_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * Names of the values of a weighted-loss graph. Layout: predictions [R, W] where a row holds one
+ * softmax element's C scores (W = C), or K sigmoid labels / D regression outputs (W = K or D);
+ * `rest` (every weight factor but the class factor) and the per-element outputs are [R, 1] for
+ * softmax and [R, W] otherwise.
+ */
+export interface WeightedLossGraph {
+  readonly builder: OnnxGraphBuilder;
+  readonly predictions: string;
+  /** Softmax: one-hot targets [R, C] (all zero on masked rows); others: target values [R, W]. */
+  readonly targets: string;
+  readonly rest: string;
+  /** 1 for kept elements, 0 for masked ones; shape of `rest`. */
+  readonly keep: string;
+  readonly loss: string;
+  readonly rawLoss: string;
+  readonly weights: string;
+  readonly denominator: string;
+}
+
+/** The per-element raw loss, class-weighted loss, class factor and focal modulator as graph values. */
+function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: ScheduledWeighting, predictions: string, targets: string, width: number) {
+  const loss = spec.loss;
+  const one = b.constant(1);
+  const focal = (spec.adaptive ?? []).find((rule) => rule.kind === 'focal');
+  const lastAxis = b.constant([1], [1], 'int64');
+  const rowSum = (value: string) => b.node('ReduceSum', [value, lastAxis], { keepdims: attribute.int(1) });
+  if (loss.kind === 'softmax_cross_entropy') {
+    const smoothed = b.node('Add', [b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]), b.constant(loss.labelSmoothing / width)]);
+    // Masked rows have all-zero one-hot targets; smoothing must not give them a loss.
+    const rowHasTarget = rowSum(targets);
+    let logProbabilities: string;
+    let oneMinusTrue: () => string;
+    if (loss.from === 'logits') {
+      logProbabilities = b.node('LogSoftmax', [predictions], { axis: attribute.int(-1) });
+      // 1 - p_y as the sum of the other classes' probabilities, exact where p_y rounds to 1.
+      oneMinusTrue = () => rowSum(b.node('Mul', [b.node('Exp', [logProbabilities]), b.node('Sub', [one, targets])]));
+    } else {
+      const clipped = b.node('Clip', [predictions, b.constant(EPSILON), b.constant(1 - EPSILON)]);
+      logProbabilities = b.node('Log', [clipped]);
+      oneMinusTrue = () => b.node('Sub', [one, rowSum(b.node('Mul', [clipped, targets]))]);
+    }
+    const rawLoss = b.node('Mul', [b.node('Neg', [rowSum(b.node('Mul', [smoothed, logProbabilities]))]), rowHasTarget]);
+    const classFactor = scheduled.scheduledClassWeights ? rowSum(b.node('Mul', [targets, b.constant(scheduled.scheduledClassWeights, [width])])) : rowHasTarget;
+    let modulator: string | null = null;
+    if (focal?.kind === 'focal') {
+      const alpha = focal.alpha === null ? one : typeof focal.alpha === 'number' ? b.constant(focal.alpha) : rowSum(b.node('Mul', [targets, b.constant(focal.alpha, [width])]));
+      modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusTrue(), b.constant(focal.gamma)])]);
+    }
+    return { rawLoss, classLoss: b.node('Mul', [rawLoss, classFactor]), classFactor, modulator };
+  }
+  if (loss.kind === 'sigmoid_cross_entropy') {
+    const smoothed = b.node('Add', [b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]), b.constant(loss.labelSmoothing / 2)]);
+    const notSmoothed = b.node('Sub', [one, smoothed]);
+    let positiveTerm: string;
+    let negativeTerm: string;
+    let probability: string;
+    let complement: string;
+    if (loss.from === 'logits') {
+      positiveTerm = b.node('Softplus', [b.node('Neg', [predictions])]);
+      negativeTerm = b.node('Softplus', [predictions]);
+      probability = b.node('Sigmoid', [predictions]);
+      complement = b.node('Sigmoid', [b.node('Neg', [predictions])]);
+    } else {
+      probability = b.node('Clip', [predictions, b.constant(EPSILON), b.constant(1 - EPSILON)]);
+      complement = b.node('Sub', [one, probability]);
+      positiveTerm = b.node('Neg', [b.node('Log', [probability])]);
+      negativeTerm = b.node('Neg', [b.node('Log', [complement])]);
+    }
+    const positiveWeights = b.constant(scheduled.scheduledPositiveWeights ?? new Array<number>(width).fill(1), [width]);
+    const negativeWeights = b.constant(scheduled.scheduledNegativeWeights ?? new Array<number>(width).fill(1), [width]);
+    const rawLoss = b.node('Add', [b.node('Mul', [smoothed, positiveTerm]), b.node('Mul', [notSmoothed, negativeTerm])]);
+    const classLoss = b.node('Add', [b.node('Mul', [b.node('Mul', [smoothed, positiveTerm]), positiveWeights]), b.node('Mul', [b.node('Mul', [notSmoothed, negativeTerm]), negativeWeights])]);
+    const classFactor = b.node('Add', [b.node('Mul', [smoothed, positiveWeights]), b.node('Mul', [notSmoothed, negativeWeights])]);
+    let modulator: string | null = null;
+    if (focal?.kind === 'focal') {
+      const notTarget = b.node('Sub', [one, targets]);
+      const oneMinusPt = b.node('Add', [b.node('Mul', [targets, complement]), b.node('Mul', [notTarget, probability])]);
+      const alpha = focal.alpha === null ? one : b.node('Add', [b.node('Mul', [targets, b.constant(focal.alpha as number)]), b.node('Mul', [notTarget, b.constant(1 - (focal.alpha as number))])]);
+      modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusPt, b.constant(focal.gamma)])]);
+    }
+    return { rawLoss, classLoss, classFactor, modulator };
+  }
+  const difference = b.node('Sub', [predictions, targets]);
+  let rawLoss: string;
+  if (loss.kind === 'mse') rawLoss = b.node('Mul', [difference, difference]);
+  else if (loss.kind === 'mae') rawLoss = b.node('Abs', [difference]);
+  else {
+    const size = b.node('Abs', [difference]);
+    const quadratic = b.node('Mul', [b.node('Mul', [difference, difference]), b.constant(0.5)]);
+    const linear = b.node('Mul', [b.node('Sub', [size, b.constant(0.5 * loss.delta)]), b.constant(loss.delta)]);
+    rawLoss = b.node('Where', [b.node('LessOrEqual', [size, b.constant(loss.delta)]), quadratic, linear]);
+  }
+  return { rawLoss, classLoss: rawLoss, classFactor: null, modulator: null };
+}
+
+/**
+ * Builds SPEC's weighted loss as ONNX ops: class weights (at the clock) folded in as constants, the
+ * per-element `rest` weights and the mask as graph inputs, focal as a differentiable modulator, and
+ * the reduction guarded against a zero denominator (a zero denominator means a zero numerator, so a
+ * float32 floor gives SPEC's 0; `nan` selects NaN; `error` is raised by the caller from the
+ * `denominator` output).
+ */
+export function buildWeightedLossGraph(spec: WeightingSpec, scheduled: ScheduledWeighting, width: number): WeightedLossGraph {
+  const b = new OnnxGraphBuilder('weightspec_weighted_loss');
+  const isSoftmax = spec.loss.kind === 'softmax_cross_entropy';
+  const restWidth = isSoftmax ? 1 : width;
+  const predictions = b.input('predictions', 'float', ['R', width]);
+  const targets = b.input('targets', 'float', ['R', width]);
+  const rest = b.input('rest', 'float', ['R', restWidth]);
+  const keep = b.input('keep', 'float', ['R', restWidth]);
+  const terms = elementTerms(b, spec, scheduled, predictions, targets, width);
+  const rawLoss = b.node('Mul', [terms.rawLoss, keep], {}, { output: 'raw_loss' });
+  const classFactor = terms.classFactor ? b.node('Mul', [terms.classFactor, keep]) : keep;
+  const weights = b.node('Mul', [classFactor, rest], {}, { output: 'weights' });
+  const perElement = terms.modulator ? b.node('Mul', [terms.modulator, terms.classLoss]) : terms.classLoss;
+  const all = b.constant([0, 1], [2], 'int64');
+  const total = (value: string) => b.node('ReduceSum', [value, all], { keepdims: attribute.int(0) }, { shape: [] });
+  const numerator = total(b.node('Mul', [b.node('Mul', [perElement, keep]), rest]));
+  const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
+  let denominator: string;
+  // An empty batch never reaches the graph (callers apply the policy), so `sum` divides by 1.
+  if (reduction.kind === 'sum') denominator = b.constant(1);
+  else if (reduction.kind === 'mean') denominator = b.node('Cast', [b.node('Size', [weights], {}, { shape: [], type: 'int64' })], { to: attribute.int(1) }, { shape: [] });
+  else if (reduction.kind === 'weighted_mean') denominator = total(weights);
+  else denominator = total(b.node('Cast', [b.node('Not', [b.node('Equal', [weights, b.constant(0)])])], { to: attribute.int(1) }));
+  denominator = b.node('Identity', [denominator], {}, { output: 'denominator' });
+  let loss = b.node('Div', [numerator, b.node('Max', [denominator, b.constant(FLOAT32_SMALLEST_NORMAL)])]);
+  if (reduction.zeroDenominator === 'nan') loss = b.node('Where', [b.node('Equal', [denominator, b.constant(0)]), b.constant(Number.NaN), loss]);
+  loss = b.node('Identity', [loss], {}, { output: 'loss' });
+  for (const name of ['loss', 'raw_loss', 'weights', 'denominator']) b.output(name);
+  return { builder: b, predictions, targets, rest, keep, loss, rawLoss, weights, denominator };
+}
