@@ -80,6 +80,13 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
     const zeros = b.scalarLike(g, 0);
     return [null, unbroadcast(b, b.node('Where', [first(node), g, zeros]), second(node)), unbroadcast(b, b.node('Where', [first(node), zeros, g]), node.inputs[2] as string)];
   },
+  // 1-D Slice with constant starts/ends: the gradient is g padded with zeros back to the input.
+  Slice: (b, node, g) => {
+    const size = b.shapeOf(first(node))[0] as number;
+    const start = (b.constantValues(node.inputs[1] as string) ?? [0])[0] as number;
+    const end = Math.min((b.constantValues(node.inputs[2] as string) ?? [size])[0] as number, size);
+    return [b.node('Pad', [g, b.constant([start, size - end], [2], 'int64')], { mode: attribute.string('constant') }, { shape: [size] }), null, null];
+  },
   Reshape: (b, node, g) => [b.node('Reshape', [g, b.node('Shape', [first(node)], {}, { shape: [b.shapeOf(first(node)).length], type: 'int64' })], {}, { shape: b.shapeOf(first(node)) }), null],
 };
 

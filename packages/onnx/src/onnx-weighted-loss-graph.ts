@@ -110,13 +110,23 @@ function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: Sched
  * `denominator` output).
  */
 export function buildWeightedLossGraph(spec: WeightingSpec, scheduled: ScheduledWeighting, width: number): WeightedLossGraph {
-  const b = new OnnxGraphBuilder('weightspec_weighted_loss');
+  const builder = new OnnxGraphBuilder('weightspec_weighted_loss');
+  const predictions = builder.input('predictions', 'float', ['R', width]);
+  const graph = appendWeightedLoss(builder, spec, scheduled, predictions, width, 'R');
+  for (const name of [graph.loss, graph.rawLoss, graph.weights, graph.denominator]) builder.output(name);
+  return graph;
+}
+
+/**
+ * Appends the weighted loss of `predictions` [rows, width] to a graph (a training step's forward
+ * pass, say), adding the `targets`, `rest` and `keep` inputs with `rows` as their first dimension.
+ */
+export function appendWeightedLoss(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: ScheduledWeighting, predictions: string, width: number, rows: string): WeightedLossGraph {
   const isSoftmax = spec.loss.kind === 'softmax_cross_entropy';
   const restWidth = isSoftmax ? 1 : width;
-  const predictions = b.input('predictions', 'float', ['R', width]);
-  const targets = b.input('targets', 'float', ['R', width]);
-  const rest = b.input('rest', 'float', ['R', restWidth]);
-  const keep = b.input('keep', 'float', ['R', restWidth]);
+  const targets = b.input('targets', 'float', [rows, width]);
+  const rest = b.input('rest', 'float', [rows, restWidth]);
+  const keep = b.input('keep', 'float', [rows, restWidth]);
   const terms = elementTerms(b, spec, scheduled, predictions, targets, width);
   const rawLoss = b.node('Mul', [terms.rawLoss, keep], {}, { output: 'raw_loss' });
   const classFactor = terms.classFactor ? b.node('Mul', [terms.classFactor, keep]) : keep;
@@ -136,6 +146,5 @@ export function buildWeightedLossGraph(spec: WeightingSpec, scheduled: Scheduled
   let loss = b.node('Div', [numerator, b.node('Max', [denominator, b.constant(FLOAT32_SMALLEST_NORMAL)])]);
   if (reduction.zeroDenominator === 'nan') loss = b.node('Where', [b.node('Equal', [denominator, b.constant(0)]), b.constant(Number.NaN), loss]);
   loss = b.node('Identity', [loss], {}, { output: 'loss' });
-  for (const name of ['loss', 'raw_loss', 'weights', 'denominator']) b.output(name);
   return { builder: b, predictions, targets, rest, keep, loss, rawLoss, weights, denominator };
 }

@@ -1,0 +1,56 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serializeWeightingSpec } from '@weightspec/core';
+import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import { createOnnxTrainer } from './onnx-trainer.ts';
+
+/**
+ * The ONNX side of the shared training interface (the CLI's `--adapter onnx`): an MLP (hidden layers
+ * `hiddenUnits`, default [16]) trained with Adam by ONNX training-step graphs; save() writes
+ * model.onnx (runs in any ONNX Runtime: input `x`, output `probabilities`) and the spec.
+ */
+export async function createOnnxClassifierTrainer(options: { ort?: OnnxRuntimeModule } = {}): Promise<ClassifierTrainer> {
+  const ort = options.ort ?? (await loadOnnxRuntime());
+  return {
+    id: 'onnx',
+    async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
+      const trainer = await createOnnxTrainer({
+        ort,
+        inputSize: request.features[0]?.length ?? 0,
+        numClasses: request.numClasses,
+        hiddenUnits: request.hiddenUnits ?? [16],
+        spec: request.spec,
+        learningRate: request.learningRate ?? 0.01,
+        seed: request.seed,
+      });
+      try {
+        await trainer.fit(request.features, request.labels, {
+          epochs: request.epochs,
+          batchSize: request.batchSize,
+          sampleWeights: request.sampleWeights ?? null,
+          difficulty: request.difficulty ?? null,
+          onProgress: request.onProgress,
+        });
+      } finally {
+        await trainer.release();
+      }
+      return {
+        async predict(features) {
+          return (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
+        },
+        async save(directory) {
+          await mkdir(directory, { recursive: true });
+          const files = [join(directory, 'model.onnx')];
+          await writeFile(files[0] as string, trainer.exportInferenceModel());
+          if (request.spec) {
+            files.push(join(directory, 'weighting-spec.json'));
+            await writeFile(files[1] as string, `${serializeWeightingSpec(request.spec)}\n`);
+          }
+          return files;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,266 @@
+import {
+  InvalidInputError,
+  UnsupportedFeatureError,
+  countClasses,
+  curriculumAdmitCount,
+  hardMiningKeepCount,
+  parseWeightingSpec,
+  rankByDifficulty,
+  resolveSchedules,
+  resolveWeighting,
+  sampleWeightStatistics,
+} from '@weightspec/core';
+import type { ClassStatistics, ScheduledWeighting, TrainingProgress, WeightingSpec } from '@weightspec/core';
+import type { InferenceSession } from 'onnxruntime-node';
+import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
+import { encodeOnnxModel } from './onnx-model-proto.ts';
+import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import { appendMlp, buildForwardGraph, buildTrainingStepGraph, packLayers } from './onnx-training-step.ts';
+import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
+
+/** Options of createOnnxTrainer. */
+export interface OnnxTrainerOptions {
+  readonly ort?: OnnxRuntimeModule;
+  /** D: input features. */
+  readonly inputSize: number;
+  /** C: classes. */
+  readonly numClasses: number;
+  /** Hidden layer sizes; [] is linear softmax regression. */
+  readonly hiddenUnits?: readonly number[];
+  /** The weighting spec (softmax cross-entropy); omitted trains unweighted. */
+  readonly spec?: unknown;
+  readonly optimizer?: OnnxOptimizerSpec;
+  readonly learningRate?: number;
+  /** Seed of the Glorot initialization and of the shuffles. */
+  readonly seed?: number;
+  /** Threads ONNX Runtime may use (default 2). */
+  readonly threads?: number;
+}
+
+/** Options of OnnxTrainer.fit. */
+export interface OnnxFitOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly sampleWeights?: readonly number[] | null;
+  readonly difficulty?: readonly number[] | null;
+  readonly stats?: ClassStatistics | null;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+}
+
+/** A trainer for linear/softmax regression and MLPs whose steps are ONNX graphs. */
+export interface OnnxTrainer {
+  /** Trains on rows x [N][D] with class labels; resumable (calling fit again continues). */
+  fit(features: readonly (readonly number[])[], labels: readonly number[], options: OnnxFitOptions): Promise<{ losses: number[] }>;
+  /** Class probabilities per row. */
+  predictProbabilities(features: readonly (readonly number[])[]): Promise<number[][]>;
+  /** A standard .onnx file: input `x` [N, D] to output `probabilities` [N, C], parameters as initializers. */
+  exportInferenceModel(): Uint8Array;
+  /** The training-step graph itself (standard ops only) for the current schedule. */
+  exportTrainingStep(): Uint8Array;
+  /** A copy of the packed parameters. */
+  parameters(): Float32Array;
+  /** Releases the ONNX Runtime sessions. */
+  release(): Promise<void>;
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Glorot-uniform kernels and zero biases, packed like packLayers. */
+function initialParameters(sizes: readonly number[], random: () => number): Float32Array {
+  const { layers, parameterCount } = packLayers(sizes);
+  const theta = new Float32Array(parameterCount);
+  for (const layer of layers) {
+    const limit = Math.sqrt(6 / (layer.inputs + layer.outputs));
+    for (let index = 0; index < layer.inputs * layer.outputs; index += 1) theta[layer.offset + index] = (random() * 2 - 1) * limit;
+  }
+  return theta;
+}
+
+/**
+ * Creates a trainer whose every step is one ONNX graph (forward, weighted loss, gradient, optimizer)
+ * run by onnxruntime-node's InferenceSession, feeding the new parameters back in. Loss-dependent
+ * weights (hard mining, self-paced) take a forward run per batch; a curriculum ranks all rows at the
+ * start of each epoch. Class-weight schedules rebuild the step graph when the weights change.
+ */
+export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<OnnxTrainer> {
+  const ort = options.ort ?? (await loadOnnxRuntime());
+  const spec: WeightingSpec = options.spec == null ? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } }) : parseWeightingSpec(options.spec);
+  if (spec.loss.kind !== 'softmax_cross_entropy')
+    throw new UnsupportedFeatureError('onnx', `loss.${spec.loss.kind}`, 'createOnnxTrainer trains softmax classifiers; use softmax_cross_entropy');
+  if (spec.elements?.weights && spec.elements.weights.length !== 1) throw new InvalidInputError('elements.weights', 'tabular rows have one element each (E = 1)');
+  const sizes = [options.inputSize, ...(options.hiddenUnits ?? []), options.numClasses];
+  const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
+  const learningRate = options.learningRate ?? 0.01;
+  const random = seededRandom(options.seed ?? 0);
+  let theta: Float32Array = initialParameters(sizes, random);
+  let firstMoment: Float32Array = new Float32Array(theta.length);
+  let secondMoment: Float32Array = new Float32Array(theta.length);
+  let stepCount = 0;
+  let epochCount = 0;
+  const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
+  const sessions = new Map<string, InferenceSession>();
+  let lastStepGraph: Uint8Array | null = null;
+  const sessionFor = async (kind: 'step' | 'forward', scheduled: ScheduledWeighting): Promise<InferenceSession> => {
+    const key = `${kind}|${JSON.stringify(scheduled.scheduledClassWeights)}`;
+    let session = sessions.get(key);
+    if (!session) {
+      const builder = kind === 'step' ? buildTrainingStepGraph(spec, scheduled, sizes, optimizer) : buildForwardGraph(spec, scheduled, sizes);
+      const bytes = encodeOnnxModel(builder.build());
+      if (kind === 'step') lastStepGraph = bytes;
+      session = await ort.InferenceSession.create(bytes, sessionOptions);
+      sessions.set(key, session);
+    }
+    return session;
+  };
+  const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+  const flatten = (rows: readonly (readonly number[])[], indices: ArrayLike<number>) => {
+    const data = new Float32Array(indices.length * options.inputSize);
+    for (let position = 0; position < indices.length; position += 1) {
+      const row = rows[indices[position] as number] as readonly number[];
+      if (row.length !== options.inputSize) throw new InvalidInputError(`features[${indices[position]}]`, `has ${row.length} values, expected ${options.inputSize}`);
+      data.set(row, position * options.inputSize);
+    }
+    return data;
+  };
+  const oneHot = (labels: readonly number[], indices: ArrayLike<number>) => {
+    const data = new Float32Array(indices.length * options.numClasses);
+    for (let position = 0; position < indices.length; position += 1) data[position * options.numClasses + (labels[indices[position] as number] as number)] = 1;
+    return data;
+  };
+  const forwardRawLoss = async (scheduled: ScheduledWeighting, features: readonly (readonly number[])[], labels: readonly number[], indices: ArrayLike<number>) => {
+    const session = await sessionFor('forward', scheduled);
+    const ones = new Float32Array(indices.length).fill(1);
+    const result = await session.run({ theta: tensor(theta, [theta.length]), x: tensor(flatten(features, indices), [indices.length, options.inputSize]), targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]), rest: tensor(ones, [indices.length, 1]), keep: tensor(ones, [indices.length, 1]) });
+    return result.raw_loss?.data as Float32Array;
+  };
+
+  const trainer: OnnxTrainer = {
+    async fit(features, labels, fitOptions) {
+      const count = features.length;
+      if (count === 0) throw new InvalidInputError('features', 'has no rows');
+      if (labels.length !== count) throw new InvalidInputError('labels', `has ${labels.length} labels for ${count} rows`);
+      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1) throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
+      const stats = fitOptions.stats ?? countClasses(labels, options.numClasses);
+      const sampleWeights = fitOptions.sampleWeights ?? null;
+      if (sampleWeights && sampleWeights.length !== count) throw new InvalidInputError('sampleWeights', `has ${sampleWeights.length} values for ${count} rows`);
+      if (spec.curriculum?.difficulty === 'provided' && (!fitOptions.difficulty || fitOptions.difficulty.length !== count))
+        throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
+      const resolved = resolveWeighting(spec, { stats, numClasses: options.numClasses, sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null });
+      const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
+      const totalEpochs = epochCount + fitOptions.epochs;
+      const losses: number[] = [];
+      for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
+        const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
+        const epochSchedule = resolveSchedules(spec, resolved, clock);
+        let curriculum = new Float32Array(count).fill(1);
+        if (spec.curriculum) {
+          const all = Int32Array.from({ length: count }, (_, index) => index);
+          const difficulty = spec.curriculum.difficulty === 'provided' ? (fitOptions.difficulty as readonly number[]) : await forwardRawLoss(epochSchedule, features, labels, all);
+          const rank = rankByDifficulty(difficulty);
+          const fraction = epochSchedule.curriculumFraction ?? 1;
+          const admitted = curriculumAdmitCount(fraction, count);
+          const soft = spec.curriculum.mode === 'soft';
+          const softness = spec.curriculum.softness;
+          curriculum = Float32Array.from(rank, (position) => {
+            const quantile = (position + 1) / count;
+            return soft ? (quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / softness)) : position < admitted ? 1 : 0;
+          });
+        }
+        const order = Int32Array.from({ length: count }, (_, index) => index).filter((index) => (curriculum[index] as number) > 0);
+        for (let index = order.length - 1; index > 0; index -= 1) {
+          const swap = Math.floor(random() * (index + 1));
+          [order[index], order[swap]] = [order[swap] as number, order[index] as number];
+        }
+        let lossSum = 0;
+        let batches = 0;
+        for (let start = 0; start < order.length; start += fitOptions.batchSize) {
+          const indices = order.subarray(start, start + fitOptions.batchSize);
+          const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
+          const rest = Float32Array.from(indices, (row) => (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) * (curriculum[row] as number) * (spec.elements?.weights?.[0] ?? 1));
+          if ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal')) {
+            const rawLoss = await forwardRawLoss(scheduled, features, labels, indices);
+            (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
+              if (rule.kind === 'hard_mining') {
+                const order = Array.from(rawLoss.keys()).sort((left, right) => (rawLoss[right] as number) - (rawLoss[left] as number) || left - right);
+                order.slice(hardMiningKeepCount(rule, rawLoss.length)).forEach((position) => (rest[position] = 0));
+              } else if (rule.kind === 'self_paced') {
+                const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
+                rawLoss.forEach((loss, position) => (rest[position] = (rest[position] as number) * (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold))));
+              }
+            });
+          }
+          const session = await sessionFor('step', scheduled);
+          stepCount += 1;
+          const feeds: Record<string, InstanceType<OnnxRuntimeModule['Tensor']>> = {
+            theta: tensor(theta, [theta.length]),
+            m: tensor(firstMoment, [theta.length]),
+            x: tensor(flatten(features, indices), [indices.length, options.inputSize]),
+            targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]),
+            rest: tensor(rest, [indices.length, 1]),
+            keep: tensor(new Float32Array(indices.length).fill(1), [indices.length, 1]),
+            learning_rate: tensor(Float32Array.of(learningRate), []),
+            step: tensor(Float32Array.of(stepCount), []),
+          };
+          if (optimizer.kind === 'adam') feeds.v = tensor(secondMoment, [theta.length]);
+          const result = await session.run(feeds);
+          theta = result.theta_next?.data as Float32Array;
+          firstMoment = result.m_next?.data as Float32Array;
+          if (optimizer.kind === 'adam') secondMoment = result.v_next?.data as Float32Array;
+          lossSum += result.loss?.data[0] as number;
+          batches += 1;
+        }
+        stepCount = (epoch + 1) * batchesPerEpoch;
+        const epochLoss = batches === 0 ? 0 : lossSum / batches;
+        losses.push(epochLoss);
+        fitOptions.onProgress?.({ epoch, totalEpochs, loss: epochLoss, admittedSamples: order.length, effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0) });
+      }
+      epochCount = totalEpochs;
+      return { losses };
+    },
+    async predictProbabilities(features) {
+      const session = await ort.InferenceSession.create(trainer.exportInferenceModel(), sessionOptions);
+      try {
+        const all = Int32Array.from({ length: features.length }, (_, index) => index);
+        const result = await session.run({ x: tensor(flatten(features, all), [features.length, options.inputSize]) });
+        const data = result.probabilities?.data as Float32Array;
+        return Array.from({ length: features.length }, (_, row) => Array.from(data.subarray(row * options.numClasses, (row + 1) * options.numClasses)));
+      } finally {
+        await session.release();
+      }
+    },
+    exportInferenceModel() {
+      const builder = new OnnxGraphBuilder('weightspec_inference');
+      const x = builder.input('x', 'float', ['N', options.inputSize]);
+      const parameters = builder.constant(theta, [theta.length], 'float', 'parameters');
+      const logits = appendMlp(builder, parameters, x, packLayers(sizes).layers);
+      builder.node('Softmax', [logits], { axis: { type: 'int', value: -1 } }, { output: 'probabilities', shape: ['N', options.numClasses] });
+      builder.output('probabilities', 'float', ['N', options.numClasses]);
+      return encodeOnnxModel(builder.build());
+    },
+    exportTrainingStep() {
+      if (lastStepGraph) return lastStepGraph;
+      if (spec.class && spec.class.strategy !== 'manual')
+        throw new InvalidInputError('exportTrainingStep', `class weights (${spec.class.strategy}) come from the training data: call fit first`);
+      const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses: options.numClasses }), { epoch: epochCount, step: stepCount });
+      return encodeOnnxModel(buildTrainingStepGraph(spec, scheduled, sizes, optimizer).build());
+    },
+    parameters() {
+      return Float32Array.from(theta);
+    },
+    async release() {
+      for (const session of sessions.values()) await session.release();
+      sessions.clear();
+    },
+  };
+  return trainer;
+}
