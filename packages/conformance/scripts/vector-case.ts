@@ -25,17 +25,8 @@ export interface VectorCase {
   readonly tolerance?: { relative: number; absolute: number };
 }
 
-/** mulberry32: a small seeded PRNG so regenerated vectors are byte-identical. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32), so regenerated vectors are byte-identical. */
+export { createSeededRandom as seeded } from '@weightspec/core';
 
 /** Rounds to 4 decimals so vectors stay readable and float32-exact enough. */
 const round = (value: number) => Math.round(value * 1e4) / 1e4;

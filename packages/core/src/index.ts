@@ -95,3 +95,4 @@ export type {
 } from './adapter/classifier-trainer.ts';
 export { composeSampleWeights } from './compose/compose-sample-weights.ts';
 export type { ComposeSampleWeightsOptions } from './compose/compose-sample-weights.ts';
+export { createSeededRandom, shuffleInPlace } from './random/seeded-random.ts';

@@ -2,6 +2,7 @@ import {
   InvalidInputError,
   UnsupportedFeatureError,
   countClasses,
+  createSeededRandom,
   curriculumAdmitCount,
   hardMiningKeepCount,
   parseWeightingSpec,
@@ -9,6 +10,7 @@ import {
   resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
+  shuffleInPlace,
 } from '@weightspec/core';
 import type { ClassStatistics, ScheduledWeighting, TrainingProgress, WeightingSpec } from '@weightspec/core';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -64,17 +66,6 @@ export interface OnnxTrainer {
   release(): Promise<void>;
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Glorot-uniform kernels and zero biases, packed like packLayers. */
 function initialParameters(sizes: readonly number[], random: () => number): Float32Array {
   const { layers, parameterCount } = packLayers(sizes);
@@ -101,7 +92,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const sizes = [options.inputSize, ...(options.hiddenUnits ?? []), options.numClasses];
   const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
   const learningRate = options.learningRate ?? 0.01;
-  const random = seededRandom(options.seed ?? 0);
+  const random = createSeededRandom(options.seed ?? 0);
   let theta: Float32Array = initialParameters(sizes, random);
   let firstMoment: Float32Array = new Float32Array(theta.length);
   let secondMoment: Float32Array = new Float32Array(theta.length);
@@ -177,10 +168,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
           });
         }
         const order = Int32Array.from({ length: count }, (_, index) => index).filter((index) => (curriculum[index] as number) > 0);
-        for (let index = order.length - 1; index > 0; index -= 1) {
-          const swap = Math.floor(random() * (index + 1));
-          [order[index], order[swap]] = [order[swap] as number, order[index] as number];
-        }
+        shuffleInPlace(order, random);
         let lossSum = 0;
         let batches = 0;
         for (let start = 0; start < order.length; start += fitOptions.batchSize) {

@@ -2,28 +2,6 @@ import { InvalidInputError, countClasses, countLabels, curriculumAdmitCount, ran
 import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
 import type { Tensor } from '@tensorflow/tfjs';
 
-/** mulberry32: the seeded PRNG behind fitWeighted's shuffling, so runs repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fisher-Yates shuffle of `indices` in place with `random`. */
-export function shuffleInPlace(indices: Int32Array, random: () => number): Int32Array {
-  for (let index = indices.length - 1; index > 0; index -= 1) {
-    const swap = Math.floor(random() * (index + 1));
-    const kept = indices[index] as number;
-    indices[index] = indices[swap] as number;
-    indices[swap] = kept;
-  }
-  return indices;
-}
 
 /** Class statistics of training targets for the spec's loss (softmax: class counts; sigmoid: per label). */
 export function statisticsOfTargets(spec: WeightingSpec, targets: Tensor, predictionsLastAxis: number): ClassStatistics | null {

@@ -1,7 +1,7 @@
-import { InvalidInputError, parseWeightingSpec, resolveSchedules, resolveWeighting, sampleWeightStatistics } from '@weightspec/core';
+import { InvalidInputError, createSeededRandom, parseWeightingSpec, resolveSchedules, resolveWeighting, sampleWeightStatistics, shuffleInPlace } from '@weightspec/core';
 import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
-import { curriculumWeightsOf, perSampleArray, seededRandom, shuffleInPlace, statisticsOfTargets } from './tfjs-fit-data.ts';
+import { curriculumWeightsOf, perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
 import { tfjsElementTerms } from './tfjs-element-losses.ts';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
@@ -79,7 +79,7 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
   const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? tf.train.adam(0.01);
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
-  const random = seededRandom(options.seed ?? 0);
+  const random = createSeededRandom(options.seed ?? 0);
   const history: WeightedHistory = { epoch: [], history: {} };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;

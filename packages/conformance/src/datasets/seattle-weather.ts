@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InvalidInputError } from '@weightspec/core';
+import { InvalidInputError, createSeededRandom, shuffleInPlace } from '@weightspec/core';
 import { parseCsv } from './parse-csv.ts';
 
 /** The five weather classes of seattle-weather.csv, in the index order every package uses. */
@@ -70,18 +70,6 @@ export async function loadSeattleWeather(): Promise<ClassificationDataset> {
   return { name: 'seattle-weather', features, labels, featureNames: SEATTLE_WEATHER_FEATURES, classNames: SEATTLE_WEATHER_CLASSES, dates };
 }
 
-/** mulberry32: a small seeded PRNG, so splits are the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Options of splitAndStandardize. */
 export interface SplitOptions {
   /** Fraction of each class that trains (default 0.75). */
@@ -98,15 +86,12 @@ export interface SplitOptions {
  */
 export function splitAndStandardize(dataset: ClassificationDataset, options: SplitOptions = {}) {
   const trainFraction = options.trainFraction ?? 0.75;
-  const random = seededRandom(options.seed ?? 42);
+  const random = createSeededRandom(options.seed ?? 42);
   const trainRows: number[] = [];
   const testRows: number[] = [];
   for (let label = 0; label < dataset.classNames.length; label += 1) {
     const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
-    for (let index = rows.length - 1; index > 0; index -= 1) {
-      const swap = Math.floor(random() * (index + 1));
-      [rows[index], rows[swap]] = [rows[swap] as number, rows[index] as number];
-    }
+    shuffleInPlace(rows, random);
     const cut = Math.round(rows.length * trainFraction);
     trainRows.push(...rows.slice(0, cut));
     testRows.push(...rows.slice(cut));
