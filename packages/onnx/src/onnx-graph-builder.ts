@@ -143,12 +143,13 @@ export class OnnxGraphBuilder {
     throw new Error(`no shape rule for ${opType}; pass options.shape`);
   }
 
-  /** The model, ready for encodeOnnxModel. */
+  /** The model, ready for encodeOnnxModel; initializers no node or output reads are left out. */
   build(options: { opsetVersion?: number; irVersion?: number } = {}): OnnxModel {
+    const used = new Set([...this.nodes.flatMap((node) => node.inputs), ...this.#outputs.map((output) => output.name)]);
     return {
       graphName: this.name,
       nodes: this.nodes,
-      initializers: [...this.#initializers.values()],
+      initializers: [...this.#initializers.values()].filter((initializer) => used.has(initializer.name)),
       inputs: this.#inputs,
       outputs: this.#outputs,
       opsetVersion: options.opsetVersion ?? 17,
