@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@weightspec/core';
+import { InvalidInputError, createSeededRandom, shuffleInPlace } from '@weightspec/core';
 import type { TabularDataset } from './tabular-dataset.ts';
 
 /** Rows of one side of a split. */
@@ -16,17 +16,6 @@ export interface DatasetSplit {
   /** Per-feature training mean and (population) standard deviation used to standardize both sides. */
   readonly means: number[];
   readonly deviations: number[];
-}
-
-/** mulberry32: a small seeded generator, so a split is the same for the same --seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick(dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeights' | 'difficulty'>, rows: readonly number[]): DatasetPart {
@@ -63,15 +52,12 @@ export function standardizeParts(train: DatasetPart, test: DatasetPart): Dataset
  * splits as the demo and benchmarks do. testFraction 0 scores on the training rows.
  */
 export function splitDataset(dataset: TabularDataset, testFraction: number, seed: number): DatasetSplit {
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed);
   const trainRows: number[] = [];
   const testRows: number[] = [];
   for (let label = 0; label < dataset.classNames.length; label += 1) {
     const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
-    for (let index = rows.length - 1; index > 0; index -= 1) {
-      const swap = Math.floor(random() * (index + 1));
-      [rows[index], rows[swap]] = [rows[swap] as number, rows[index] as number];
-    }
+    shuffleInPlace(rows, random);
     const cut = Math.round(rows.length * (1 - testFraction));
     trainRows.push(...rows.slice(0, cut));
     testRows.push(...rows.slice(cut));

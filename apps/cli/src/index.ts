@@ -25,6 +25,6 @@ export { summarizeWeights, staticSampleWeight, writeSampleWeights } from './stre
 export type { StreamingWeightsOptions, WeightsSummary, WeightsFileFormat } from './streaming-weights.ts';
 export { loadTabularDataset, BUILTIN_DATASETS } from './tabular-dataset.ts';
 export type { TabularDataset, TabularColumns } from './tabular-dataset.ts';
-export { splitDataset, standardizeParts, seededRandom } from './dataset-split.ts';
+export { splitDataset, standardizeParts } from './dataset-split.ts';
 export type { DatasetSplit, DatasetPart } from './dataset-split.ts';
 export { DEMO_SPEC } from './command-demo.ts';
