@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UnsupportedFeatureError, parseWeightingSpec, serializeWeightingSpec } from '@weightspec/core';
 import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
@@ -73,6 +71,9 @@ export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainer
           return tf.tidy(() => Array.from((tf.argMax(model.predict(tf.tensor2d(features as number[][], [features.length, width])) as Tensor, -1) as Tensor).dataSync()));
         },
         async save(directory) {
+          // Node-only: imported here so browser bundles of the package stay free of node: modules.
+          const { mkdir, writeFile } = await import('node:fs/promises');
+          const { join } = await import('node:path');
           await mkdir(directory, { recursive: true });
           const files: string[] = [];
           await model.save(

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { MissingPeerError } from '@weightspec/core';
 import type * as TensorFlow from '@tensorflow/tfjs';
 
@@ -21,8 +19,9 @@ const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
  * ESM build imports `long` in a way some ESM loaders, vitest's among them, cannot interop); in a
  * browser through `import()`.
  */
-function loadPackage(name: '@tensorflow/tfjs' | '@tensorflow/tfjs-backend-wasm'): Promise<unknown> {
-  if (isNode) return Promise.resolve().then(() => createRequire(import.meta.url)(name));
+async function loadPackage(name: '@tensorflow/tfjs' | '@tensorflow/tfjs-backend-wasm'): Promise<unknown> {
+  // node:module is imported only in Node, so browser bundles of this package never see it.
+  if (isNode) return (await import('node:module')).createRequire(import.meta.url)(name);
   return name === '@tensorflow/tfjs' ? import('@tensorflow/tfjs') : import('@tensorflow/tfjs-backend-wasm');
 }
 
@@ -56,8 +55,9 @@ export async function useTfjsBackend(
     }
     let wasmPaths = options.wasmPaths;
     if (wasmPaths === undefined && isNode) {
-      const require = createRequire(import.meta.url);
-      wasmPaths = `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+      const { createRequire } = await import('node:module');
+      const { dirname, join } = await import('node:path');
+      wasmPaths = `${join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
     }
     if (wasmPaths !== undefined && tf.findBackend('wasm') === null) wasm.setWasmPaths(wasmPaths);
   }
