@@ -1,35 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InvalidInputError } from '@weightspec/core';
+import { splitCsvLine } from '@weightspec/conformance/datasets';
 
 /** One CSV record and the 1-based line it starts on (for error messages). */
 export interface CsvRecord {
   readonly line: number;
   readonly fields: string[];
-}
-
-/** Splits one physical line into fields; returns `open: true` when a quoted field runs past the line end. */
-function splitLine(text: string, fields: string[], pending: string | null): { open: boolean; pending: string } {
-  let field = pending ?? '';
-  let inQuotes = pending !== null;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (inQuotes) {
-      if (character === '"') {
-        if (text[index + 1] === '"') {
-          field += '"';
-          index += 1;
-        } else inQuotes = false;
-      } else field += character;
-    } else if (character === '"') inQuotes = true;
-    else if (character === ',') {
-      fields.push(field);
-      field = '';
-    } else field += character;
-  }
-  if (inQuotes) return { open: true, pending: `${field}\n` };
-  fields.push(field);
-  return { open: false, pending: '' };
 }
 
 /**
@@ -65,7 +42,7 @@ export async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord> {
           continue;
         }
       }
-      const split = splitLine(text, fields, pending);
+      const split = splitCsvLine(text, fields, pending);
       if (split.open) {
         pending = split.pending;
         continue;

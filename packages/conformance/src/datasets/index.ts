@@ -1,4 +1,4 @@
-export { parseCsv } from './parse-csv.ts';
+export { parseCsv, splitCsvLine } from './parse-csv.ts';
 export type { CsvTable } from './parse-csv.ts';
 export {
   loadSeattleWeather,

@@ -7,14 +7,13 @@ export interface CsvTable {
 }
 
 /**
- * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). A row with the wrong number of
- * fields is an InvalidInputError naming the 1-based line.
+ * Splits one physical line of RFC 4180 CSV into `fields` (appending). `pending` carries a quoted field
+ * that began on an earlier line; the result says whether the quotes are still open at the line's end
+ * (then `pending` holds the partial field, with the line break it contained).
  */
-export function parseCsv(text: string, source = 'csv'): CsvTable {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let inQuotes = false;
+export function splitCsvLine(text: string, fields: string[], pending: string | null): { open: boolean; pending: string } {
+  let field = pending ?? '';
+  let inQuotes = pending !== null;
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index];
     if (inQuotes) {
@@ -26,25 +25,44 @@ export function parseCsv(text: string, source = 'csv'): CsvTable {
       } else field += character;
     } else if (character === '"') inQuotes = true;
     else if (character === ',') {
-      record.push(field);
+      fields.push(field);
       field = '';
-    } else if (character === '\n' || character === '\r') {
-      if (character === '\r' && text[index + 1] === '\n') index += 1;
-      record.push(field);
-      field = '';
-      if (record.length > 1 || record[0] !== '') records.push(record);
-      record = [];
     } else field += character;
   }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
+  if (inQuotes) return { open: true, pending: `${field}\n` };
+  fields.push(field);
+  return { open: false, pending: '' };
+}
+
+/**
+ * Parses RFC 4180 CSV held in memory (quoted fields, doubled quotes, line breaks inside quotes, CRLF or
+ * LF; blank lines skipped). A row with the wrong number of fields, or a file ending inside quotes, is
+ * an InvalidInputError naming the 1-based line.
+ */
+export function parseCsv(text: string, source = 'csv'): CsvTable {
+  const records: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let pending: string | null = null;
+  let startLine = 0;
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (pending === null) {
+      if (line === '') return;
+      startLine = index + 1;
+    }
+    const split = splitCsvLine(line, fields, pending);
+    if (split.open) {
+      pending = split.pending;
+      return;
+    }
+    records.push({ line: startLine, fields });
+    fields = [];
+    pending = null;
+  });
+  if (pending !== null) throw new InvalidInputError(`${source}:${startLine}`, 'the file ends inside a quoted field');
   const [header, ...rows] = records;
   if (!header) throw new InvalidInputError(source, 'the file is empty');
-  rows.forEach((row, index) => {
-    if (row.length !== header.length)
-      throw new InvalidInputError(`${source}:${index + 2}`, `row has ${row.length} fields, the header has ${header.length}`);
-  });
-  return { columns: header, rows };
+  for (const row of rows)
+    if (row.fields.length !== header.fields.length)
+      throw new InvalidInputError(`${source}:${row.line}`, `row has ${row.fields.length} fields, the header has ${header.fields.length}`);
+  return { columns: header.fields, rows: rows.map((row) => row.fields) };
 }
