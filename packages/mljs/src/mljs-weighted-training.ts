@@ -149,7 +149,9 @@ export function trainWeightedLogisticRegression(features: FeatureRows, labels: r
     }
     coefficients.forEach((beta, label) => beta.set(flatCoefficients.subarray(label * width, (label + 1) * width)));
   }
-  for (let step = 0; step < (fused ? 0 : numSteps); step += 1) {
+  // The general path: focal, selection or progress reports need the per-element losses every step.
+  if (!fused)
+  for (let step = 0; step < numSteps; step += 1) {
     for (let label = 0; label < classes; label += 1) {
       const beta = coefficients[label] as Float64Array;
       for (let row = 0; row < rows; row += 1) {
