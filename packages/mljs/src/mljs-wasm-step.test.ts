@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSeededRandom } from '@weightspec/core';
+import { createFusedProblem, createJavaScriptStepper, fusedStepAnyWidth } from './mljs-fused-step.ts';
+import { WASM_KERNEL_BASE64 } from './mljs-wasm-kernel-binary.ts';
+import { createWebAssemblyStepper, instantiateKernel } from './mljs-wasm-step.ts';
+import { compileWasmKernel } from './test-compile-wasm-kernel.ts';
+
+// Distance in units in the last place between two finite doubles of the same sign.
+function ulpDistance(left: number, right: number): number {
+  const view = new DataView(new ArrayBuffer(16));
+  view.setFloat64(0, left);
+  view.setFloat64(8, right);
+  return Number(view.getBigInt64(0) - view.getBigInt64(8));
+}
+
+describe('WebAssembly SIMD kernel', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('ships the bytes that wasm/mljs-sigmoid-step.wat assembles to (run `pnpm build:wasm` after editing it)', async () => {
+    expect(Buffer.from(await compileWasmKernel()).toString('base64')).toBe(WASM_KERNEL_BASE64);
+  });
+
+  it('computes e^x within 2 ulp of Math.exp over [-708, 709], +inf above 709.78, and keeps NaN', () => {
+    const kernel = instantiateKernel();
+    expect(kernel).not.toBeNull();
+    if (!kernel) return;
+    const out = new Float64Array(kernel.memory.buffer, 0, 2);
+    const random = createSeededRandom(7);
+    let worst = 0;
+    for (let index = 0; index < 20000; index += 1) {
+      // Half the points in the range sigmoid scores live in, half over the whole clamped range.
+      const first = index % 2 === 0 ? random() * 60 - 30 : random() * 1417 - 708;
+      const second = -first / 3;
+      kernel.expPair(first, second, 0);
+      worst = Math.max(worst, Math.abs(ulpDistance(out[0] as number, Math.exp(first))), Math.abs(ulpDistance(out[1] as number, Math.exp(second))));
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+    kernel.expPair(0, 1, 0);
+    expect([...out]).toEqual([1, Math.exp(1)]);
+    kernel.expPair(709.8, Number.POSITIVE_INFINITY, 0);
+    expect([...out]).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    // Below the clamp e^x stays a tiny positive number: 1 / (1 + e^x) is exactly 1, as with Math.exp.
+    kernel.expPair(-1000, Number.NEGATIVE_INFINITY, 0);
+    expect(1 / (1 + (out[0] as number))).toBe(1);
+    expect(1 / (1 + (out[1] as number))).toBe(1);
+    kernel.expPair(Number.NaN, 0, 0);
+    expect(out[0]).toBeNaN();
+  });
+
+  // Reference: the JavaScript loop kernel, itself checked bit for bit against ml.js. Odd row counts
+  // exercise the zero row that pads the last pair.
+  for (const [rows, width] of [[31, 1], [30, 4], [31, 5], [17, 9], [40, 10]] as const)
+    it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${width} columns)`, () => {
+      const random = createSeededRandom(rows * 100 + width);
+      const classes = 3;
+      const problem = createFusedProblem(Float64Array.from({ length: rows * width }, () => random() * 4 - 2), rows, width, classes);
+      problem.scaleOfProbability.forEach((_, index) => (problem.scaleOfProbability[index] = -random() * 2));
+      problem.scaleOfComplement.forEach((_, index) => (problem.scaleOfComplement[index] = random() * 2));
+      const simd = createWebAssemblyStepper(problem);
+      expect(simd?.kernel).toBe('webassembly-simd');
+      if (!simd) return;
+      const reference = new Float64Array(classes * width);
+      simd.loadScales();
+      for (let step = 0; step < 40; step += 1) {
+        simd.step(0.05);
+        fusedStepAnyWidth(problem, reference, 0.05);
+      }
+      expect(reference.some((value) => Math.abs(value) > 0.01)).toBe(true);
+      reference.forEach((value, index) => expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value)));
+    });
+
+  it('gives way to JavaScript where WebAssembly is missing', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    const fresh = await import('./mljs-wasm-step.ts');
+    const problem = createFusedProblem(new Float64Array([1, 2, 3, 4]), 2, 2, 2);
+    expect(fresh.createWebAssemblyStepper(problem)).toBeNull();
+    expect(createJavaScriptStepper(problem).kernel).toBe('javascript-generated');
+  });
+});
