@@ -51,8 +51,9 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
       candidate: { label: `trainWeightedLogisticRegression (unit sample weights${intercept ? ', intercept: true' : ''}${bitExact ? ', bitExact: true (JavaScript, Math.exp)' : ', WebAssembly SIMD'})`, medianMilliseconds: medians.candidate },
       baseline: { label: `LogisticRegression#train${intercept ? ' on X with a 1-column appended' : ''}`, medianMilliseconds: medians.baseline },
       ratio,
-      goal: '<= 0.1 (10x faster)',
-      met: ratio <= 0.1 && maxRelativeDifference <= 1e-9,
+      // The goal is the default's; the bit-exact JavaScript path is timed for reference.
+      goal: bitExact ? '' : '<= 0.1 (10x faster)',
+      met: bitExact ? null : ratio <= 0.1 && maxRelativeDifference <= 1e-9,
       notes: `${data.trainFeatures.length} rows x ${features.columns} columns, 5 classes, ${numSteps} steps, lr ${learningRate}; max relative coefficient difference ${maxRelativeDifference.toExponential(1)} (goal: same result, 1e-9); 7 interleaved runs after 2 warm-ups, median`,
     });
   }

@@ -1,0 +1,184 @@
+import type { WeightingSpec } from '@weightspec/core';
+import { createFusedProblem, createJavaScriptStepper, fusedLossParts } from './mljs-fused-step.ts';
+import type { FusedLossParts } from './mljs-fused-step.ts';
+import { applyLossDependentWeights } from './mljs-step-weights.ts';
+import type { OneVsAllWeighting } from './mljs-step-weights.ts';
+import { createWebAssemblyStepper } from './mljs-wasm-step.ts';
+
+/** Progress of trainWeightedLogisticRegression, reported every `progressEvery` steps. */
+export interface LogisticTrainingProgress {
+  /** Steps done (1-based). */
+  readonly step: number;
+  readonly totalSteps: number;
+  /**
+   * Weighted loss at the coefficients the step started from, reduced as the spec's `reduction` says
+   * (weighted_mean by default); a zero denominator reports 0 whatever `zeroDenominator` says, so a
+   * progress report never stops training.
+   */
+  readonly loss: number;
+  /** Rows the curriculum admitted at this step. */
+  readonly admittedRows: number;
+  /** Sum of the final weights over all one-vs-all elements, divided by K (the per-row total). */
+  readonly effectiveWeight: number;
+}
+
+type FocalRule = Extract<NonNullable<WeightingSpec['adaptive']>[number], { kind: 'focal' }>;
+
+/** What both training paths read; built once by trainWeightedLogisticRegression. */
+export interface TrainingContext {
+  /** rows x width, row-major (input feature weights applied, intercept column appended). */
+  readonly design: Float64Array;
+  readonly rows: number;
+  readonly width: number;
+  readonly classes: number;
+  readonly weighting: OneVsAllWeighting;
+  readonly spec: WeightingSpec | null;
+  readonly numSteps: number;
+  readonly learningRate: number;
+  readonly progressEvery: number;
+  readonly onProgress: ((progress: LogisticTrainingProgress) => void) | null;
+  readonly focal: FocalRule | null;
+  /** The spec's `elements.weights` ([K] for sigmoid, [1] for softmax), or null. */
+  readonly elementWeights: readonly number[] | null;
+  readonly isSoftmax: boolean;
+}
+
+const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+
+/** The spec's reduction of a progress loss (SPEC "reduction"); the trainer's gradient is always summed. */
+function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, elements: number): number {
+  const kind = spec?.reduction?.kind ?? 'weighted_mean';
+  const denominator = kind === 'sum' ? 1 : kind === 'mean' ? elements : kind === 'weighted_mean' ? parts.weightSum : parts.nonZeroWeights;
+  return denominator === 0 ? 0 : parts.numerator / denominator;
+}
+
+const reportsAt = (context: TrainingContext, step: number): boolean =>
+  context.onProgress !== null && ((step + 1) % context.progressEvery === 0 || step + 1 === context.numSteps);
+
+/** Row i's positive and negative class weight for label k at a step (a softmax spec's c_y is both). */
+function classWeightsAt(context: TrainingContext, scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>, row: number, label: number): [number, number] {
+  const rowClassWeight = scheduled?.scheduledClassWeights ? (scheduled.scheduledClassWeights[context.weighting.labels[row] as number] as number) : 1;
+  return [
+    scheduled?.scheduledPositiveWeights ? (scheduled.scheduledPositiveWeights[label] as number) : rowClassWeight,
+    scheduled?.scheduledNegativeWeights ? (scheduled.scheduledNegativeWeights[label] as number) : rowClassWeight,
+  ];
+}
+
+/** Row weight times the spec's element weight of label k. */
+const restWeightOf = (context: TrainingContext, row: number, label: number): number =>
+  (context.weighting.rowWeights[row] as number) * (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
+
+/**
+ * Weights that do not depend on the loss: fixed per element (or moving with a class-weight schedule),
+ * so each step is one fused kernel call (mljs-fused-step.ts, mljs-wasm-step.ts). Returns the flat
+ * coefficients (classes x width).
+ */
+export function trainFusedPath(context: TrainingContext, bitExact: boolean): Float64Array {
+  const { rows, width, classes, weighting, spec, numSteps } = context;
+  const problem = createFusedProblem(context.design, rows, width, classes);
+  const stepper = (!bitExact && createWebAssemblyStepper(problem)) || createJavaScriptStepper(problem);
+  // error = w (-a+ y' pNot + a- (1-y') (1-pNot)) = scaleOfProbability pNot + scaleOfComplement (1-pNot);
+  // with unit weights and hard targets this is exactly ml.js's t - p (-p + 0, or -0 + (1 - p)).
+  const { scaleOfProbability, scaleOfComplement } = problem;
+  for (let step = 0; step < numSteps; step += 1) {
+    // Class weights only change under a schedule; fill them on the first step and when they can move.
+    if (step === 0 || spec?.class?.schedule) {
+      const scheduled = weighting.scheduleAt(step, numSteps);
+      for (let row = 0; row < rows; row += 1)
+        for (let label = 0; label < classes; label += 1) {
+          const [positiveWeight, negativeWeight] = classWeightsAt(context, scheduled, row, label);
+          const rest = restWeightOf(context, row, label);
+          const target = weighting.targets[row * classes + label] as number;
+          // The kernels read these class-major (label * rows + row).
+          scaleOfProbability[label * rows + row] = rest * -(positiveWeight * target);
+          scaleOfComplement[label * rows + row] = rest * (negativeWeight * (1 - target));
+        }
+      stepper.loadScales();
+    }
+    // The loss is only needed on report steps, taken before the step as the general path does.
+    const parts = reportsAt(context, step) ? fusedLossParts(problem, stepper.coefficients) : null;
+    stepper.step(context.learningRate);
+    if (parts)
+      context.onProgress?.({ step: step + 1, totalSteps: numSteps, loss: reduceProgressLoss(spec, parts, rows * classes), admittedRows: rows, effectiveWeight: parts.weightSum / classes });
+  }
+  return Float64Array.from(stepper.coefficients);
+}
+
+/**
+ * Focal loss and the loss-dependent selections (hard mining, self-paced, curriculum) need every
+ * element's loss at every step: scores, losses, weights and gradient in separate passes. Returns the
+ * flat coefficients (classes x width).
+ */
+export function trainGeneralPath(context: TrainingContext): Float64Array {
+  const { design, rows, width, classes, weighting, spec, numSteps, focal } = context;
+  const elements = rows * classes;
+  const coefficients = new Float64Array(classes * width);
+  const scores = new Float64Array(elements);
+  const probabilityNot = new Float64Array(elements);
+  const restWeights = new Float64Array(elements);
+  const classFactors = new Float64Array(elements);
+  const errors = new Float64Array(elements);
+  const rawLoss = new Float64Array(elements);
+  const classWeightedLoss = new Float64Array(elements);
+  const selects = Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum));
+  for (let step = 0; step < numSteps; step += 1) {
+    for (let label = 0; label < classes; label += 1)
+      for (let row = 0; row < rows; row += 1) {
+        let score = 0;
+        for (let column = 0; column < width; column += 1) score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
+        scores[row * classes + label] = score;
+        probabilityNot[row * classes + label] = 1 / (1 + Math.exp(-score));
+      }
+    const scheduled = weighting.scheduleAt(step, numSteps);
+    for (let row = 0, element = 0; row < rows; row += 1)
+      for (let label = 0; label < classes; label += 1, element += 1) {
+        const target = weighting.targets[element] as number;
+        const [positiveWeight, negativeWeight] = classWeightsAt(context, scheduled, row, label);
+        classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
+        restWeights[element] = restWeightOf(context, row, label);
+        // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
+        // exactly ml.js's t - p in its own orientation (pNot = P(not class k), t = 1 - y).
+        const pNot = probabilityNot[element] as number;
+        errors[element] = -positiveWeight * target * pNot + negativeWeight * (1 - target) * (1 - pNot);
+        // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k).
+        const z = -(scores[element] as number);
+        rawLoss[element] = target * softplus(-z) + (1 - target) * softplus(z);
+        classWeightedLoss[element] = positiveWeight * target * softplus(-z) + negativeWeight * (1 - target) * softplus(z);
+      }
+    let admittedRows = rows;
+    if (scheduled && selects) admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
+    let numerator = 0;
+    let weightSum = 0;
+    let nonZeroWeights = 0;
+    for (let element = 0; element < elements; element += 1) {
+      const rest = restWeights[element] as number;
+      let slope = errors[element] as number;
+      let modulator = 1;
+      if (focal) {
+        // Sigmoid focal modulator alpha_t (1 - p_t)^gamma on the hard one-vs-all target.
+        const hard = weighting.labels[Math.floor(element / classes)] === element % classes ? 1 : 0;
+        const pClass = 1 - (probabilityNot[element] as number);
+        const oneMinusPt = hard * (1 - pClass) + (1 - hard) * pClass;
+        const alpha = focal.alpha === null ? 1 : (focal.alpha as number) * hard + (1 - (focal.alpha as number)) * (1 - hard);
+        modulator = alpha * oneMinusPt ** focal.gamma;
+        const modulatorSlope = focal.gamma === 0 || oneMinusPt === 0 ? 0 : alpha * focal.gamma * oneMinusPt ** (focal.gamma - 1) * (1 - 2 * hard) * pClass * (1 - pClass);
+        // d(phi L)/dz = phi dL/dz + L dphi/dz, with dp_t/dz = (2y - 1) p (1 - p).
+        slope = modulator * slope + (classWeightedLoss[element] as number) * modulatorSlope;
+      }
+      errors[element] = rest * slope;
+      const weight = rest * (classFactors[element] as number);
+      numerator += rest * modulator * (classWeightedLoss[element] as number);
+      weightSum += weight;
+      if (weight !== 0) nonZeroWeights += 1;
+    }
+    for (let label = 0; label < classes; label += 1)
+      for (let column = 0; column < width; column += 1) {
+        let sum = 0;
+        for (let row = 0; row < rows; row += 1) sum += (design[row * width + column] as number) * (errors[row * classes + label] as number);
+        coefficients[label * width + column] = (coefficients[label * width + column] as number) + sum * context.learningRate;
+      }
+    if (reportsAt(context, step))
+      context.onProgress?.({ step: step + 1, totalSteps: numSteps, loss: reduceProgressLoss(spec, { numerator, weightSum, nonZeroWeights }, elements), admittedRows, effectiveWeight: weightSum / classes });
+  }
+  return coefficients;
+}
