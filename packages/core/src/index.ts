@@ -96,3 +96,4 @@ export type {
 export { composeSampleWeights } from './compose/compose-sample-weights.ts';
 export type { ComposeSampleWeightsOptions } from './compose/compose-sample-weights.ts';
 export { createSeededRandom, shuffleInPlace } from './random/seeded-random.ts';
+export { markLargest } from './selection/mark-largest.ts';

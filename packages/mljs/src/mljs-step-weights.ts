@@ -4,6 +4,7 @@ import {
   countLabels,
   curriculumAdmitCount,
   hardMiningKeepCount,
+  markLargest,
   normalizeClassStatistics,
   resolveSchedules,
   resolveWeighting,
@@ -114,9 +115,9 @@ export function applyLossDependentWeights(
   const { rows, classes } = weighting;
   (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
     if (rule.kind === 'hard_mining') {
-      const order = orderDescending(rawLoss);
-      const keep = hardMiningKeepCount(rule, rawLoss.length);
-      for (let rank = keep; rank < order.length; rank += 1) weights[order[rank] as number] = 0;
+      // Selection, not a sort: the whole batch is ranked every step.
+      const kept = markLargest(rawLoss, hardMiningKeepCount(rule, rawLoss.length));
+      for (let element = 0; element < rawLoss.length; element += 1) if (!kept[element]) weights[element] = 0;
     } else if (rule.kind === 'self_paced') {
       const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
       for (let element = 0; element < rawLoss.length; element += 1) {
@@ -138,20 +139,25 @@ export function applyLossDependentWeights(
         difficulty[row] = sum / classes;
       }
     }
-    const easiestFirst = orderDescending((difficulty as Float64Array).map((value) => -value));
     const fraction = scheduled.curriculumFraction ?? 1;
-    const admitted = curriculumAdmitCount(fraction, rows);
-    admittedRows = 0;
-    easiestFirst.forEach((row, rank) => {
-      let factor: number;
-      if (curriculum.mode === 'select') factor = rank < admitted ? 1 : 0;
-      else {
+    const rowFactors = new Float64Array(rows);
+    if (curriculum.mode === 'select') {
+      // The ceil(g M) easiest rows: the largest negated difficulties (ties to the lower index, as ranked).
+      const admitted = markLargest((difficulty as Float64Array).map((value) => -value), curriculumAdmitCount(fraction, rows));
+      for (let row = 0; row < rows; row += 1) rowFactors[row] = admitted[row] as number;
+    } else {
+      const easiestFirst = orderDescending((difficulty as Float64Array).map((value) => -value));
+      easiestFirst.forEach((row, rank) => {
         const quantile = (rank + 1) / rows;
-        factor = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-      }
+        rowFactors[row] = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
+      });
+    }
+    admittedRows = 0;
+    for (let row = 0; row < rows; row += 1) {
+      const factor = rowFactors[row] as number;
       if (factor > 0) admittedRows += 1;
       for (let label = 0; label < classes; label += 1) weights[row * classes + label] = (weights[row * classes + label] as number) * factor;
-    });
+    }
   }
   return { admittedRows };
 }

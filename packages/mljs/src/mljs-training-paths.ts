@@ -43,8 +43,6 @@ export interface TrainingContext {
   readonly isSoftmax: boolean;
 }
 
-const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-
 /** The spec's reduction of a progress loss (SPEC "reduction"); the trainer's gradient is always summed. */
 function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, elements: number): number {
   const kind = spec?.reduction?.kind ?? 'weighted_mean';
@@ -130,21 +128,31 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
         probabilityNot[row * classes + label] = 1 / (1 + Math.exp(-score));
       }
     const scheduled = weighting.scheduleAt(step, numSteps);
-    for (let row = 0, element = 0; row < rows; row += 1)
+    const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
+    const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
+    const labelNegative = scheduled?.scheduledNegativeWeights ?? null;
+    for (let row = 0, element = 0; row < rows; row += 1) {
+      const rowClassWeight = rowClassWeights ? (rowClassWeights[weighting.labels[row] as number] as number) : 1;
       for (let label = 0; label < classes; label += 1, element += 1) {
         const target = weighting.targets[element] as number;
-        const [positiveWeight, negativeWeight] = classWeightsAt(context, scheduled, row, label);
+        const positiveWeight = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
+        const negativeWeight = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
         classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
         restWeights[element] = restWeightOf(context, row, label);
         // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
         // exactly ml.js's t - p in its own orientation (pNot = P(not class k), t = 1 - y).
         const pNot = probabilityNot[element] as number;
         errors[element] = -positiveWeight * target * pNot + negativeWeight * (1 - target) * (1 - pNot);
-        // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k).
+        // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k); both
+        // share log1p(e^-|z|).
         const z = -(scores[element] as number);
-        rawLoss[element] = target * softplus(-z) + (1 - target) * softplus(z);
-        classWeightedLoss[element] = positiveWeight * target * softplus(-z) + negativeWeight * (1 - target) * softplus(z);
+        const shared = Math.log1p(Math.exp(-Math.abs(z)));
+        const lossIfClass = Math.max(-z, 0) + shared;
+        const lossIfNot = Math.max(z, 0) + shared;
+        rawLoss[element] = target * lossIfClass + (1 - target) * lossIfNot;
+        classWeightedLoss[element] = positiveWeight * target * lossIfClass + negativeWeight * (1 - target) * lossIfNot;
       }
+    }
     let admittedRows = rows;
     if (scheduled && selects) admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
     let numerator = 0;
