@@ -57,5 +57,38 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
       notes: `${data.trainFeatures.length} rows x ${features.columns} columns, 5 classes, ${numSteps} steps, lr ${learningRate}; max relative coefficient difference ${maxRelativeDifference.toExponential(1)} (goal: same result, 1e-9); 7 interleaved runs after 2 warm-ups, median`,
     });
   }
+  comparisons.push(...(await generalPathComparisons(data, numSteps, learningRate, labels)));
+  return comparisons;
+}
+
+/**
+ * For reference (no goal): rules that need every element's loss every step take the general path.
+ * Timed against ml.js's unweighted `train` on the same design, which does less work, so the ratio says
+ * what a focal or hard-mining spec costs next to plain ml.js.
+ */
+async function generalPathComparisons(data: Awaited<ReturnType<typeof splitAndStandardize>>, numSteps: number, learningRate: number, labels: Matrix): Promise<BenchmarkComparison[]> {
+  const features = appendInterceptColumn(new Matrix(data.trainFeatures));
+  const specs = [
+    ['focal (gamma 2)', { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'focal', gamma: 2 }] }],
+    ['hard mining (keep 50%)', { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }] }],
+  ] as const;
+  const comparisons: BenchmarkComparison[] = [];
+  for (const [label, spec] of specs) {
+    const medians = await interleavedMedians(
+      () => trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept: true, spec }),
+      () => new LogisticRegression({ numSteps, learningRate }).train(features, labels),
+      5,
+      1,
+    );
+    comparisons.push({
+      name: `mljs: ${label} training vs ml-logistic-regression train (seattle-weather, intercept)`,
+      candidate: { label: `trainWeightedLogisticRegression with ${label} (general path)`, medianMilliseconds: medians.candidate },
+      baseline: { label: 'LogisticRegression#train (unweighted) on X with a 1-column appended', medianMilliseconds: medians.baseline },
+      ratio: medians.candidate / medians.baseline,
+      goal: '',
+      met: null,
+      notes: `${data.trainFeatures.length} rows x ${features.columns} columns, 5 classes, ${numSteps} steps; every element's loss every step; 5 interleaved runs after 1 warm-up, median`,
+    });
+  }
   return comparisons;
 }
