@@ -1,3 +1,5 @@
+import type { OptionDefinitions, ParsedArguments } from './cli-arguments.ts';
+
 /** Where a command writes and what it knows about its terminal; injected so tests can capture output. */
 export interface CliIo {
   /** Results: tables, JSON, the things a user may pipe. */
@@ -27,6 +29,8 @@ export interface CliCommand {
   readonly summary: string;
   /** Full `--help` text. */
   readonly help: string;
-  /** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
-  run(args: readonly string[], io: CliIo): Promise<number>;
+  /** Its options (`-h`/`--help` is added and handled by runCli, which prints `help`). */
+  readonly options: OptionDefinitions;
+  /** Runs the command on its parsed arguments; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
+  run(parsed: ParsedArguments, io: CliIo): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MissingPeerError, WeightspecError } from '@weightspec/core';
+import { parseCommandArguments } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { conformanceCommand } from './command-conformance.ts';
@@ -64,7 +65,12 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   const command = CLI_COMMANDS.find((candidate) => candidate.name === name);
   try {
     if (!command) throw new CliUsageError(`unknown command "${name}"; commands: ${CLI_COMMANDS.map((entry) => entry.name).join(', ')}`);
-    return await command.run(rest, io);
+    const parsed = parseCommandArguments(command.name, rest, command.options);
+    if (parsed.help) {
+      io.stdout.write(`${command.help}\n`);
+      return 0;
+    }
+    return await command.run(parsed, io);
   } catch (error) {
     return reportError(io, error);
   }

@@ -4,7 +4,7 @@ import type { ConformanceReport } from '@weightspec/conformance';
 import type { WeightingAdapter } from '@weightspec/core';
 import { loadWeightingAdapter, probeInstalledAdapters } from './adapter-loader.ts';
 import type { AdapterLoadOptions } from './adapter-loader.ts';
-import { expectPositionals, flagOption, parseCommandArguments, stringListOption, stringOption } from './cli-arguments.ts';
+import { expectPositionals, flagOption, stringListOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { backendOption } from './command-train.ts';
@@ -62,17 +62,13 @@ export const conformanceCommand: CliCommand = {
   name: 'conformance',
   summary: 'run the conformance vectors on adapters (exit 1 on a failure)',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('conformance', args, {
-      vectors: { type: 'string', multiple: true },
-      adapter: { type: 'string', multiple: true },
-      backend: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options: {
+    vectors: { type: 'string', multiple: true },
+    adapter: { type: 'string', multiple: true },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(parsed, io) {
     expectPositionals('conformance', parsed, 0);
     const vectorDirectories = stringListOption(parsed, 'vectors').map((directory) => resolve(directory));
     const adapters = await loadConformanceAdapters(stringListOption(parsed, 'adapter'), backendOption('conformance', stringOption(parsed, 'backend')));

@@ -4,7 +4,7 @@ import type { ClassificationReport } from '@weightspec/conformance/datasets';
 import { countClasses, parseWeightingSpec, serializeWeightingSpec } from '@weightspec/core';
 import type { WeightingAdapter, WeightingSpec } from '@weightspec/core';
 import { loadClassifierTrainer, loadWeightingAdapter, probeInstalledAdapters } from './adapter-loader.ts';
-import { expectPositionals, flagOption, numberOption, parseCommandArguments, stringListOption } from './cli-arguments.ts';
+import { expectPositionals, flagOption, numberOption, stringListOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { trainAndEvaluate } from './classifier-evaluation.ts';
 import { runConformanceWithProgress } from './command-conformance.ts';
@@ -73,16 +73,12 @@ export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'seattle-weather: every installed adapter, unweighted vs balanced, plus conformance',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('demo', args, {
-      epochs: { type: 'string' },
-      adapter: { type: 'string', multiple: true },
-      'skip-conformance': { type: 'boolean' },
-    });
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options: {
+    epochs: { type: 'string' },
+    adapter: { type: 'string', multiple: true },
+    'skip-conformance': { type: 'boolean' },
+  },
+  async run(parsed, io) {
     expectPositionals('demo', parsed, 0);
     const epochs = numberOption('demo', parsed, 'epochs', 20, { minimum: 1, integer: true });
     const adapterNames = await chooseAdapters(io, stringListOption(parsed, 'adapter'));

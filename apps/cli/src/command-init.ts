@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { expectPositionals, flagOption, parseCommandArguments } from './cli-arguments.ts';
+import { expectPositionals, flagOption } from './cli-arguments.ts';
 import type { CliCommand } from './cli-io.ts';
 import { assertFileWritable, writeAtomically } from './output-files.ts';
 import { STARTER_SPEC_TEXT } from './starter-spec.ts';
@@ -19,12 +19,8 @@ export const initCommand: CliCommand = {
   name: 'init',
   summary: 'write a commented starter spec (weightspec.jsonc)',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('init', args, { force: { type: 'boolean' } });
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options: { force: { type: 'boolean' } },
+  async run(parsed, io) {
     expectPositionals('init', parsed, 1);
     const target = parsed.positionals[0] ?? 'weightspec.jsonc';
     if (target === '-') {

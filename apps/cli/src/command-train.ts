@@ -8,7 +8,6 @@ import {
   expectPositionals,
   flagOption,
   numberOption,
-  parseCommandArguments,
   requiredStringOption,
   stringOption,
 } from './cli-arguments.ts';
@@ -108,12 +107,8 @@ export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'train with an adapter, report per-class scores vs. the same model without the spec',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('train', args, options);
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options,
+  async run(parsed, io) {
     expectPositionals('train', parsed, 0);
     const adapterName = requiredStringOption('train', parsed, 'adapter');
     const source = requiredStringOption('train', parsed, 'data');

@@ -1,5 +1,5 @@
 import { InvalidSpecError, serializeWeightingSpec } from '@weightspec/core';
-import { expectPositionals, flagOption, parseCommandArguments } from './cli-arguments.ts';
+import { expectPositionals, flagOption } from './cli-arguments.ts';
 import type { CliCommand } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { readSpecFile } from './spec-file.ts';
@@ -18,12 +18,8 @@ export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check a spec and explain each error with its JSON path',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('validate', args, { print: { type: 'boolean' } });
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options: { print: { type: 'boolean' } },
+  async run(parsed, io) {
     expectPositionals('validate', parsed, 1);
     const path = parsed.positionals[0];
     if (path === undefined) throw new CliUsageError('give the spec file to check', 'validate');

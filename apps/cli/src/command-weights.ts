@@ -3,7 +3,6 @@ import type { WeightingSpec } from '@weightspec/core';
 import {
   expectPositionals,
   flagOption,
-  parseCommandArguments,
   requiredStringOption,
   stringOption,
 } from './cli-arguments.ts';
@@ -97,22 +96,18 @@ export const weightsCommand: CliCommand = {
   name: 'weights',
   summary: 'resolve a spec on a CSV and write per-sample weights (streaming)',
   help,
-  async run(args, io) {
-    const parsed = parseCommandArguments('weights', args, {
-      spec: { type: 'string' },
-      data: { type: 'string' },
-      label: { type: 'string' },
-      'sample-weight': { type: 'string' },
-      classes: { type: 'string' },
-      out: { type: 'string' },
-      format: { type: 'string' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (parsed.help) {
-      io.stdout.write(`${help}\n`);
-      return 0;
-    }
+  options: {
+    spec: { type: 'string' },
+    data: { type: 'string' },
+    label: { type: 'string' },
+    'sample-weight': { type: 'string' },
+    classes: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(parsed, io) {
     expectPositionals('weights', parsed, 0);
     const specPath = requiredStringOption('weights', parsed, 'spec');
     const dataPath = requiredStringOption('weights', parsed, 'data');
