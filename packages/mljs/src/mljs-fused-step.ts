@@ -114,8 +114,6 @@ export interface FusedLossParts {
   readonly nonZeroWeights: number;
 }
 
-const softplus = (value: number): number => Math.max(value, 0) + Math.log1p(Math.exp(-Math.abs(value)));
-
 /**
  * The weighted loss of the coefficients as they are (before the next step). The scales hold
  * -w y' (a+ folded in) and w (1 - y') (a- folded in), so an element's weight is their difference and
@@ -136,7 +134,9 @@ export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array
       const positivePart = -(scaleOfProbability[element] as number);
       const negativePart = scaleOfComplement[element] as number;
       const weight = positivePart + negativePart;
-      numerator += positivePart * softplus(score) + negativePart * softplus(-score);
+      // softplus(score) and softplus(-score) share log1p(e^-|score|).
+      const shared = Math.log1p(Math.exp(-Math.abs(score)));
+      numerator += positivePart * (Math.max(score, 0) + shared) + negativePart * (Math.max(-score, 0) + shared);
       weightSum += weight;
       if (weight !== 0) nonZeroWeights += 1;
     }

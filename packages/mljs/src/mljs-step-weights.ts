@@ -141,12 +141,14 @@ export function applyLossDependentWeights(
     }
     const fraction = scheduled.curriculumFraction ?? 1;
     const rowFactors = new Float64Array(rows);
+    // Easiest first = largest negated difficulty first (ties to the lower index in both branches).
+    const negatedDifficulty = (difficulty as Float64Array).map((value) => -value);
     if (curriculum.mode === 'select') {
-      // The ceil(g M) easiest rows: the largest negated difficulties (ties to the lower index, as ranked).
-      const admitted = markLargest((difficulty as Float64Array).map((value) => -value), curriculumAdmitCount(fraction, rows));
+      // The ceil(g M) easiest rows.
+      const admitted = markLargest(negatedDifficulty, curriculumAdmitCount(fraction, rows));
       for (let row = 0; row < rows; row += 1) rowFactors[row] = admitted[row] as number;
     } else {
-      const easiestFirst = orderDescending((difficulty as Float64Array).map((value) => -value));
+      const easiestFirst = orderDescending(negatedDifficulty);
       easiestFirst.forEach((row, rank) => {
         const quantile = (rank + 1) / rows;
         rowFactors[row] = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);

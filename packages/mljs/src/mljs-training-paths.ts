@@ -38,6 +38,8 @@ export interface TrainingContext {
   readonly progressEvery: number;
   readonly onProgress: ((progress: LogisticTrainingProgress) => void) | null;
   readonly focal: FocalRule | null;
+  /** Hard mining, self-paced learning or a curriculum: weights that depend on the loss. */
+  readonly selects: boolean;
   /** The spec's `elements.weights` ([K] for sigmoid, [1] for softmax), or null. */
   readonly elementWeights: readonly number[] | null;
   readonly isSoftmax: boolean;
@@ -53,13 +55,22 @@ function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, e
 const reportsAt = (context: TrainingContext, step: number): boolean =>
   context.onProgress !== null && ((step + 1) % context.progressEvery === 0 || step + 1 === context.numSteps);
 
-/** Row i's positive and negative class weight for label k at a step (a softmax spec's c_y is both). */
-function classWeightsAt(context: TrainingContext, scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>, row: number, label: number): [number, number] {
-  const rowClassWeight = scheduled?.scheduledClassWeights ? (scheduled.scheduledClassWeights[context.weighting.labels[row] as number] as number) : 1;
-  return [
-    scheduled?.scheduledPositiveWeights ? (scheduled.scheduledPositiveWeights[label] as number) : rowClassWeight,
-    scheduled?.scheduledNegativeWeights ? (scheduled.scheduledNegativeWeights[label] as number) : rowClassWeight,
-  ];
+/**
+ * Fills each element's positive and negative class weight at a step (row-major, N x K): per label for a
+ * sigmoid spec, the row's class weight c_y as both for a softmax spec, 1 without class weights.
+ */
+function fillClassWeights(context: TrainingContext, scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>, positive: Float64Array, negative: Float64Array): void {
+  const { rows, classes, weighting } = context;
+  const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
+  const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
+  const labelNegative = scheduled?.scheduledNegativeWeights ?? null;
+  for (let row = 0, element = 0; row < rows; row += 1) {
+    const rowClassWeight = rowClassWeights ? (rowClassWeights[weighting.labels[row] as number] as number) : 1;
+    for (let label = 0; label < classes; label += 1, element += 1) {
+      positive[element] = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
+      negative[element] = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
+    }
+  }
 }
 
 /** Row weight times the spec's element weight of label k. */
@@ -78,18 +89,20 @@ export function trainFusedPath(context: TrainingContext, bitExact: boolean): Flo
   // error = w (-a+ y' pNot + a- (1-y') (1-pNot)) = scaleOfProbability pNot + scaleOfComplement (1-pNot);
   // with unit weights and hard targets this is exactly ml.js's t - p (-p + 0, or -0 + (1 - p)).
   const { scaleOfProbability, scaleOfComplement } = problem;
+  const positiveWeights = new Float64Array(rows * classes);
+  const negativeWeights = new Float64Array(rows * classes);
   for (let step = 0; step < numSteps; step += 1) {
     // Class weights only change under a schedule; fill them on the first step and when they can move.
     if (step === 0 || spec?.class?.schedule) {
-      const scheduled = weighting.scheduleAt(step, numSteps);
+      fillClassWeights(context, weighting.scheduleAt(step, numSteps), positiveWeights, negativeWeights);
       for (let row = 0; row < rows; row += 1)
         for (let label = 0; label < classes; label += 1) {
-          const [positiveWeight, negativeWeight] = classWeightsAt(context, scheduled, row, label);
+          const element = row * classes + label;
           const rest = restWeightOf(context, row, label);
-          const target = weighting.targets[row * classes + label] as number;
+          const target = weighting.targets[element] as number;
           // The kernels read these class-major (label * rows + row).
-          scaleOfProbability[label * rows + row] = rest * -(positiveWeight * target);
-          scaleOfComplement[label * rows + row] = rest * (negativeWeight * (1 - target));
+          scaleOfProbability[label * rows + row] = rest * -((positiveWeights[element] as number) * target);
+          scaleOfComplement[label * rows + row] = rest * ((negativeWeights[element] as number) * (1 - target));
         }
       stepper.loadScales();
     }
@@ -118,7 +131,8 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
   const errors = new Float64Array(elements);
   const rawLoss = new Float64Array(elements);
   const classWeightedLoss = new Float64Array(elements);
-  const selects = Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum));
+  const positiveWeights = new Float64Array(elements);
+  const negativeWeights = new Float64Array(elements);
   for (let step = 0; step < numSteps; step += 1) {
     for (let label = 0; label < classes; label += 1)
       for (let row = 0; row < rows; row += 1) {
@@ -128,15 +142,13 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
         probabilityNot[row * classes + label] = 1 / (1 + Math.exp(-score));
       }
     const scheduled = weighting.scheduleAt(step, numSteps);
-    const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
-    const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
-    const labelNegative = scheduled?.scheduledNegativeWeights ?? null;
+    // Class weights only change under a schedule (the other scheduled values are read every step).
+    if (step === 0 || spec?.class?.schedule) fillClassWeights(context, scheduled, positiveWeights, negativeWeights);
     for (let row = 0, element = 0; row < rows; row += 1) {
-      const rowClassWeight = rowClassWeights ? (rowClassWeights[weighting.labels[row] as number] as number) : 1;
       for (let label = 0; label < classes; label += 1, element += 1) {
         const target = weighting.targets[element] as number;
-        const positiveWeight = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
-        const negativeWeight = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
+        const positiveWeight = positiveWeights[element] as number;
+        const negativeWeight = negativeWeights[element] as number;
         classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
         restWeights[element] = restWeightOf(context, row, label);
         // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
@@ -154,7 +166,7 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
       }
     }
     let admittedRows = rows;
-    if (scheduled && selects) admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
+    if (scheduled && context.selects) admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
     let numerator = 0;
     let weightSum = 0;
     let nonZeroWeights = 0;

@@ -132,12 +132,15 @@ describe('trainWeightedLogisticRegression', () => {
 
   // The loss a progress report carries is the weighted loss at the coefficients the step starts from.
   // Independent value: core's float64 reference on the standard logits z = -score of a model trained
-  // one step less, for each reduction; the fast path (no focal) and the general path (focal) alike.
+  // one step less, at that step's clock, for each reduction and for class-weight schedules; the fast
+  // path (no focal) and the general path (focal) alike.
   const progressCases: [string, Record<string, unknown>][] = [
     ['balanced, weighted_mean (fast path)', { class: { strategy: 'balanced' } }],
     ['positive_ratio + element weights, mean (fast path)', { class: { strategy: 'positive_ratio' }, elements: { weights: [1, 2, 0.5] }, reduction: { kind: 'mean' } }],
     ['sample weights with a zero, nonzero_mean (fast path)', { reduction: { kind: 'nonzero_mean' } }],
     ['focal, sum (general path)', { adaptive: [{ kind: 'focal', gamma: 2, alpha: 0.25 }], reduction: { kind: 'sum' } }],
+    ['balanced, deferred to step 5 (fast path)', { class: { strategy: 'balanced', schedule: { kind: 'deferred', start: 5 } } }],
+    ['positive_ratio annealed over steps 2-6 + focal (general path)', { class: { strategy: 'positive_ratio', schedule: { kind: 'anneal', from: 0, to: 1, over: [2, 6] } }, adaptive: [{ kind: 'focal', gamma: 1 }] }],
   ];
   for (const [name, blocks] of progressCases)
     it(`progress reports the reference weighted loss: ${name}`, () => {
@@ -153,7 +156,7 @@ describe('trainWeightedLogisticRegression', () => {
         const logits = appendInterceptColumn(new Matrix(features))
           .to2DArray()
           .map((row) => coefficientsOf(before).map((beta) => -row.reduce((sum, value, column) => sum + value * (beta[column] as number), 0)));
-        const computation = prepareWeightingComputation(spec, { predictions: logits, targets: oneHot, sampleWeights, clock: { epoch: 0, step: 0, totalEpochs: 1, totalSteps: 1 } } as never);
+        const computation = prepareWeightingComputation(spec, { predictions: logits, targets: oneHot, sampleWeights, clock: { epoch: report.step - 1, step: report.step - 1, totalEpochs: 9, totalSteps: 9 } } as never);
         const expected = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).loss;
         expect(Math.abs(report.loss - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
       }

@@ -69,7 +69,6 @@ export function trainWeightedLogisticRegression(features: FeatureRows, labels: r
   });
   const weighting = prepareOneVsAllWeighting({ spec, labels, classes, sampleWeights, difficulty, stats: options.stats });
   const isSoftmax = spec?.loss.kind === 'softmax_cross_entropy';
-  const selects = Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum));
   const elementWeightsSpec = spec?.elements?.weights ?? null;
   if (elementWeightsSpec && elementWeightsSpec.length !== (isSoftmax ? 1 : classes))
     throw new InvalidInputError('elements.weights', `has ${elementWeightsSpec.length} weights; one-vs-all has E = ${isSoftmax ? 1 : classes}`);
@@ -87,11 +86,12 @@ export function trainWeightedLogisticRegression(features: FeatureRows, labels: r
     progressEvery,
     onProgress: options.onProgress ?? null,
     focal: spec?.adaptive?.find((rule) => rule.kind === 'focal') ?? null,
+    selects: Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum)),
     elementWeights: elementWeightsSpec,
     isSoftmax,
   };
   // Weights that do not depend on the loss take the fused path; focal and selection need every loss.
-  const flat = selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
+  const flat = context.selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
   // Coefficients in ml-logistic-regression's orientation: classifier k scores "not class k".
   const coefficients = Array.from({ length: classes }, (_, label) => flat.slice(label * width, (label + 1) * width));
   if (featureWeights)
