@@ -40,6 +40,20 @@ describe('createOnnxTrainer', () => {
     await trainer.release();
   });
 
+  it('hard mining keeps the batch elements with the largest raw loss: one SGD step follows the reference gradient', async () => {
+    // The reference ranks the same raw losses by sample index; the trainer ranks inside its shuffled
+    // batch. The losses at the random start are distinct, so both keep the same 3 samples.
+    const miningSpec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }] };
+    const trainer = await createOnnxTrainer({ ort, inputSize: 3, numClasses: 3, spec: miningSpec, optimizer: { kind: 'sgd' }, learningRate: 0.1, seed: 6 });
+    const before = trainer.parameters();
+    await trainer.fit(features, labels, { epochs: 1, batchSize: 6 });
+    const gradient = referenceGradient(miningSpec, before);
+    const unmined = referenceGradient({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } }, before);
+    expect(gradient.some((value, index) => Math.abs(value - (unmined[index] as number)) > 1e-3)).toBe(true);
+    trainer.parameters().forEach((value, index) => expect(value).toBeCloseTo((before[index] as number) - 0.1 * (gradient[index] as number), 5));
+    await trainer.release();
+  });
+
   it('one Adam step from zero moments moves each parameter by lr * g / (|g| + eps) (PyTorch formula)', async () => {
     const trainer = await createOnnxTrainer({ ort, inputSize: 3, numClasses: 3, spec, optimizer: { kind: 'adam' }, learningRate: 0.05, seed: 4 });
     const before = trainer.parameters();

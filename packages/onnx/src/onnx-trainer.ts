@@ -5,6 +5,7 @@ import {
   createSeededRandom,
   curriculumAdmitCount,
   hardMiningKeepCount,
+  markLargest,
   parseWeightingSpec,
   rankByDifficulty,
   resolveSchedules,
@@ -179,8 +180,10 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
             const rawLoss = await forwardRawLoss(scheduled, features, labels, indices);
             (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
               if (rule.kind === 'hard_mining') {
-                const order = Array.from(rawLoss.keys()).sort((left, right) => (rawLoss[right] as number) - (rawLoss[left] as number) || left - right);
-                order.slice(hardMiningKeepCount(rule, rawLoss.length)).forEach((position) => (rest[position] = 0));
+                const kept = markLargest(rawLoss, hardMiningKeepCount(rule, rawLoss.length));
+                kept.forEach((isKept, position) => {
+                  if (!isKept) rest[position] = 0;
+                });
               } else if (rule.kind === 'self_paced') {
                 const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
                 rawLoss.forEach((loss, position) => (rest[position] = (rest[position] as number) * (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold))));

@@ -1,4 +1,4 @@
-import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount } from '@weightspec/core';
+import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount, markLargest } from '@weightspec/core';
 import type { WeightingAdapter, WeightingBatch, WeightingComputation, WeightingResult } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
@@ -38,8 +38,11 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
     if (!rawLoss) return;
     if (rule.kind === 'hard_mining') {
       const eligible = Array.from({ length: count }, (_, element) => element).filter((element) => !batch.masked[element]);
-      const kept = new Set(descending(rawLoss, eligible).slice(0, eligible.length === 0 ? 0 : hardMiningKeepCount(rule, eligible.length)));
-      for (let element = 0; element < count; element += 1) if (!kept.has(element)) rest[element] = 0;
+      // Masked elements already have rest 0; rank only the eligible ones (ties to the lower index).
+      const kept = markLargest(eligible.map((element) => rawLoss[element] as number), eligible.length === 0 ? 0 : hardMiningKeepCount(rule, eligible.length));
+      eligible.forEach((element, position) => {
+        if (!kept[position]) rest[element] = 0;
+      });
     } else if (rule.kind === 'self_paced') {
       const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
       for (let element = 0; element < count; element += 1) {
