@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseWeightingSpec, resolveSchedules, resolveWeighting } from '@weightspec/core';
 import { buildTrainingStepGraph, encodeOnnxModel, loadOnnxRuntime, packLayers } from '@weightspec/onnx';
 import { loadTfjs, useTfjsBackend } from '@weightspec/tfjs';
-import { interleavedMedians } from './benchmark-report.ts';
+import { interleavedMedians, medianMilliseconds } from './benchmark-report.ts';
 import type { BenchmarkComparison } from './benchmark-report.ts';
 
 const rows = 4096;
@@ -85,7 +85,7 @@ export async function runOnnxBenchmark(): Promise<BenchmarkComparison[]> {
     const onnxMedians: number[] = [];
     for (let round = 0; round < 3; round += 1) {
       torchMedians.push(torchStepMilliseconds(python, 30));
-      onnxMedians.push((await interleavedMedians(() => unweighted.run(feeds(ones)), () => undefined, 30, 5)).candidate);
+      onnxMedians.push(await medianMilliseconds(() => unweighted.run(feeds(ones)), 30, 5));
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[1] as number;
     const ratio = median(onnxMedians) / median(torchMedians);
