@@ -29,21 +29,22 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
   ];
   for (const { intercept, bitExact } of variants) {
     const features = intercept ? appendInterceptColumn(new Matrix(data.trainFeatures)) : new Matrix(data.trainFeatures);
-    let original = new LogisticRegression({ numSteps, learningRate });
-    let weighted = trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept });
+    // The models of the last timed runs, compared after them.
+    const last: { original?: LogisticRegression; weighted?: LogisticRegression } = {};
     const medians = await interleavedMedians(
       () => {
-        weighted = trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept, sampleWeights: unitWeights, bitExact });
+        last.weighted = trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept, sampleWeights: unitWeights, bitExact });
       },
       () => {
-        original = new LogisticRegression({ numSteps, learningRate });
-        original.train(features, labels);
+        last.original = new LogisticRegression({ numSteps, learningRate });
+        last.original.train(features, labels);
       },
       7,
       2,
     );
-    const ours = coefficientsOf(weighted);
-    const theirs = coefficientsOf(original);
+    if (!last.weighted || !last.original) throw new Error('the mljs benchmark ran no repetition');
+    const ours = coefficientsOf(last.weighted);
+    const theirs = coefficientsOf(last.original);
     const maxRelativeDifference = Math.max(...ours.map((value, index) => Math.abs(value - (theirs[index] as number)) / Math.max(Math.abs(theirs[index] as number), 1e-300)));
     const ratio = medians.candidate / medians.baseline;
     comparisons.push({
