@@ -17,7 +17,11 @@ export interface BenchmarkComparison {
 }
 
 /** Times `run` `repetitions` times after `warmup` runs; returns the median in milliseconds. */
-export async function medianMilliseconds(run: () => unknown | Promise<unknown>, repetitions: number, warmup = 1): Promise<number> {
+export async function medianMilliseconds(
+  run: () => unknown | Promise<unknown>,
+  repetitions: number,
+  warmup = 1,
+): Promise<number> {
   for (let index = 0; index < warmup; index += 1) await run();
   const times: number[] = [];
   for (let index = 0; index < repetitions; index += 1) {

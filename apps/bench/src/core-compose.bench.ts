@@ -21,15 +21,27 @@ export async function runCoreComposeBenchmark(): Promise<BenchmarkComparison[]> 
   const output = new Float64Array(count);
   const handOutput = new Float64Array(count);
   // The baseline is the loop a user would write: a function over typed arrays it is given.
-  const handWrittenLoop = (labelArray: Int32Array, classArray: Float64Array, sampleArray: Float64Array, curriculumArray: Float64Array, into: Float64Array) => {
+  const handWrittenLoop = (
+    labelArray: Int32Array,
+    classArray: Float64Array,
+    sampleArray: Float64Array,
+    curriculumArray: Float64Array,
+    into: Float64Array,
+  ) => {
     for (let index = 0; index < labelArray.length; index += 1)
-      into[index] = 0.8 * (classArray[labelArray[index] as number] as number) * (sampleArray[index] as number) * (curriculumArray[index] as number);
+      into[index] =
+        0.8 *
+        (classArray[labelArray[index] as number] as number) *
+        (sampleArray[index] as number) *
+        (curriculumArray[index] as number);
   };
   const handWritten = () => handWrittenLoop(labels, classWeights, sampleWeights, curriculumWeights, handOutput);
-  const composed = () => composeSampleWeights({ labels, classWeights, sampleWeights, sampleWeightScale: 0.8, curriculumWeights, output });
+  const composed = () =>
+    composeSampleWeights({ labels, classWeights, sampleWeights, sampleWeightScale: 0.8, curriculumWeights, output });
   const medians = await interleavedMedians(composed, handWritten, 30, 5);
   for (let index = 0; index < count; index += 997)
-    if (Math.abs((output[index] as number) - (handOutput[index] as number)) > 1e-12) throw new Error(`composeSampleWeights disagrees with the hand loop at ${index}`);
+    if (Math.abs((output[index] as number) - (handOutput[index] as number)) > 1e-12)
+      throw new Error(`composeSampleWeights disagrees with the hand loop at ${index}`);
   const ratio = medians.candidate / medians.baseline;
   return [
     {

@@ -5,7 +5,8 @@ import { loadSeattleWeather, splitAndStandardize } from '@weightspec/conformance
 import { interleavedMedians } from './benchmark-report.ts';
 import type { BenchmarkComparison } from './benchmark-report.ts';
 
-const coefficientsOf = (model: LogisticRegression) => model.classifiers.flatMap((classifier) => (classifier.weights as Matrix).to1DArray());
+const coefficientsOf = (model: LogisticRegression) =>
+  model.classifiers.flatMap((classifier) => (classifier.weights as Matrix).to1DArray());
 
 /**
  * Issue 5's target: trainWeightedLogisticRegression at least 10x faster than ml-logistic-regression's
@@ -33,7 +34,13 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
     const last: { original?: LogisticRegression; weighted?: LogisticRegression } = {};
     const medians = await interleavedMedians(
       () => {
-        last.weighted = trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept, sampleWeights: unitWeights, bitExact });
+        last.weighted = trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, {
+          numSteps,
+          learningRate,
+          intercept,
+          sampleWeights: unitWeights,
+          bitExact,
+        });
       },
       () => {
         last.original = new LogisticRegression({ numSteps, learningRate });
@@ -45,12 +52,23 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
     if (!last.weighted || !last.original) throw new Error('the mljs benchmark ran no repetition');
     const ours = coefficientsOf(last.weighted);
     const theirs = coefficientsOf(last.original);
-    const maxRelativeDifference = Math.max(...ours.map((value, index) => Math.abs(value - (theirs[index] as number)) / Math.max(Math.abs(theirs[index] as number), 1e-300)));
+    const maxRelativeDifference = Math.max(
+      ...ours.map(
+        (value, index) =>
+          Math.abs(value - (theirs[index] as number)) / Math.max(Math.abs(theirs[index] as number), 1e-300),
+      ),
+    );
     const ratio = medians.candidate / medians.baseline;
     comparisons.push({
       name: `mljs: weighted training vs ml-logistic-regression train (seattle-weather${intercept ? ', intercept' : ''}${bitExact ? ', bitExact' : ''})`,
-      candidate: { label: `trainWeightedLogisticRegression (unit sample weights${intercept ? ', intercept: true' : ''}${bitExact ? ', bitExact: true (JavaScript, Math.exp)' : ', WebAssembly SIMD'})`, medianMilliseconds: medians.candidate },
-      baseline: { label: `LogisticRegression#train${intercept ? ' on X with a 1-column appended' : ''}`, medianMilliseconds: medians.baseline },
+      candidate: {
+        label: `trainWeightedLogisticRegression (unit sample weights${intercept ? ', intercept: true' : ''}${bitExact ? ', bitExact: true (JavaScript, Math.exp)' : ', WebAssembly SIMD'})`,
+        medianMilliseconds: medians.candidate,
+      },
+      baseline: {
+        label: `LogisticRegression#train${intercept ? ' on X with a 1-column appended' : ''}`,
+        medianMilliseconds: medians.baseline,
+      },
       ratio,
       // The goal is the default's; the bit-exact JavaScript path is timed for reference.
       goal: bitExact ? '' : '<= 0.1 (10x faster)',
@@ -67,24 +85,51 @@ export async function runMljsBenchmark(): Promise<BenchmarkComparison[]> {
  * Timed against ml.js's unweighted `train` on the same design, which does less work, so the ratio says
  * what a focal or hard-mining spec costs next to plain ml.js.
  */
-async function generalPathComparisons(data: Awaited<ReturnType<typeof splitAndStandardize>>, numSteps: number, learningRate: number, labels: Matrix): Promise<BenchmarkComparison[]> {
+async function generalPathComparisons(
+  data: Awaited<ReturnType<typeof splitAndStandardize>>,
+  numSteps: number,
+  learningRate: number,
+  labels: Matrix,
+): Promise<BenchmarkComparison[]> {
   const features = appendInterceptColumn(new Matrix(data.trainFeatures));
   const specs = [
-    ['focal (gamma 2)', { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'focal', gamma: 2 }] }],
-    ['hard mining (keep 50%)', { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }] }],
+    [
+      'focal (gamma 2)',
+      { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'focal', gamma: 2 }] },
+    ],
+    [
+      'hard mining (keep 50%)',
+      {
+        specVersion: 1,
+        loss: { kind: 'sigmoid_cross_entropy' },
+        adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
+      },
+    ],
   ] as const;
   const comparisons: BenchmarkComparison[] = [];
   for (const [label, spec] of specs) {
     const medians = await interleavedMedians(
-      () => trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, { numSteps, learningRate, intercept: true, spec }),
+      () =>
+        trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, {
+          numSteps,
+          learningRate,
+          intercept: true,
+          spec,
+        }),
       () => new LogisticRegression({ numSteps, learningRate }).train(features, labels),
       5,
       1,
     );
     comparisons.push({
       name: `mljs: ${label} training vs ml-logistic-regression train (seattle-weather, intercept)`,
-      candidate: { label: `trainWeightedLogisticRegression with ${label} (general path)`, medianMilliseconds: medians.candidate },
-      baseline: { label: 'LogisticRegression#train (unweighted) on X with a 1-column appended', medianMilliseconds: medians.baseline },
+      candidate: {
+        label: `trainWeightedLogisticRegression with ${label} (general path)`,
+        medianMilliseconds: medians.candidate,
+      },
+      baseline: {
+        label: 'LogisticRegression#train (unweighted) on X with a 1-column appended',
+        medianMilliseconds: medians.baseline,
+      },
       ratio: medians.candidate / medians.baseline,
       goal: '',
       met: null,

@@ -24,7 +24,9 @@ function torchPython(): string | null {
 /** Median step time of the same MLP in PyTorch CPU, from torch-mlp-step.py. */
 function torchStepMilliseconds(python: string, repetitions: number): number {
   const script = fileURLToPath(new URL('./torch-mlp-step.py', import.meta.url));
-  return (JSON.parse(execFileSync(python, [script, String(repetitions)], { encoding: 'utf8' })) as { median_ms: number }).median_ms;
+  return (
+    JSON.parse(execFileSync(python, [script, String(repetitions)], { encoding: 'utf8' })) as { median_ms: number }
+  ).median_ms;
 }
 const sizes = [64, 128, 10];
 
@@ -48,12 +50,22 @@ export async function runOnnxBenchmark(): Promise<BenchmarkComparison[]> {
   const theta = Float32Array.from({ length: parameterCount }, () => random() * 0.1);
   const session = async (specDocument: unknown) => {
     const spec = parseWeightingSpec(specDocument);
-    const resolved = resolveWeighting(spec, { stats: { kind: 'classes', classCounts: new Array(10).fill(rows / 10).map((count, label) => count + label) }, numClasses: 10 });
-    const graph = buildTrainingStepGraph(spec, resolveSchedules(spec, resolved, { epoch: 0, step: 0 }), sizes, { kind: 'adam' });
+    const resolved = resolveWeighting(spec, {
+      stats: { kind: 'classes', classCounts: new Array(10).fill(rows / 10).map((count, label) => count + label) },
+      numClasses: 10,
+    });
+    const graph = buildTrainingStepGraph(spec, resolveSchedules(spec, resolved, { epoch: 0, step: 0 }), sizes, {
+      kind: 'adam',
+    });
     return ort.InferenceSession.create(encodeOnnxModel(graph.build()), { intraOpNumThreads: 2, interOpNumThreads: 1 });
   };
   const unweighted = await session({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
-  const weighted = await session({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' }, sample: {} });
+  const weighted = await session({
+    specVersion: 1,
+    loss: { kind: 'softmax_cross_entropy' },
+    class: { strategy: 'balanced' },
+    sample: {},
+  });
   const feeds = (rest: Float32Array) => ({
     theta: new ort.Tensor('float32', theta, [parameterCount]),
     m: new ort.Tensor('float32', new Float32Array(parameterCount), [parameterCount]),
@@ -68,10 +80,18 @@ export async function runOnnxBenchmark(): Promise<BenchmarkComparison[]> {
   const ones = new Float32Array(rows).fill(1);
   const sampleWeights = Float32Array.from({ length: rows }, (_, index) => 0.5 + (index % 3) / 2);
   const results: BenchmarkComparison[] = [];
-  const weightedVsPlain = await interleavedMedians(() => weighted.run(feeds(sampleWeights)), () => unweighted.run(feeds(ones)), 30, 5);
+  const weightedVsPlain = await interleavedMedians(
+    () => weighted.run(feeds(sampleWeights)),
+    () => unweighted.run(feeds(ones)),
+    30,
+    5,
+  );
   results.push({
     name: 'onnx: weighted vs unweighted MLP training step',
-    candidate: { label: 'step with balanced class + per-sample weights', medianMilliseconds: weightedVsPlain.candidate },
+    candidate: {
+      label: 'step with balanced class + per-sample weights',
+      medianMilliseconds: weightedVsPlain.candidate,
+    },
     baseline: { label: 'unweighted step', medianMilliseconds: weightedVsPlain.baseline },
     ratio: weightedVsPlain.candidate / weightedVsPlain.baseline,
     goal: '<= 1.05',
@@ -110,7 +130,9 @@ export async function runOnnxBenchmark(): Promise<BenchmarkComparison[]> {
     const optimizer = tf.train.adam(0.001);
     const tfjsStep = () =>
       tf.tidy(() => {
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yt, tf.relu(xt.matMul(w1).add(b1)).matMul(w2).add(b2)) as never);
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(yt, tf.relu(xt.matMul(w1).add(b1)).matMul(w2).add(b2)) as never,
+        );
       });
     const versusTfjs = await interleavedMedians(() => unweighted.run(feeds(ones)), tfjsStep, 10, 2);
     results.push({

@@ -37,8 +37,12 @@ else {
     result.met === null ? '-' : result.met ? 'met' : 'NOT met',
   ]);
   const header = ['benchmark', 'candidate', 'baseline', 'ratio', 'goal', ''];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
   console.log([line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n'));
-  for (const result of results) console.log(`- ${result.name}: ${result.candidate.label} vs ${result.baseline.label}; ${result.notes}`);
+  for (const result of results)
+    console.log(`- ${result.name}: ${result.candidate.label} vs ${result.baseline.label}; ${result.notes}`);
 }

@@ -13,8 +13,13 @@ import type { BenchmarkComparison } from './benchmark-report.ts';
 export async function runTfjsBenchmark(): Promise<BenchmarkComparison[]> {
   const tf = await loadTfjs();
   const data = splitAndStandardize(await loadSeattleWeather());
-  const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy', from: 'probabilities' }, class: { strategy: 'balanced' } });
-  const classWeights = resolveWeighting(spec, { stats: countClasses(data.trainLabels, 5) }).classWeights as readonly number[];
+  const spec = parseWeightingSpec({
+    specVersion: 1,
+    loss: { kind: 'softmax_cross_entropy', from: 'probabilities' },
+    class: { strategy: 'balanced' },
+  });
+  const classWeights = resolveWeighting(spec, { stats: countClasses(data.trainLabels, 5) })
+    .classWeights as readonly number[];
   const classWeight = Object.fromEntries(classWeights.map((weight, label) => [label, weight]));
   const results: BenchmarkComparison[] = [];
   for (const backend of ['cpu', 'wasm'] as TfjsBackendName[]) {
@@ -24,9 +29,28 @@ export async function runTfjsBenchmark(): Promise<BenchmarkComparison[]> {
     const oneHot = tf.oneHot(tf.tensor1d(data.trainLabels, 'int32'), 5);
     const build = () => {
       const model = tf.sequential();
-      model.add(tf.layers.dense({ units: 32, activation: 'relu', inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-      model.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-      model.add(tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
+      model.add(
+        tf.layers.dense({
+          units: 32,
+          activation: 'relu',
+          inputShape: [4],
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
+      );
+      model.add(
+        tf.layers.dense({
+          units: 32,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
+      );
+      model.add(
+        tf.layers.dense({
+          units: 5,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
+      );
       model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
       return model;
     };

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MissingPeerError, WeightspecError, hasErrorCode } from '@weightspec/core';
-import { loadClassifierTrainer, loadWeightingAdapter, mapAdapterImportError, probeInstalledAdapters } from './adapter-loader.ts';
+import {
+  loadClassifierTrainer,
+  loadWeightingAdapter,
+  mapAdapterImportError,
+  probeInstalledAdapters,
+} from './adapter-loader.ts';
 import type { ModuleImporter } from './adapter-loader.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { temporaryFolder } from './test-cli-process.ts';
@@ -39,9 +44,14 @@ describe('mapAdapterImportError', () => {
 
   it('names the framework package when the adapter is installed but its own dependency is not', () => {
     // The message Node 20 gives when @weightspec/onnx imports a missing onnxruntime-node.
-    const native = Object.assign(new Error("Cannot find package 'onnxruntime-node' imported from /app/node_modules/@weightspec/onnx/dist/index.js"), {
-      code: 'ERR_MODULE_NOT_FOUND',
-    });
+    const native = Object.assign(
+      new Error(
+        "Cannot find package 'onnxruntime-node' imported from /app/node_modules/@weightspec/onnx/dist/index.js",
+      ),
+      {
+        code: 'ERR_MODULE_NOT_FOUND',
+      },
+    );
     const mapped = mapAdapterImportError(native, '@weightspec/onnx', 'weightspec --adapter onnx');
     expect((mapped as MissingPeerError).packageName).toBe('onnxruntime-node');
     expect((mapped as Error).message).toBe(
@@ -49,7 +59,7 @@ describe('mapAdapterImportError', () => {
     );
   });
 
-  it('passes other errors through unchanged, including the adapter\'s own WeightspecErrors', () => {
+  it("passes other errors through unchanged, including the adapter's own WeightspecErrors", () => {
     const syntax = new SyntaxError('Unexpected token');
     const own = new MissingPeerError('@tensorflow/tfjs-backend-wasm', '@weightspec/tfjs');
     expect(mapAdapterImportError(syntax, '@weightspec/tfjs', 'x')).toBe(syntax);
@@ -58,12 +68,19 @@ describe('mapAdapterImportError', () => {
 });
 
 describe('loading adapters', () => {
-  const importing = (module: Record<string, unknown>): ModuleImporter => async () => module;
+  const importing =
+    (module: Record<string, unknown>): ModuleImporter =>
+    async () =>
+      module;
 
-  it('calls the package\'s factory with the backend and awaits it', async () => {
+  it("calls the package's factory with the backend and awaits it", async () => {
     const seen: unknown[] = [];
     const trainer = { id: 'tfjs', train: async () => ({}) };
-    const loaded = await loadClassifierTrainer('tfjs', { backend: 'wasm' }, importing({ createTfjsClassifierTrainer: async (options: unknown) => (seen.push(options), trainer) }));
+    const loaded = await loadClassifierTrainer(
+      'tfjs',
+      { backend: 'wasm' },
+      importing({ createTfjsClassifierTrainer: async (options: unknown) => (seen.push(options), trainer) }),
+    );
     expect(loaded).toBe(trainer);
     expect(seen).toEqual([{ backend: 'wasm' }]);
   });
@@ -82,7 +99,10 @@ describe('loading adapters', () => {
 
   it('loads a third-party adapter module by path through the generic factory name', async () => {
     const path = join(folder.path, 'custom-adapter.mjs');
-    writeFileSync(path, "export function createWeightingAdapter() { return { id: 'custom', specVersions: [1], capabilities: { unsupported: {} } }; }\n");
+    writeFileSync(
+      path,
+      "export function createWeightingAdapter() { return { id: 'custom', specVersions: [1], capabilities: { unsupported: {} } }; }\n",
+    );
     expect((await loadWeightingAdapter(path)).id).toBe('custom');
     const missing = await loadWeightingAdapter(join(folder.path, 'absent.mjs')).catch((error: unknown) => error);
     expect(hasErrorCode(missing, 'WS_INVALID_INPUT')).toBe(true);
@@ -91,11 +111,16 @@ describe('loading adapters', () => {
   it('lists installed adapters and keeps the error of each missing one', async () => {
     const importer: ModuleImporter = async (specifier) => {
       if (specifier === '@weightspec/mljs') return { createMljsClassifierTrainer: () => ({}) };
-      throw Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/cli.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+      throw Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/cli.js`), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      });
     };
     const { installed, missing } = await probeInstalledAdapters(importer);
     expect(installed).toEqual(['mljs']);
-    expect(missing.map((error) => (error as MissingPeerError).packageName)).toEqual(['@weightspec/tfjs', '@weightspec/onnx']);
+    expect(missing.map((error) => (error as MissingPeerError).packageName)).toEqual([
+      '@weightspec/tfjs',
+      '@weightspec/onnx',
+    ]);
     expect(missing.every((error) => WeightspecError.isInstance(error))).toBe(true);
   });
 });

@@ -1,21 +1,41 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidInputError, MissingPeerError, UnsupportedFeatureError, WeightspecError, createReferenceAdapter } from '@weightspec/core';
+import {
+  InvalidInputError,
+  MissingPeerError,
+  UnsupportedFeatureError,
+  WeightspecError,
+  createReferenceAdapter,
+} from '@weightspec/core';
 import type { ClassifierTrainer, WeightingAdapter } from '@weightspec/core';
 import { CliUsageError } from './cli-usage-error.ts';
 
 /** The adapters weightspec ships, each an optional package loaded only when asked for. */
 export const KNOWN_ADAPTERS = Object.freeze({
-  tfjs: { packageName: '@weightspec/tfjs', trainerExport: 'createTfjsClassifierTrainer', weightingExport: 'createTfjsWeightingAdapter' },
-  mljs: { packageName: '@weightspec/mljs', trainerExport: 'createMljsClassifierTrainer', weightingExport: 'createMljsWeightingAdapter' },
-  onnx: { packageName: '@weightspec/onnx', trainerExport: 'createOnnxClassifierTrainer', weightingExport: 'createOnnxWeightingAdapter' },
+  tfjs: {
+    packageName: '@weightspec/tfjs',
+    trainerExport: 'createTfjsClassifierTrainer',
+    weightingExport: 'createTfjsWeightingAdapter',
+  },
+  mljs: {
+    packageName: '@weightspec/mljs',
+    trainerExport: 'createMljsClassifierTrainer',
+    weightingExport: 'createMljsWeightingAdapter',
+  },
+  onnx: {
+    packageName: '@weightspec/onnx',
+    trainerExport: 'createOnnxClassifierTrainer',
+    weightingExport: 'createOnnxWeightingAdapter',
+  },
 } as const);
 
 /** Id of a shipped adapter: `tfjs`, `mljs` or `onnx`. */
 export type KnownAdapterId = keyof typeof KNOWN_ADAPTERS;
 
 /** Every shipped adapter id, in the order tables list them. */
-export const KNOWN_ADAPTER_IDS: readonly KnownAdapterId[] = Object.freeze(Object.keys(KNOWN_ADAPTERS) as KnownAdapterId[]);
+export const KNOWN_ADAPTER_IDS: readonly KnownAdapterId[] = Object.freeze(
+  Object.keys(KNOWN_ADAPTERS) as KnownAdapterId[],
+);
 
 /** Options passed to adapter factories; `backend` is read by tfjs only. */
 export interface AdapterLoadOptions {
@@ -57,7 +77,9 @@ function adapterTarget(name: string): AdapterModuleTarget {
       trainerExport: 'createClassifierTrainer',
       weightingExport: 'createWeightingAdapter',
     };
-  throw new CliUsageError(`unknown adapter "${name}"; use ${KNOWN_ADAPTER_IDS.join(', ')}, or a module path such as ./my-adapter.js`);
+  throw new CliUsageError(
+    `unknown adapter "${name}"; use ${KNOWN_ADAPTER_IDS.join(', ')}, or a module path such as ./my-adapter.js`,
+  );
 }
 
 /**
@@ -70,36 +92,56 @@ export function mapAdapterImportError(error: unknown, packageName: string, neede
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return error;
   const message = String((error as Error).message);
   const missingPackage = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/'.][^/']*)'/.exec(message)?.[1];
-  if (missingPackage && missingPackage !== packageName) return new MissingPeerError(missingPackage, packageName, { cause: error });
+  if (missingPackage && missingPackage !== packageName)
+    return new MissingPeerError(missingPackage, packageName, { cause: error });
   return new MissingPeerError(packageName, neededBy, { cause: error });
 }
 
-async function loadFactory(target: AdapterModuleTarget, exportName: string, importer: ModuleImporter): Promise<(options: AdapterLoadOptions) => unknown> {
+async function loadFactory(
+  target: AdapterModuleTarget,
+  exportName: string,
+  importer: ModuleImporter,
+): Promise<(options: AdapterLoadOptions) => unknown> {
   let module: Record<string, unknown>;
   try {
     module = await importer(target.specifier);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (target.isPath && code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(target.specifier))
-      throw new InvalidInputError('--adapter', `cannot find the adapter module ${resolve(target.label)}`, { cause: error });
+      throw new InvalidInputError('--adapter', `cannot find the adapter module ${resolve(target.label)}`, {
+        cause: error,
+      });
     throw mapAdapterImportError(error, target.packageName, `weightspec --adapter ${target.label}`);
   }
   const factory = module[exportName];
   if (typeof factory !== 'function')
-    throw new UnsupportedFeatureError(target.label, exportName, `${target.packageName} does not export ${exportName}(); update it or use another adapter`);
+    throw new UnsupportedFeatureError(
+      target.label,
+      exportName,
+      `${target.packageName} does not export ${exportName}(); update it or use another adapter`,
+    );
   return factory as (options: AdapterLoadOptions) => unknown;
 }
 
 /** Loads the training side of an adapter (`--adapter tfjs|mljs|onnx|./module.js`), importing it lazily. */
-export async function loadClassifierTrainer(name: string, options: AdapterLoadOptions = {}, importer: ModuleImporter = importModule): Promise<ClassifierTrainer> {
-  if (name === 'reference') throw new CliUsageError('the reference adapter computes losses only and cannot train; use tfjs, mljs or onnx');
+export async function loadClassifierTrainer(
+  name: string,
+  options: AdapterLoadOptions = {},
+  importer: ModuleImporter = importModule,
+): Promise<ClassifierTrainer> {
+  if (name === 'reference')
+    throw new CliUsageError('the reference adapter computes losses only and cannot train; use tfjs, mljs or onnx');
   const target = adapterTarget(name);
   const factory = await loadFactory(target, target.trainerExport, importer);
   return (await factory(options)) as ClassifierTrainer;
 }
 
 /** Loads the weighting side of an adapter for conformance runs; `reference` is core's float64 oracle. */
-export async function loadWeightingAdapter(name: string, options: AdapterLoadOptions = {}, importer: ModuleImporter = importModule): Promise<WeightingAdapter> {
+export async function loadWeightingAdapter(
+  name: string,
+  options: AdapterLoadOptions = {},
+  importer: ModuleImporter = importModule,
+): Promise<WeightingAdapter> {
   if (name === 'reference') return createReferenceAdapter();
   const target = adapterTarget(name);
   const factory = await loadFactory(target, target.weightingExport, importer);
@@ -110,7 +152,9 @@ export async function loadWeightingAdapter(name: string, options: AdapterLoadOpt
  * Which shipped adapters can be imported here; each one that cannot comes with its WeightspecError
  * (MissingPeerError with the install command, or UnsupportedFeatureError for an outdated package).
  */
-export async function probeInstalledAdapters(importer: ModuleImporter = importModule): Promise<{ installed: KnownAdapterId[]; missing: WeightspecError[] }> {
+export async function probeInstalledAdapters(
+  importer: ModuleImporter = importModule,
+): Promise<{ installed: KnownAdapterId[]; missing: WeightspecError[] }> {
   const installed: KnownAdapterId[] = [];
   const missing: WeightspecError[] = [];
   for (const id of KNOWN_ADAPTER_IDS) {

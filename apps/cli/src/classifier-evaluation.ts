@@ -43,10 +43,16 @@ export async function trainAndEvaluate(
   }
   const predicted = await classifier.predict(test.features);
   if (predicted.length !== test.labels.length)
-    throw new InvalidInputError(`${trainer.id} predictions`, `got ${predicted.length} predictions for ${test.labels.length} rows`);
+    throw new InvalidInputError(
+      `${trainer.id} predictions`,
+      `got ${predicted.length} predictions for ${test.labels.length} rows`,
+    );
   predicted.forEach((value, index) => {
     if (!Number.isInteger(value) || value < 0 || value >= request.numClasses)
-      throw new InvalidInputError(`${trainer.id} predictions[${index}]`, `class ${value} is not an integer in [0, ${request.numClasses})`);
+      throw new InvalidInputError(
+        `${trainer.id} predictions[${index}]`,
+        `class ${value} is not an integer in [0, ${request.numClasses})`,
+      );
   });
   return { classifier, report: classificationReport(test.labels, predicted, request.numClasses), finalLoss };
 }

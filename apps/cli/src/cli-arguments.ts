@@ -13,7 +13,11 @@ export interface ParsedArguments {
 }
 
 /** Parses a command's arguments strictly; unknown options and missing values become CliUsageErrors. */
-export function parseCommandArguments(command: string, args: readonly string[], options: OptionDefinitions): ParsedArguments {
+export function parseCommandArguments(
+  command: string,
+  args: readonly string[],
+  options: OptionDefinitions,
+): ParsedArguments {
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -68,8 +72,10 @@ export function numberOption(
   const kind = bounds.integer ? 'an integer' : 'a number';
   if (text.trim() === '' || !Number.isFinite(value) || (bounds.integer && !Number.isInteger(value)))
     throw new CliUsageError(`--${name} must be ${kind}, got "${text}"`, command);
-  if (bounds.minimum !== undefined && value < bounds.minimum) throw new CliUsageError(`--${name} must be >= ${bounds.minimum}, got ${value}`, command);
-  if (bounds.maximum !== undefined && value > bounds.maximum) throw new CliUsageError(`--${name} must be <= ${bounds.maximum}, got ${value}`, command);
+  if (bounds.minimum !== undefined && value < bounds.minimum)
+    throw new CliUsageError(`--${name} must be >= ${bounds.minimum}, got ${value}`, command);
+  if (bounds.maximum !== undefined && value > bounds.maximum)
+    throw new CliUsageError(`--${name} must be <= ${bounds.maximum}, got ${value}`, command);
   return value;
 }
 

@@ -12,15 +12,19 @@ describe('weightspec (built CLI): help, init and validate', () => {
   it('prints the command list with --help (exit 0) and without a command (usage, exit 2)', async () => {
     const help = await runBuiltCli(['--help'], { cwd });
     expect(help.status).toBe(0);
-    for (const command of ['init', 'validate', 'weights', 'train', 'demo', 'conformance']) expect(help.stdout).toContain(`  ${command} `);
+    for (const command of ['init', 'validate', 'weights', 'train', 'demo', 'conformance'])
+      expect(help.stdout).toContain(`  ${command} `);
     expect((await runBuiltCli([], { cwd })).status).toBe(2);
   });
 
-  it.each(['init', 'validate', 'weights', 'train', 'demo', 'conformance'])('answers "%s --help" with its usage', async (command) => {
-    const run = await runBuiltCli([command, '--help'], { cwd });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^Usage: weightspec ${command}`));
-  });
+  it.each(['init', 'validate', 'weights', 'train', 'demo', 'conformance'])(
+    'answers "%s --help" with its usage',
+    async (command) => {
+      const run = await runBuiltCli([command, '--help'], { cwd });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: weightspec ${command}`));
+    },
+  );
 
   it('exits 2 on an unknown command or option, pointing at --help', async () => {
     const unknownCommand = await runBuiltCli(['trian'], { cwd });
@@ -40,7 +44,9 @@ describe('weightspec (built CLI): help, init and validate', () => {
     writeFileSync(path, '// edited by the user\n');
     const second = await runBuiltCli(['init'], { cwd });
     expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(/^error WS_INVALID_INPUT: .*weightspec\.jsonc: already exists; pass --force to overwrite it\n$/);
+    expect(second.stderr).toMatch(
+      /^error WS_INVALID_INPUT: .*weightspec\.jsonc: already exists; pass --force to overwrite it\n$/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('// edited by the user\n');
     expect((await runBuiltCli(['init', '--force'], { cwd })).status).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(STARTER_SPEC_TEXT);

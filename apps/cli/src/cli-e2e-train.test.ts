@@ -12,9 +12,15 @@ const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const mljsBuilt = existsSync(join(packageDirectory, 'node_modules', '@weightspec', 'mljs', 'dist', 'index.js'));
 
 beforeAll(() => {
-  writeFileSync(join(cwd, 'balanced.jsonc'), '// balanced classes\n{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}}\n');
+  writeFileSync(
+    join(cwd, 'balanced.jsonc'),
+    '// balanced classes\n{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}}\n',
+  );
   // Two separated clusters: "low" around x = 0 (6 rows), "high" around x = 10 (2 rows).
-  writeFileSync(join(cwd, 'train.csv'), 'note,x,label\na,0,low\nb,1,low\nc,-1,low\nd,0.5,low\ne,-0.5,low\nf,0.2,low\ng,10,high\nh,11,high\n');
+  writeFileSync(
+    join(cwd, 'train.csv'),
+    'note,x,label\na,0,low\nb,1,low\nc,-1,low\nd,0.5,low\ne,-0.5,low\nf,0.2,low\ng,10,high\nh,11,high\n',
+  );
   writeFileSync(join(cwd, 'test.csv'), 'note,x,label\na,0.3,low\nb,9.5,high\nc,-0.2,low\n');
 });
 
@@ -39,7 +45,23 @@ function installWithoutAdapters(): string {
 describe('weightspec train (built CLI)', () => {
   it('trains a third-party adapter module with and without the spec, prints the tables and saves model and resolved spec', async () => {
     const run = await runBuiltCli(
-      ['train', '--adapter', fixtureAdapter, '--data', 'train.csv', '--test-data', 'test.csv', '--label', 'label', '--spec', 'balanced.jsonc', '--epochs', '3', '--out', 'model-out'],
+      [
+        'train',
+        '--adapter',
+        fixtureAdapter,
+        '--data',
+        'train.csv',
+        '--test-data',
+        'test.csv',
+        '--label',
+        'label',
+        '--spec',
+        'balanced.jsonc',
+        '--epochs',
+        '3',
+        '--out',
+        'model-out',
+      ],
       { cwd },
     );
     expect(run.stderr).not.toContain('error');
@@ -56,7 +78,11 @@ describe('weightspec train (built CLI)', () => {
     // balanced n / (C n_c) with n = 8, C = 2: high 8/4 = 2, low 8/12 = 2/3.
     expect(resolved.resolved.classWeights[0]).toBeCloseTo(2, 14);
     expect(resolved.resolved.classWeights[1]).toBeCloseTo(2 / 3, 14);
-    expect(resolved.spec).toEqual({ specVersion: 1, loss: { kind: 'softmax_cross_entropy', from: 'logits', labelSmoothing: 0 }, class: { strategy: 'balanced' } });
+    expect(resolved.spec).toEqual({
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy', from: 'logits', labelSmoothing: 0 },
+      class: { strategy: 'balanced' },
+    });
     expect(resolved.data.classNames).toEqual(['high', 'low']);
     // Standardization by the training rows: mean of x = (0+1-1+0.5-0.5+0.2+10+11)/8 = 2.65.
     expect(resolved.standardization.means[0]).toBeCloseTo(2.65, 14);
@@ -68,7 +94,19 @@ describe('weightspec train (built CLI)', () => {
 
   it('refuses a non-empty --out directory without --force', async () => {
     const run = await runBuiltCli(
-      ['train', '--adapter', fixtureAdapter, '--data', 'train.csv', '--label', 'label', '--spec', 'balanced.jsonc', '--out', 'model-out'],
+      [
+        'train',
+        '--adapter',
+        fixtureAdapter,
+        '--data',
+        'train.csv',
+        '--label',
+        'label',
+        '--spec',
+        'balanced.jsonc',
+        '--out',
+        'model-out',
+      ],
       { cwd },
     );
     expect(run.status).toBe(1);
@@ -77,13 +115,19 @@ describe('weightspec train (built CLI)', () => {
 
   it('names the row and column of a bad cell in the training data', async () => {
     writeFileSync(join(cwd, 'bad-train.csv'), 'x,label\n1,low\n2,high\noops,low\n');
-    const run = await runBuiltCli(['train', '--adapter', fixtureAdapter, '--data', 'bad-train.csv', '--label', 'label', '--spec', 'balanced.jsonc'], { cwd });
+    const run = await runBuiltCli(
+      ['train', '--adapter', fixtureAdapter, '--data', 'bad-train.csv', '--label', 'label', '--spec', 'balanced.jsonc'],
+      { cwd },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('error WS_INVALID_INPUT: bad-train.csv:4: column "x": "oops" is not a finite number\n');
   });
 
   it('rejects a bad option value as a usage error (exit 2)', async () => {
-    const run = await runBuiltCli(['train', '--adapter', 'mljs', '--data', 'train.csv', '--spec', 'balanced.jsonc', '--epochs', '2.5'], { cwd });
+    const run = await runBuiltCli(
+      ['train', '--adapter', 'mljs', '--data', 'train.csv', '--spec', 'balanced.jsonc', '--epochs', '2.5'],
+      { cwd },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--epochs must be an integer, got "2.5"');
   });
@@ -94,13 +138,19 @@ describe('weightspec train (built CLI)', () => {
       bin = installWithoutAdapters();
     });
 
-    it.each(['tfjs', 'mljs', 'onnx'])('train --adapter %s says which package to install (exit 1, no stack trace)', async (adapter) => {
-      const run = await runBuiltCli(['train', '--adapter', adapter, '--data', 'builtin:seattle-weather', '--spec', join(cwd, 'balanced.jsonc')], { cwd, bin });
-      expect(run.status).toBe(1);
-      expect(run.stderr).toBe(
-        `error WS_MISSING_PEER: weightspec --adapter ${adapter} needs the package "@weightspec/${adapter}", which is not installed. Install it with: npm install @weightspec/${adapter}\n`,
-      );
-    });
+    it.each(['tfjs', 'mljs', 'onnx'])(
+      'train --adapter %s says which package to install (exit 1, no stack trace)',
+      async (adapter) => {
+        const run = await runBuiltCli(
+          ['train', '--adapter', adapter, '--data', 'builtin:seattle-weather', '--spec', join(cwd, 'balanced.jsonc')],
+          { cwd, bin },
+        );
+        expect(run.status).toBe(1);
+        expect(run.stderr).toBe(
+          `error WS_MISSING_PEER: weightspec --adapter ${adapter} needs the package "@weightspec/${adapter}", which is not installed. Install it with: npm install @weightspec/${adapter}\n`,
+        );
+      },
+    );
 
     it('conformance without --adapter and demo both point at an adapter to install', async () => {
       const conformance = await runBuiltCli(['conformance'], { cwd, bin });
@@ -120,13 +170,34 @@ describe('weightspec train (built CLI)', () => {
     });
   });
 
-  it.skipIf(!mljsBuilt)('trains the mljs adapter on builtin:seattle-weather; balanced weights raise snow recall from 0', async () => {
-    const run = await runBuiltCli(['train', '--adapter', 'mljs', '--data', 'builtin:seattle-weather', '--spec', 'balanced.jsonc', '--epochs', '5', '--json'], { cwd });
-    expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout) as { classNames: string[]; withSpec: { perClass: { recall: number }[] }; withoutSpec: { perClass: { recall: number }[] } };
-    const snow = result.classNames.indexOf('snow');
-    // Unweighted, a 1.8% class is never predicted; weighted n/(C n_c) ~ 11 it must be found at least once.
-    expect(result.withoutSpec.perClass[snow]?.recall).toBe(0);
-    expect(result.withSpec.perClass[snow]?.recall).toBeGreaterThan(0);
-  });
+  it.skipIf(!mljsBuilt)(
+    'trains the mljs adapter on builtin:seattle-weather; balanced weights raise snow recall from 0',
+    async () => {
+      const run = await runBuiltCli(
+        [
+          'train',
+          '--adapter',
+          'mljs',
+          '--data',
+          'builtin:seattle-weather',
+          '--spec',
+          'balanced.jsonc',
+          '--epochs',
+          '5',
+          '--json',
+        ],
+        { cwd },
+      );
+      expect(run.status).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        classNames: string[];
+        withSpec: { perClass: { recall: number }[] };
+        withoutSpec: { perClass: { recall: number }[] };
+      };
+      const snow = result.classNames.indexOf('snow');
+      // Unweighted, a 1.8% class is never predicted; weighted n/(C n_c) ~ 11 it must be found at least once.
+      expect(result.withoutSpec.perClass[snow]?.recall).toBe(0);
+      expect(result.withSpec.perClass[snow]?.recall).toBeGreaterThan(0);
+    },
+  );
 });

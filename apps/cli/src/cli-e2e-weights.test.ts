@@ -7,7 +7,8 @@ import { runBuiltCli, temporaryFolder } from './test-cli-process.ts';
 const folder = temporaryFolder('weights-e2e');
 afterAll(() => folder.remove());
 const cwd = folder.path;
-const balancedSpec = '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}, "sample": {"normalize": "mean_one"}}';
+const balancedSpec =
+  '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}, "sample": {"normalize": "mean_one"}}';
 
 beforeAll(() => {
   writeFileSync(join(cwd, 'spec.json'), balancedSpec);
@@ -23,7 +24,22 @@ async function countLines(path: string): Promise<number> {
 
 describe('weightspec weights (built CLI)', () => {
   it('prints class counts and resolved weights and writes per-sample weights as CSV', async () => {
-    const run = await runBuiltCli(['weights', '--spec', 'spec.json', '--data', 'small.csv', '--label', 'weather', '--sample-weight', 'importance', '--out', 'w.csv'], { cwd });
+    const run = await runBuiltCli(
+      [
+        'weights',
+        '--spec',
+        'spec.json',
+        '--data',
+        'small.csv',
+        '--label',
+        'weather',
+        '--sample-weight',
+        'importance',
+        '--out',
+        'w.csv',
+      ],
+      { cwd },
+    );
     expect(run.status).toBe(0);
     // By hand: n = 4, C = 3 (rain 2, "snow, wet" 1, sun 1; names sorted) -> balanced 4/6, 4/3, 4/3.
     expect(run.stdout).toMatch(/rain\s+0\s+2\s+50\.0%\s+0\.666667/);
@@ -41,7 +57,10 @@ describe('weightspec weights (built CLI)', () => {
   });
 
   it('writes a JSON array with --out *.json and prints a JSON summary with --json', async () => {
-    const run = await runBuiltCli(['weights', '--spec', 'spec.json', '--data', 'small.csv', '--label', 'weather', '--out', 'w.json', '--json'], { cwd });
+    const run = await runBuiltCli(
+      ['weights', '--spec', 'spec.json', '--data', 'small.csv', '--label', 'weather', '--out', 'w.json', '--json'],
+      { cwd },
+    );
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout) as { rows: number; classes: string[]; stats: { classCounts: number[] } };
     expect(summary.rows).toBe(4);
@@ -54,7 +73,10 @@ describe('weightspec weights (built CLI)', () => {
 
   it('refuses to overwrite --out without --force and leaves the file as it was', async () => {
     writeFileSync(join(cwd, 'keep.csv'), 'precious\n');
-    const run = await runBuiltCli(['weights', '--spec', 'spec.json', '--data', 'small.csv', '--label', 'weather', '--out', 'keep.csv'], { cwd });
+    const run = await runBuiltCli(
+      ['weights', '--spec', 'spec.json', '--data', 'small.csv', '--label', 'weather', '--out', 'keep.csv'],
+      { cwd },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('keep.csv: already exists; pass --force to overwrite it');
     expect(readFileSync(join(cwd, 'keep.csv'), 'utf8')).toBe('precious\n');
@@ -62,18 +84,42 @@ describe('weightspec weights (built CLI)', () => {
 
   it('names the line and column of a bad cell and writes nothing', async () => {
     writeFileSync(join(cwd, 'bad.csv'), 'id,weather,importance\n1,rain,1\n2,sun,-0.5\n');
-    const run = await runBuiltCli(['weights', '--spec', 'spec.json', '--data', 'bad.csv', '--label', 'weather', '--sample-weight', 'importance', '--out', 'bad-out.csv'], { cwd });
+    const run = await runBuiltCli(
+      [
+        'weights',
+        '--spec',
+        'spec.json',
+        '--data',
+        'bad.csv',
+        '--label',
+        'weather',
+        '--sample-weight',
+        'importance',
+        '--out',
+        'bad-out.csv',
+      ],
+      { cwd },
+    );
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('error WS_INVALID_INPUT: bad.csv:3: column "importance": sample weight "-0.5" is not a finite number >= 0\n');
+    expect(run.stderr).toBe(
+      'error WS_INVALID_INPUT: bad.csv:3: column "importance": sample weight "-0.5" is not a finite number >= 0\n',
+    );
     expect(() => statSync(join(cwd, 'bad-out.csv'))).toThrow();
   });
 
   it('reports a spec error with its JSON path before reading the data', async () => {
-    writeFileSync(join(cwd, 'bad-spec.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced", "clip": {"max": -1}}}');
-    const run = await runBuiltCli(['weights', '--spec', 'bad-spec.json', '--data', 'small.csv', '--label', 'weather'], { cwd });
+    writeFileSync(
+      join(cwd, 'bad-spec.json'),
+      '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced", "clip": {"max": -1}}}',
+    );
+    const run = await runBuiltCli(['weights', '--spec', 'bad-spec.json', '--data', 'small.csv', '--label', 'weather'], {
+      cwd,
+    });
     expect(run.status).toBe(1);
     // "-1" is character 113 of the one-line file (its index + 1).
-    expect(run.stderr).toMatch(/^error WS_INVALID_SPEC: Invalid weighting spec:\n {2}\$\.class\.clip\.max: must be >= 0 \(bad-spec\.json:1:113\)\n$/);
+    expect(run.stderr).toMatch(
+      /^error WS_INVALID_SPEC: Invalid weighting spec:\n {2}\$\.class\.clip\.max: must be >= 0 \(bad-spec\.json:1:113\)\n$/,
+    );
   });
 
   it('streams a 1e6-row CSV within a 64 MB heap and writes one weight per row', async () => {
@@ -84,21 +130,43 @@ describe('weightspec weights (built CLI)', () => {
     for (let start = 0; start < rowCount; start += 10_000) {
       let chunk = '';
       // Every tenth row is "rare": 100000 rare, 900000 common.
-      for (let row = start; row < start + 10_000; row += 1) chunk += `${row},${row % 10 === 0 ? 'rare' : 'common'},${(row % 97) / 7}\n`;
+      for (let row = start; row < start + 10_000; row += 1)
+        chunk += `${row},${row % 10 === 0 ? 'rare' : 'common'},${(row % 97) / 7}\n`;
       if (!output.write(chunk)) await once(output, 'drain');
     }
     output.end();
     await once(output, 'finish');
-    writeFileSync(join(cwd, 'balanced.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}}');
+    writeFileSync(
+      join(cwd, 'balanced.json'),
+      '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}}',
+    );
     // The file holds ~22 MB of text; the rows as JS strings and arrays would need several times that,
     // so a run that loaded them would fail under this heap limit.
-    const run = await runBuiltCli(['weights', '--spec', 'balanced.json', '--data', 'million.csv', '--label', 'label', '--out', 'million-weights.csv', '--json'], {
-      cwd,
-      nodeArguments: ['--max-old-space-size=64'],
-    });
+    const run = await runBuiltCli(
+      [
+        'weights',
+        '--spec',
+        'balanced.json',
+        '--data',
+        'million.csv',
+        '--label',
+        'label',
+        '--out',
+        'million-weights.csv',
+        '--json',
+      ],
+      {
+        cwd,
+        nodeArguments: ['--max-old-space-size=64'],
+      },
+    );
     expect(run.stderr).toContain('wrote 1000000 per-sample weights');
     expect(run.status).toBe(0);
-    const summary = JSON.parse(run.stdout) as { rows: number; stats: { classCounts: number[] }; resolved: { classWeights: number[] } };
+    const summary = JSON.parse(run.stdout) as {
+      rows: number;
+      stats: { classCounts: number[] };
+      resolved: { classWeights: number[] };
+    };
     expect(summary.rows).toBe(rowCount);
     expect(summary.stats.classCounts).toEqual([900_000, 100_000]);
     // balanced n / (C n_c): 1e6 / (2 * 9e5) and 1e6 / (2 * 1e5).

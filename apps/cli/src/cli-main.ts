@@ -11,10 +11,19 @@ import { validateCommand } from './command-validate.ts';
 import { weightsCommand } from './command-weights.ts';
 
 /** Every sub-command, in the order `weightspec --help` lists them. */
-export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([initCommand, validateCommand, weightsCommand, trainCommand, demoCommand, conformanceCommand]);
+export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([
+  initCommand,
+  validateCommand,
+  weightsCommand,
+  trainCommand,
+  demoCommand,
+  conformanceCommand,
+]);
 
 function version(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return packageJson.version;
 }
 
@@ -42,8 +51,14 @@ function reportError(io: CliIo, error: unknown): number {
   if (WeightspecError.isInstance(error)) {
     io.stderr.write(`error ${error.code}: ${error.message}\n`);
     const cause = (error as { cause?: { message?: unknown } }).cause;
-    if (MissingPeerError.isInstance(error) && typeof cause?.message === 'string' && cause.message.includes('Cannot find module'))
-      io.stderr.write(`  (the package is present but its entry file is missing; in a weightspec checkout build it: npx turbo run build --filter=${error.packageName})\n`);
+    if (
+      MissingPeerError.isInstance(error) &&
+      typeof cause?.message === 'string' &&
+      cause.message.includes('Cannot find module')
+    )
+      io.stderr.write(
+        `  (the package is present but its entry file is missing; in a weightspec checkout build it: npx turbo run build --filter=${error.packageName})\n`,
+      );
     return 1;
   }
   io.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -64,7 +79,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   }
   const command = CLI_COMMANDS.find((candidate) => candidate.name === name);
   try {
-    if (!command) throw new CliUsageError(`unknown command "${name}"; commands: ${CLI_COMMANDS.map((entry) => entry.name).join(', ')}`);
+    if (!command)
+      throw new CliUsageError(
+        `unknown command "${name}"; commands: ${CLI_COMMANDS.map((entry) => entry.name).join(', ')}`,
+      );
     const parsed = parseCommandArguments(command.name, rest, command.options);
     if (parsed.help) {
       io.stdout.write(`${command.help}\n`);

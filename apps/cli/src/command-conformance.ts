@@ -30,7 +30,10 @@ Options:
  * Loads the named adapters, or every installed shipped adapter when none is named. Throws the first
  * MissingPeerError (with its install command) when none is installed.
  */
-export async function loadConformanceAdapters(names: readonly string[], options: AdapterLoadOptions): Promise<WeightingAdapter[]> {
+export async function loadConformanceAdapters(
+  names: readonly string[],
+  options: AdapterLoadOptions,
+): Promise<WeightingAdapter[]> {
   if (names.length > 0) {
     const adapters: WeightingAdapter[] = [];
     for (const name of names) adapters.push(await loadWeightingAdapter(name, options));
@@ -47,10 +50,18 @@ export async function loadConformanceAdapters(names: readonly string[], options:
 }
 
 /** Runs the suite with a progress bar on a terminal (nothing when piped). */
-export async function runConformanceWithProgress(io: CliIo, adapters: readonly WeightingAdapter[], vectorDirectories: readonly string[]): Promise<ConformanceReport> {
+export async function runConformanceWithProgress(
+  io: CliIo,
+  adapters: readonly WeightingAdapter[],
+  vectorDirectories: readonly string[],
+): Promise<ConformanceReport> {
   const display = createProgressDisplay(io, 'conformance', false);
   try {
-    return await runConformance({ adapters, vectorDirectories, onProgress: (done, total) => display.update(done, total) });
+    return await runConformance({
+      adapters,
+      vectorDirectories,
+      onProgress: (done, total) => display.update(done, total),
+    });
   } finally {
     display.finish();
     for (const adapter of adapters) await adapter.dispose?.();
@@ -71,9 +82,18 @@ export const conformanceCommand: CliCommand = {
   async run(parsed, io) {
     expectPositionals('conformance', parsed, 0);
     const vectorDirectories = stringListOption(parsed, 'vectors').map((directory) => resolve(directory));
-    const adapters = await loadConformanceAdapters(stringListOption(parsed, 'adapter'), backendOption('conformance', stringOption(parsed, 'backend')));
-    const report = await runConformanceWithProgress(io, adapters, vectorDirectories.length > 0 ? vectorDirectories : [defaultVectorDirectory()]);
-    io.stdout.write(flagOption(parsed, 'json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatConformanceTable(report)}\n`);
+    const adapters = await loadConformanceAdapters(
+      stringListOption(parsed, 'adapter'),
+      backendOption('conformance', stringOption(parsed, 'backend')),
+    );
+    const report = await runConformanceWithProgress(
+      io,
+      adapters,
+      vectorDirectories.length > 0 ? vectorDirectories : [defaultVectorDirectory()],
+    );
+    io.stdout.write(
+      flagOption(parsed, 'json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatConformanceTable(report)}\n`,
+    );
     return report.failed > 0 ? 1 : 0;
   },
 };

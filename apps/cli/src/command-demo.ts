@@ -83,7 +83,9 @@ export const demoCommand: CliCommand = {
     const epochs = numberOption('demo', parsed, 'epochs', 20, { minimum: 1, integer: true });
     const adapterNames = await chooseAdapters(io, stringListOption(parsed, 'adapter'));
     if (adapterNames.length === 0) {
-      io.stderr.write('error WS_MISSING_PEER: no weightspec adapter is installed. Install one, e.g.: npm install @weightspec/mljs\n');
+      io.stderr.write(
+        'error WS_MISSING_PEER: no weightspec adapter is installed. Install one, e.g.: npm install @weightspec/mljs\n',
+      );
       return 1;
     }
     const dataset = await loadSeattleWeather();
@@ -99,12 +101,23 @@ export const demoCommand: CliCommand = {
       ).join(', ')}\n`,
     );
     io.stdout.write(`spec: ${serializeWeightingSpec(DEMO_SPEC, { indent: 0 })}\n\n`);
-    const request = { features: split.trainFeatures, labels: split.trainLabels, numClasses, epochs, batchSize: 32, seed: 7, hiddenUnits: [] };
+    const request = {
+      features: split.trainFeatures,
+      labels: split.trainLabels,
+      numClasses,
+      epochs,
+      batchSize: 32,
+      seed: 7,
+      hiddenUnits: [],
+    };
     const test = { features: split.testFeatures, labels: split.testLabels, sampleWeights: null, difficulty: null };
     const rows: DemoRow[] = [];
     for (const name of adapterNames) {
       const trainer = await loadClassifierTrainer(name, { backend: 'cpu' });
-      for (const [label, spec] of [['none', null], ['balanced', DEMO_SPEC]] as const) {
+      for (const [label, spec] of [
+        ['none', null],
+        ['balanced', DEMO_SPEC],
+      ] as const) {
         const run = await trainAndEvaluate(trainer, { ...request, spec }, test, io, `${trainer.id} ${label.padEnd(8)}`);
         run.classifier.dispose?.();
         rows.push({ adapter: trainer.id, spec: label, report: run.report });
@@ -119,7 +132,9 @@ export const demoCommand: CliCommand = {
     for (const adapterId of report.adapters) {
       const results = report.results.filter((result) => result.adapterId === adapterId);
       const count = (status: string) => results.filter((result) => result.status === status).length;
-      io.stdout.write(`  ${adapterId}: ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped (declared unsupported)\n`);
+      io.stdout.write(
+        `  ${adapterId}: ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped (declared unsupported)\n`,
+      );
     }
     for (const problem of report.problems) io.stdout.write(`  malformed vector: ${problem.message}\n`);
     return report.failed > 0 ? 1 : 0;

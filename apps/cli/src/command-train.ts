@@ -4,13 +4,7 @@ import { countClasses, resolveWeighting, sampleWeightStatistics, serializeWeight
 import type { WeightingSpec } from '@weightspec/core';
 import { loadClassifierTrainer } from './adapter-loader.ts';
 import type { AdapterLoadOptions } from './adapter-loader.ts';
-import {
-  expectPositionals,
-  flagOption,
-  numberOption,
-  requiredStringOption,
-  stringOption,
-} from './cli-arguments.ts';
+import { expectPositionals, flagOption, numberOption, requiredStringOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { formatPerClassComparison, formatSummaryComparison } from './classification-summary.ts';
@@ -83,20 +77,41 @@ const options = {
 /** Reads `--backend`; only cpu and wasm exist. */
 export function backendOption(command: string, value: string | undefined): AdapterLoadOptions {
   if (value === undefined) return { backend: 'cpu' };
-  if (value !== 'cpu' && value !== 'wasm') throw new CliUsageError(`--backend must be cpu or wasm, got "${value}"`, command);
+  if (value !== 'cpu' && value !== 'wasm')
+    throw new CliUsageError(`--backend must be cpu or wasm, got "${value}"`, command);
   return { backend: value };
 }
 
-const listOption = (value: string | undefined) => value?.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const listOption = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
-async function loadSplit(dataset: TabularDataset, values: { testData?: string; testFraction: number; seed: number; columns: TabularColumns }): Promise<DatasetSplit> {
+async function loadSplit(
+  dataset: TabularDataset,
+  values: { testData?: string; testFraction: number; seed: number; columns: TabularColumns },
+): Promise<DatasetSplit> {
   if (values.testData === undefined) return splitDataset(dataset, values.testFraction, values.seed);
-  const test = await loadTabularDataset(values.testData, { ...values.columns, featureColumns: dataset.featureNames, classes: dataset.classNames });
+  const test = await loadTabularDataset(values.testData, {
+    ...values.columns,
+    featureColumns: dataset.featureNames,
+    classes: dataset.classNames,
+  });
   return standardizeParts(dataset, test);
 }
 
-function writeReport(io: CliIo, dataset: TabularDataset, split: DatasetSplit, spec: WeightingSpec, weighted: EvaluatedClassifier, baseline: EvaluatedClassifier | null): void {
-  io.stdout.write(`\nper-class scores on ${split.test.labels.length} test rows (model trained with the spec${baseline ? '; no-spec model for comparison' : ''}):\n`);
+function writeReport(
+  io: CliIo,
+  dataset: TabularDataset,
+  split: DatasetSplit,
+  spec: WeightingSpec,
+  weighted: EvaluatedClassifier,
+  baseline: EvaluatedClassifier | null,
+): void {
+  io.stdout.write(
+    `\nper-class scores on ${split.test.labels.length} test rows (model trained with the spec${baseline ? '; no-spec model for comparison' : ''}):\n`,
+  );
   io.stdout.write(`${formatPerClassComparison(dataset.classNames, weighted.report, baseline?.report ?? null)}\n\n`);
   io.stdout.write(`${formatSummaryComparison(weighted.report, baseline?.report ?? null)}\n`);
   if (spec.class) io.stdout.write(`class strategy: ${spec.class.strategy}\n`);
@@ -118,10 +133,14 @@ export const trainCommand: CliCommand = {
     const seed = numberOption('train', parsed, 'seed', 42, { minimum: 0, integer: true });
     const testFraction = numberOption('train', parsed, 'test-fraction', 0.25, { minimum: 0, maximum: 0.9 });
     const learningRateText = stringOption(parsed, 'learning-rate');
-    const learningRate = learningRateText === undefined ? undefined : numberOption('train', parsed, 'learning-rate', 0, { minimum: Number.MIN_VALUE });
+    const learningRate =
+      learningRateText === undefined
+        ? undefined
+        : numberOption('train', parsed, 'learning-rate', 0, { minimum: Number.MIN_VALUE });
     const hidden = listOption(stringOption(parsed, 'hidden'))?.map((size) => {
       const units = Number(size);
-      if (!Number.isInteger(units) || units < 0) throw new CliUsageError(`--hidden takes layer sizes such as 16,8; got "${size}"`, 'train');
+      if (!Number.isInteger(units) || units < 0)
+        throw new CliUsageError(`--hidden takes layer sizes such as 16,8; got "${size}"`, 'train');
       return units;
     });
     const hiddenUnits = hidden?.filter((units) => units > 0);
@@ -139,14 +158,23 @@ export const trainCommand: CliCommand = {
       classes: listOption(stringOption(parsed, 'classes')),
     };
     const dataset = await loadTabularDataset(source, columns);
-    if (dataset.skippedColumns.length > 0) io.stderr.write(`note: not numeric, left out of the features: ${dataset.skippedColumns.join(', ')}\n`);
-    const split = await loadSplit(dataset, { testData: stringOption(parsed, 'test-data'), testFraction, seed, columns });
+    if (dataset.skippedColumns.length > 0)
+      io.stderr.write(`note: not numeric, left out of the features: ${dataset.skippedColumns.join(', ')}\n`);
+    const split = await loadSplit(dataset, {
+      testData: stringOption(parsed, 'test-data'),
+      testFraction,
+      seed,
+      columns,
+    });
     const numClasses = dataset.classNames.length;
     const trainCounts = countClasses(split.train.labels, numClasses);
     if (trainCounts.kind === 'classes')
       io.stderr.write(
         `${dataset.name}: ${split.train.labels.length} training rows, ${split.test.labels.length} test rows; training classes: ${dataset.classNames
-          .map((name, index) => `${name} ${formatPercent((trainCounts.classCounts[index] ?? 0) / split.train.labels.length)}`)
+          .map(
+            (name, index) =>
+              `${name} ${formatPercent((trainCounts.classCounts[index] ?? 0) / split.train.labels.length)}`,
+          )
           .join(', ')}\n`,
       );
     const request = {
@@ -170,7 +198,9 @@ export const trainCommand: CliCommand = {
       `${trainer.id} with spec`,
     );
     if (flagOption(parsed, 'json'))
-      io.stdout.write(`${JSON.stringify({ adapter: trainer.id, classNames: dataset.classNames, withSpec: weighted.report, withoutSpec: baseline?.report ?? null }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ adapter: trainer.id, classNames: dataset.classNames, withSpec: weighted.report, withoutSpec: baseline?.report ?? null }, null, 2)}\n`,
+      );
     else writeReport(io, dataset, split, spec, weighted, baseline);
 
     if (outDirectory !== undefined) {
@@ -185,13 +215,28 @@ export const trainCommand: CliCommand = {
         spec: JSON.parse(serializeWeightingSpec(spec)) as unknown,
         resolved,
         adapter: trainer.id,
-        data: { source, classNames: dataset.classNames, featureNames: dataset.featureNames, trainRows: split.train.labels.length, testRows: split.test.labels.length },
+        data: {
+          source,
+          classNames: dataset.classNames,
+          featureNames: dataset.featureNames,
+          trainRows: split.train.labels.length,
+          testRows: split.test.labels.length,
+        },
         standardization: { means: split.means, deviations: split.deviations },
-        training: { epochs, batchSize, seed, learningRate: learningRate ?? null, hiddenUnits: hiddenUnits ?? null, finalLoss: weighted.finalLoss },
+        training: {
+          epochs,
+          batchSize,
+          seed,
+          learningRate: learningRate ?? null,
+          hiddenUnits: hiddenUnits ?? null,
+          finalLoss: weighted.finalLoss,
+        },
         metrics: { withSpec: weighted.report, withoutSpec: baseline?.report ?? null },
       };
       await writeFile(join(directory, 'weightspec.resolved.json'), `${JSON.stringify(record, null, 2)}\n`, 'utf8');
-      io.stderr.write(`saved ${modelFiles.length} model file(s) to ${join(outDirectory, 'model')} and the resolved spec to ${join(outDirectory, 'weightspec.resolved.json')}\n`);
+      io.stderr.write(
+        `saved ${modelFiles.length} model file(s) to ${join(outDirectory, 'model')} and the resolved spec to ${join(outDirectory, 'weightspec.resolved.json')}\n`,
+      );
     } else io.stderr.write('model not saved (pass --out DIR to keep it)\n');
     weighted.classifier.dispose?.();
     baseline?.classifier.dispose?.();

@@ -1,11 +1,6 @@
 import { extname, resolve } from 'node:path';
 import type { WeightingSpec } from '@weightspec/core';
-import {
-  expectPositionals,
-  flagOption,
-  requiredStringOption,
-  stringOption,
-} from './cli-arguments.ts';
+import { expectPositionals, flagOption, requiredStringOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { assertFileWritable, writeAtomically } from './output-files.ts';
@@ -49,7 +44,9 @@ function summaryAsJson(spec: WeightingSpec, summary: WeightsSummary): unknown {
 
 function printSummary(io: CliIo, spec: WeightingSpec, summary: WeightsSummary, labelColumn: string | undefined): void {
   const { resolved, stats, encoding } = summary;
-  io.stdout.write(`${summary.rowCount} rows; loss ${spec.loss.kind}; class strategy ${spec.class?.strategy ?? 'none (all 1)'}\n`);
+  io.stdout.write(
+    `${summary.rowCount} rows; loss ${spec.loss.kind}; class strategy ${spec.class?.strategy ?? 'none (all 1)'}\n`,
+  );
   if (stats?.kind === 'classes' && encoding) {
     const total = summary.rowCount;
     const rows = encoding.classNames.map((name, index) => [
@@ -62,7 +59,13 @@ function printSummary(io: CliIo, spec: WeightingSpec, summary: WeightsSummary, l
     io.stdout.write(`classes of column "${labelColumn}" (${encoding.origin}):\n`);
     io.stdout.write(
       `${formatTextTable(
-        [{ title: 'class' }, { title: 'index', align: 'right' }, { title: 'count', align: 'right' }, { title: 'share', align: 'right' }, { title: 'weight', align: 'right' }],
+        [
+          { title: 'class' },
+          { title: 'index', align: 'right' },
+          { title: 'count', align: 'right' },
+          { title: 'share', align: 'right' },
+          { title: 'weight', align: 'right' },
+        ],
         rows,
       )}\n`,
     );
@@ -71,7 +74,9 @@ function printSummary(io: CliIo, spec: WeightingSpec, summary: WeightsSummary, l
       ['positive (>= 0.5)', String(stats.positiveCounts[0]), formatNumber(resolved.positiveWeights?.[0] ?? 1, 6)],
       ['negative', String(stats.negativeCounts[0]), formatNumber(resolved.negativeWeights?.[0] ?? 1, 6)],
     ];
-    io.stdout.write(`${formatTextTable([{ title: 'term' }, { title: 'count', align: 'right' }, { title: 'weight', align: 'right' }], rows)}\n`);
+    io.stdout.write(
+      `${formatTextTable([{ title: 'term' }, { title: 'count', align: 'right' }, { title: 'weight', align: 'right' }], rows)}\n`,
+    );
   }
   if (summary.sampleWeightSum !== null) {
     const mean = summary.rowCount === 0 ? 0 : summary.sampleWeightSum / summary.rowCount;
@@ -80,14 +85,19 @@ function printSummary(io: CliIo, spec: WeightingSpec, summary: WeightsSummary, l
     );
   }
   if (spec.class?.schedule)
-    io.stderr.write(`note: class.schedule (${spec.class.schedule.kind}) scales class weights as c^alpha(t) during training; shown are the full weights (alpha = 1)\n`);
+    io.stderr.write(
+      `note: class.schedule (${spec.class.schedule.kind}) scales class weights as c^alpha(t) during training; shown are the full weights (alpha = 1)\n`,
+    );
   if ((spec.adaptive?.length ?? 0) > 0 || spec.curriculum || spec.elements)
-    io.stderr.write('note: adaptive rules, curriculum and element weights depend on the model or the outputs and apply during training, not in these static weights\n');
+    io.stderr.write(
+      'note: adaptive rules, curriculum and element weights depend on the model or the outputs and apply during training, not in these static weights\n',
+    );
 }
 
 function outputFormat(path: string, given: string | undefined): WeightsFileFormat {
   if (given === undefined) return extname(path).toLowerCase() === '.json' ? 'json' : 'csv';
-  if (given !== 'csv' && given !== 'json') throw new CliUsageError(`--format must be csv or json, got "${given}"`, 'weights');
+  if (given !== 'csv' && given !== 'json')
+    throw new CliUsageError(`--format must be csv or json, got "${given}"`, 'weights');
   return given;
 }
 
@@ -116,7 +126,9 @@ export const weightsCommand: CliCommand = {
     const format = outPath === undefined ? null : outputFormat(outPath, stringOption(parsed, 'format'));
     if (outPath !== undefined) assertFileWritable(resolve(outPath), flagOption(parsed, 'force'));
     const { spec } = await readSpecFile(specPath);
-    const classes = stringOption(parsed, 'classes')?.split(',').map((name) => name.trim());
+    const classes = stringOption(parsed, 'classes')
+      ?.split(',')
+      .map((name) => name.trim());
     const options = { dataPath, spec, labelColumn, sampleWeightColumn: stringOption(parsed, 'sample-weight'), classes };
     const summary = await summarizeWeights(options);
     if (flagOption(parsed, 'json')) io.stdout.write(`${JSON.stringify(summaryAsJson(spec, summary), null, 2)}\n`);

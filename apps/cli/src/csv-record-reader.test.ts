@@ -17,7 +17,7 @@ async function records(text: string) {
 }
 
 describe('readCsvRecords', () => {
-  it('splits plain and quoted fields (commas, doubled quotes, line breaks) and keeps each record\'s first line', async () => {
+  it("splits plain and quoted fields (commas, doubled quotes, line breaks) and keeps each record's first line", async () => {
     // RFC 4180 examples written out by hand.
     const text = '\uFEFFa,b\r\n1,"x, y"\r\n\r\n2,"say ""hi"""\n3,"two\nlines"\n4,\n';
     expect(await records(text)).toEqual([

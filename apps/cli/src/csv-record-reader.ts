@@ -23,7 +23,11 @@ export async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord> {
   try {
     await opened;
   } catch (cause) {
-    throw new InvalidInputError(path, `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { cause });
+    throw new InvalidInputError(
+      path,
+      `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      { cause },
+    );
   }
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
@@ -55,5 +59,6 @@ export async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord> {
     lines.close();
     stream.destroy();
   }
-  if (pending !== null) throw new InvalidInputError(`${path}:${startLine}`, 'a quoted field is not closed before the end of the file');
+  if (pending !== null)
+    throw new InvalidInputError(`${path}:${startLine}`, 'a quoted field is not closed before the end of the file');
 }

@@ -18,7 +18,10 @@ export interface DatasetSplit {
   readonly deviations: number[];
 }
 
-function pick(dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeights' | 'difficulty'>, rows: readonly number[]): DatasetPart {
+function pick(
+  dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeights' | 'difficulty'>,
+  rows: readonly number[],
+): DatasetPart {
   return {
     features: rows.map((row) => dataset.features[row] as number[]),
     labels: rows.map((row) => dataset.labels[row] as number),
@@ -31,12 +34,20 @@ function pick(dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeigh
 export function standardizeParts(train: DatasetPart, test: DatasetPart): DatasetSplit {
   const width = train.features[0]?.length ?? 0;
   const count = train.features.length;
-  const means = Array.from({ length: width }, (_, column) => train.features.reduce((sum, row) => sum + (row[column] as number), 0) / count);
+  const means = Array.from(
+    { length: width },
+    (_, column) => train.features.reduce((sum, row) => sum + (row[column] as number), 0) / count,
+  );
   const deviations = Array.from(
     { length: width },
-    (_, column) => Math.sqrt(train.features.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) / count) || 1,
+    (_, column) =>
+      Math.sqrt(
+        train.features.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) /
+          count,
+      ) || 1,
   );
-  const standardize = (rows: number[][]) => rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
+  const standardize = (rows: number[][]) =>
+    rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
   return {
     train: { ...train, features: standardize(train.features) },
     test: { ...test, features: standardize(test.features) },
@@ -67,6 +78,10 @@ export function splitDataset(dataset: TabularDataset, testFraction: number, seed
   const count = dataset.labels.length;
   if (trainRows.length === 0) throw new InvalidInputError('--test-fraction', `leaves no training rows out of ${count}`);
   if (testFraction === 0) return standardizeParts(pick(dataset, trainRows), pick(dataset, trainRows));
-  if (testRows.length === 0) throw new InvalidInputError('--test-fraction', `leaves no test rows out of ${count}; use 0 to score on the training rows`);
+  if (testRows.length === 0)
+    throw new InvalidInputError(
+      '--test-fraction',
+      `leaves no test rows out of ${count}; use 0 to score on the training rows`,
+    );
   return standardizeParts(pick(dataset, trainRows), pick(dataset, testRows));
 }

@@ -4,7 +4,8 @@ import { parseJsonc } from './jsonc-document.ts';
 
 describe('parseJsonc', () => {
   it('reads JSON with line and block comments to the same value JSON.parse gives without them', () => {
-    const text = '// head\n{ /* a */ "a": [1, 2.5e1, -0], // tail\n "b": {"c": "x // not a comment"}, "d": null, "e": true }\n';
+    const text =
+      '// head\n{ /* a */ "a": [1, 2.5e1, -0], // tail\n "b": {"c": "x // not a comment"}, "d": null, "e": true }\n';
     const plain = '{ "a": [1, 2.5e1, -0], "b": {"c": "x // not a comment"}, "d": null, "e": true }';
     expect(parseJsonc(text).value).toEqual(JSON.parse(plain));
   });

@@ -56,7 +56,8 @@ export function parseJsonc(text: string, source = 'spec'): JsoncDocument {
   const skipSpaceAndComments = () => {
     for (;;) {
       const character = text[index];
-      if (character === ' ' || character === '\t' || character === '\n' || character === '\r' || character === '\uFEFF') advance();
+      if (character === ' ' || character === '\t' || character === '\n' || character === '\r' || character === '\uFEFF')
+        advance();
       else if (character === '/' && text[index + 1] === '/') {
         while (index < text.length && text[index] !== '\n') advance();
       } else if (character === '/' && text[index + 1] === '*') {
@@ -101,7 +102,12 @@ export function parseJsonc(text: string, source = 'spec'): JsoncDocument {
         if (text[index] !== ':') fail(`expected : after "${key}"`);
         advance();
         // defineProperty keeps keys such as "__proto__" as data, so core's parser can reject them by name.
-        Object.defineProperty(result, key, { value: readValue([...path, key]), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(result, key, {
+          value: readValue([...path, key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         skipSpaceAndComments();
         if (text[index] === ',') advance();
         else if (text[index] === '}') {
@@ -133,7 +139,10 @@ export function parseJsonc(text: string, source = 'spec'): JsoncDocument {
     if (character === '"') return readString();
     literalPattern.lastIndex = index;
     const literal = literalPattern.exec(text);
-    if (!literal) return fail(index >= text.length ? 'unexpected end of file' : `unexpected character ${JSON.stringify(character)}`);
+    if (!literal)
+      return fail(
+        index >= text.length ? 'unexpected end of file' : `unexpected character ${JSON.stringify(character)}`,
+      );
     advance(literal[0].length);
     return JSON.parse(literal[0]) as unknown;
   };

@@ -7,7 +7,12 @@ describe('inferLabelEncoding', () => {
     const encoding = inferLabelEncoding(['2', '0']);
     expect(encoding.classNames).toEqual(['0', '1', '2']);
     expect(encoding.origin).toBe('integer labels');
-    expect([encoding.indexOf('2'), encoding.indexOf('1'), encoding.indexOf('3'), encoding.indexOf('01')]).toEqual([2, 1, undefined, undefined]);
+    expect([encoding.indexOf('2'), encoding.indexOf('1'), encoding.indexOf('3'), encoding.indexOf('01')]).toEqual([
+      2,
+      1,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('sorts names by code unit when any label is not an integer', () => {

@@ -20,7 +20,10 @@ export const MAX_DISTINCT_LABELS = 10_000;
  * label is a non-negative integer, the integer is the class index (C = largest + 1, so a class with
  * no rows keeps its index); else names are sorted by code unit (as scikit-learn's LabelEncoder sorts).
  */
-export function inferLabelEncoding(distinctLabels: Iterable<string>, explicitClasses?: readonly string[]): LabelEncoding {
+export function inferLabelEncoding(
+  distinctLabels: Iterable<string>,
+  explicitClasses?: readonly string[],
+): LabelEncoding {
   if (explicitClasses && explicitClasses.length > 0) {
     const seen = new Set<string>();
     for (const name of explicitClasses) {
@@ -33,7 +36,8 @@ export function inferLabelEncoding(distinctLabels: Iterable<string>, explicitCla
   const labels = [...distinctLabels];
   if (labels.length > 0 && labels.every((label) => integerLabel.test(label))) {
     const largest = Math.max(...labels.map(Number));
-    if (largest >= MAX_DISTINCT_LABELS) throw new InvalidInputError('labels', `class index ${largest} is too large (at most ${MAX_DISTINCT_LABELS - 1})`);
+    if (largest >= MAX_DISTINCT_LABELS)
+      throw new InvalidInputError('labels', `class index ${largest} is too large (at most ${MAX_DISTINCT_LABELS - 1})`);
     const classNames = Array.from({ length: largest + 1 }, (_, index) => String(index));
     return {
       classNames,

@@ -14,7 +14,8 @@ export function assertFileWritable(path: string, force: boolean): void {
 export function assertDirectoryWritable(path: string, force: boolean): void {
   if (!existsSync(path)) return;
   if (!statSync(path).isDirectory()) throw new InvalidInputError(path, 'exists and is not a directory');
-  if (!force && readdirSync(path).length > 0) throw new InvalidInputError(path, 'is not empty; pass --force to write into it');
+  if (!force && readdirSync(path).length > 0)
+    throw new InvalidInputError(path, 'is not empty; pass --force to write into it');
 }
 
 /**

@@ -26,7 +26,13 @@ describe('createProgressDisplay', () => {
   it('writes one plain line per update when piped, or nothing when asked for silence', () => {
     const piped = capture(false);
     const display = createProgressDisplay(piped.io, 'tfjs', true);
-    epochProgressHandler(display)({ epoch: 0, totalEpochs: 2, loss: 0.123456, admittedSamples: 10, effectiveWeight: 10 });
+    epochProgressHandler(display)({
+      epoch: 0,
+      totalEpochs: 2,
+      loss: 0.123456,
+      admittedSamples: 10,
+      effectiveWeight: 10,
+    });
     display.finish();
     expect(piped.written).toEqual(['tfjs 1/2 epoch loss 0.12346\n']);
     const quiet = capture(false);

@@ -25,7 +25,9 @@ export function createProgressDisplay(io: CliIo, label: string, lineEveryUpdate:
       }
       const width = Math.max(10, Math.min(30, io.terminalColumns - label.length - note.length - 20));
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      io.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${note}\u001b[K`);
+      io.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${note}\u001b[K`,
+      );
       drawn = true;
     },
     finish() {
@@ -37,5 +39,6 @@ export function createProgressDisplay(io: CliIo, label: string, lineEveryUpdate:
 
 /** Adapts a progress display to a trainer's per-epoch `onProgress`, showing the epoch's loss. */
 export function epochProgressHandler(display: ProgressDisplay): (progress: TrainingProgress) => void {
-  return (progress) => display.update(progress.epoch + 1, progress.totalEpochs, `epoch loss ${formatNumber(progress.loss, 5)}`);
+  return (progress) =>
+    display.update(progress.epoch + 1, progress.totalEpochs, `epoch loss ${formatNumber(progress.loss, 5)}`);
 }

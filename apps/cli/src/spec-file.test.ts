@@ -29,13 +29,14 @@ describe('parseSpecText', () => {
     );
   });
 
-  it('keeps each issue\'s JSON path and appends the file position of the bad value', () => {
-    const text = '{\n  "specVersion": 1,\n  "loss": {"kind": "softmax_cross_entropy"},\n  "class": {"strategy": "manual", "weights": [1, -2]}\n}';
+  it("keeps each issue's JSON path and appends the file position of the bad value", () => {
+    const text =
+      '{\n  "specVersion": 1,\n  "loss": {"kind": "softmax_cross_entropy"},\n  "class": {"strategy": "manual", "weights": [1, -2]}\n}';
     // "-2" starts on line 4 at column 50 (counted by hand: "[" is at 46, "1" 47, "," 48, " " 49).
     expect(issuesOf(text)).toEqual([expect.stringMatching(/^\$\.class\.weights\[1\] .*>= 0.*\(s\.jsonc:4:50\)$/)]);
   });
 
-  it('points an unknown key at that key\'s value, not at the enclosing object', () => {
+  it("points an unknown key at that key's value, not at the enclosing object", () => {
     const text = '{\n  "specVersion": 1,\n  "loss": {"kind": "mse"},\n  "extra": true\n}';
     expect(issuesOf(text)).toEqual([expect.stringMatching(/^\$ Unrecognized key.*"extra".*\(s\.jsonc:4:12\)$/)]);
   });

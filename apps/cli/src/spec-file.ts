@@ -16,7 +16,8 @@ export interface SpecFile {
  */
 function locateIssue(issue: SpecIssue, document: JsoncDocument): SourcePosition | undefined {
   const unknownKey = /Unrecognized keys?: "([^"]+)"/.exec(issue.message)?.[1];
-  const keyPosition = unknownKey === undefined ? undefined : document.positions.get(formatJsonPath([...issue.path, unknownKey]));
+  const keyPosition =
+    unknownKey === undefined ? undefined : document.positions.get(formatJsonPath([...issue.path, unknownKey]));
   if (keyPosition) return keyPosition;
   for (let length = issue.path.length; length >= 0; length -= 1) {
     const position = document.positions.get(formatJsonPath(issue.path.slice(0, length)));
@@ -50,7 +51,11 @@ export async function readSpecFile(path: string): Promise<SpecFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new InvalidInputError(path, `cannot read the spec file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { cause });
+    throw new InvalidInputError(
+      path,
+      `cannot read the spec file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      { cause },
+    );
   }
   return { path, spec: parseSpecText(text, path) };
 }

@@ -17,7 +17,12 @@ function csv(name: string, text: string): string {
 describe('summarizeWeights and writeSampleWeights', () => {
   it('resolves balanced class weights and mean_one sample weights from a streamed CSV', async () => {
     const dataPath = csv('softmax.csv', 'x,y,s\n0,cat,1\n0,dog,3\n0,cat,2\n0,cat,2\n');
-    const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' }, sample: { normalize: 'mean_one' } });
+    const spec = parseWeightingSpec({
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      class: { strategy: 'balanced' },
+      sample: { normalize: 'mean_one' },
+    });
     const options = { dataPath, spec, labelColumn: 'y', sampleWeightColumn: 's' };
     const summary = await summarizeWeights(options);
     // By hand: n = 4, C = 2, n_cat = 3, n_dog = 1 -> balanced n/(C n_c) = 4/6 and 4/2; mean s = 8/4 = 2 -> scale 1/2.
@@ -33,9 +38,13 @@ describe('summarizeWeights and writeSampleWeights', () => {
     [1 / 3, 3, 2 / 3, 2 / 3].forEach((expected, index) => expect(weights[index]).toBeCloseTo(expected, 14));
   });
 
-  it('weights sigmoid rows by y\' a+ + (1-y\') a- with the smoothed target, as core does', async () => {
+  it("weights sigmoid rows by y' a+ + (1-y') a- with the smoothed target, as core does", async () => {
     const dataPath = csv('sigmoid.csv', 'y\n1\n0\n0\n0\n');
-    const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'sigmoid_cross_entropy', labelSmoothing: 0.2 }, class: { strategy: 'balanced' } });
+    const spec = parseWeightingSpec({
+      specVersion: 1,
+      loss: { kind: 'sigmoid_cross_entropy', labelSmoothing: 0.2 },
+      class: { strategy: 'balanced' },
+    });
     const options = { dataPath, spec, labelColumn: 'y' };
     const summary = await summarizeWeights(options);
     // By hand: n = 4, n+ = 1, n- = 3 -> a+ = 4/2 = 2, a- = 4/6 = 2/3; y' = 1 * 0.8 + 0.1 = 0.9 and 0.1.
@@ -46,7 +55,9 @@ describe('summarizeWeights and writeSampleWeights', () => {
     const weights = rows.slice(1).map((row) => Number(row.split(',')[2]));
     const positiveRow = 0.9 * 2 + 0.1 * (2 / 3);
     const negativeRow = 0.1 * 2 + 0.9 * (2 / 3);
-    [positiveRow, negativeRow, negativeRow, negativeRow].forEach((expected, index) => expect(weights[index]).toBeCloseTo(expected, 14));
+    [positiveRow, negativeRow, negativeRow, negativeRow].forEach((expected, index) =>
+      expect(weights[index]).toBeCloseTo(expected, 14),
+    );
   });
 
   it('gives regression rows their sample weight alone, without a label column', async () => {
@@ -60,13 +71,26 @@ describe('summarizeWeights and writeSampleWeights', () => {
   });
 
   it.each([
-    ['bad-weight.csv', 'y,s\na,1\nb,x\n', 'bad-weight.csv:3: column "s": sample weight "x" is not a finite number >= 0'],
+    [
+      'bad-weight.csv',
+      'y,s\na,1\nb,x\n',
+      'bad-weight.csv:3: column "s": sample weight "x" is not a finite number >= 0',
+    ],
     ['short-row.csv', 'y,s\na,1\nb\n', 'short-row.csv:3: the row has 1 fields, the header has 2'],
     ['empty-label.csv', 'y,s\na,1\n ,1\n', 'empty-label.csv:3: column "y" is empty'],
     ['no-column.csv', 'label,s\na,1\n', 'no-column.csv:1: no column "y"; the columns are: label, s'],
   ])('rejects %s with the file, line and column', async (name, text, message) => {
-    const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } });
-    const thrown = await summarizeWeights({ dataPath: csv(name, text), spec, labelColumn: 'y', sampleWeightColumn: 's' }).catch((error: unknown) => error);
+    const spec = parseWeightingSpec({
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      class: { strategy: 'balanced' },
+    });
+    const thrown = await summarizeWeights({
+      dataPath: csv(name, text),
+      spec,
+      labelColumn: 'y',
+      sampleWeightColumn: 's',
+    }).catch((error: unknown) => error);
     expect(hasErrorCode(thrown, 'WS_INVALID_INPUT')).toBe(true);
     expect((thrown as Error).message).toContain(message);
   });

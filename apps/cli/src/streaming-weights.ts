@@ -42,12 +42,22 @@ function findColumns(path: string, header: CsvRecord | undefined, options: Strea
   const columnIndex = (name: string | null | undefined): number | null => {
     if (name === null || name === undefined) return null;
     const index = header.fields.findIndex((field) => field.trim() === name);
-    if (index < 0) throw new InvalidInputError(`${path}:${header.line}`, `no column "${name}"; the columns are: ${header.fields.join(', ')}`);
+    if (index < 0)
+      throw new InvalidInputError(
+        `${path}:${header.line}`,
+        `no column "${name}"; the columns are: ${header.fields.join(', ')}`,
+      );
     return index;
   };
-  const isClassification = options.spec.loss.kind === 'softmax_cross_entropy' || options.spec.loss.kind === 'sigmoid_cross_entropy';
-  if (isClassification && !options.labelColumn) throw new InvalidInputError('--label', `a ${options.spec.loss.kind} spec needs the label column`);
-  return { label: columnIndex(options.labelColumn), sampleWeight: columnIndex(options.sampleWeightColumn), width: header.fields.length };
+  const isClassification =
+    options.spec.loss.kind === 'softmax_cross_entropy' || options.spec.loss.kind === 'sigmoid_cross_entropy';
+  if (isClassification && !options.labelColumn)
+    throw new InvalidInputError('--label', `a ${options.spec.loss.kind} spec needs the label column`);
+  return {
+    label: columnIndex(options.labelColumn),
+    sampleWeight: columnIndex(options.sampleWeightColumn),
+    width: header.fields.length,
+  };
 }
 
 function readRow(path: string, record: CsvRecord, columns: ColumnIndices, options: StreamingWeightsOptions): Row {
@@ -64,7 +74,10 @@ function readRow(path: string, record: CsvRecord, columns: ColumnIndices, option
     const cell = (record.fields[columns.sampleWeight] as string).trim();
     sampleWeight = cell === '' ? Number.NaN : Number(cell);
     if (!Number.isFinite(sampleWeight) || sampleWeight < 0)
-      throw new InvalidInputError(where, `column "${options.sampleWeightColumn}": sample weight "${cell}" is not a finite number >= 0`);
+      throw new InvalidInputError(
+        where,
+        `column "${options.sampleWeightColumn}": sample weight "${cell}" is not a finite number >= 0`,
+      );
   }
   return { label, sampleWeight };
 }
@@ -76,11 +89,14 @@ function sigmoidTarget(where: string, label: string, column: string | null | und
   return target;
 }
 
-async function* dataRows(options: StreamingWeightsOptions): AsyncGenerator<{ line: number; row: Row; columns: ColumnIndices }> {
+async function* dataRows(
+  options: StreamingWeightsOptions,
+): AsyncGenerator<{ line: number; row: Row; columns: ColumnIndices }> {
   const records = readCsvRecords(options.dataPath);
   const first = await records.next();
   const columns = findColumns(options.dataPath, first.done ? undefined : first.value, options);
-  for await (const record of records) yield { line: record.line, row: readRow(options.dataPath, record, columns, options), columns };
+  for await (const record of records)
+    yield { line: record.line, row: readRow(options.dataPath, record, columns, options), columns };
 }
 
 /**
@@ -104,7 +120,10 @@ export async function summarizeWeights(options: StreamingWeightsOptions): Promis
     } else if (spec.loss.kind === 'softmax_cross_entropy') {
       labelCounts.set(row.label, (labelCounts.get(row.label) ?? 0) + 1);
       if (labelCounts.size > MAX_DISTINCT_LABELS)
-        throw new InvalidInputError(`${dataPath}:${line}`, `column "${options.labelColumn}" has more than ${MAX_DISTINCT_LABELS} distinct values; is it the label column?`);
+        throw new InvalidInputError(
+          `${dataPath}:${line}`,
+          `column "${options.labelColumn}" has more than ${MAX_DISTINCT_LABELS} distinct values; is it the label column?`,
+        );
     }
   }
   let encoding: LabelEncoding | null = null;
@@ -114,11 +133,16 @@ export async function summarizeWeights(options: StreamingWeightsOptions): Promis
     const classCounts = new Array<number>(encoding.classNames.length).fill(0);
     for (const [label, count] of labelCounts) {
       const index = encoding.indexOf(label);
-      if (index === undefined) throw new InvalidInputError(`column "${options.labelColumn}"`, `label "${label}" is not one of --classes ${encoding.classNames.join(',')}`);
+      if (index === undefined)
+        throw new InvalidInputError(
+          `column "${options.labelColumn}"`,
+          `label "${label}" is not one of --classes ${encoding.classNames.join(',')}`,
+        );
       classCounts[index] = (classCounts[index] as number) + count;
     }
     stats = { kind: 'classes', classCounts };
-  } else if (spec.loss.kind === 'sigmoid_cross_entropy') stats = { kind: 'labels', positiveCounts: [positive], negativeCounts: [negative] };
+  } else if (spec.loss.kind === 'sigmoid_cross_entropy')
+    stats = { kind: 'labels', positiveCounts: [positive], negativeCounts: [negative] };
   const hasSampleWeights = Boolean(options.sampleWeightColumn);
   const resolved = resolveWeighting(spec, {
     stats,
@@ -132,15 +156,26 @@ export async function summarizeWeights(options: StreamingWeightsOptions): Promis
  * The static per-sample weight of one row: class factor x s_i x sampleWeightScale (SPEC "class",
  * "sample"). Softmax: c_{y_i}; sigmoid: y' a+ + (1-y') a- with y' the smoothed target (as core does).
  */
-export function staticSampleWeight(spec: WeightingSpec, summary: WeightsSummary, label: string | null, sampleWeight: number): number {
+export function staticSampleWeight(
+  spec: WeightingSpec,
+  summary: WeightsSummary,
+  label: string | null,
+  sampleWeight: number,
+): number {
   const { resolved } = summary;
   let classFactor = 1;
   if (label !== null && spec.loss.kind === 'softmax_cross_entropy' && resolved.classWeights)
     classFactor = resolved.classWeights[summary.encoding?.indexOf(label) ?? -1] ?? Number.NaN;
-  else if (label !== null && spec.loss.kind === 'sigmoid_cross_entropy' && resolved.positiveWeights && resolved.negativeWeights) {
+  else if (
+    label !== null &&
+    spec.loss.kind === 'sigmoid_cross_entropy' &&
+    resolved.positiveWeights &&
+    resolved.negativeWeights
+  ) {
     const smoothing = spec.loss.labelSmoothing;
     const target = Number(label) * (1 - smoothing) + smoothing / 2;
-    classFactor = target * (resolved.positiveWeights[0] as number) + (1 - target) * (resolved.negativeWeights[0] as number);
+    classFactor =
+      target * (resolved.positiveWeights[0] as number) + (1 - target) * (resolved.negativeWeights[0] as number);
   }
   return classFactor * sampleWeight * resolved.sampleWeightScale;
 }
@@ -170,7 +205,11 @@ export async function writeSampleWeights(
   try {
     for await (const { line, row } of dataRows(options)) {
       const weight = staticSampleWeight(options.spec, summary, row.label, row.sampleWeight);
-      if (!Number.isFinite(weight)) throw new InvalidInputError(`${options.dataPath}:${line}`, `the weight is ${weight}; did the file change since the first pass?`);
+      if (!Number.isFinite(weight))
+        throw new InvalidInputError(
+          `${options.dataPath}:${line}`,
+          `the weight is ${weight}; did the file change since the first pass?`,
+        );
       if (format === 'csv') chunk += `${index},${quote(row.label ?? '')},${weight}\n`;
       else chunk += `${index === 0 ? '' : ','}${weight}`;
       index += 1;
@@ -185,6 +224,10 @@ export async function writeSampleWeights(
   } finally {
     output.destroy();
   }
-  if (index !== summary.rowCount) throw new InvalidInputError(options.dataPath, `the file changed while it was read (${summary.rowCount} rows, then ${index})`);
+  if (index !== summary.rowCount)
+    throw new InvalidInputError(
+      options.dataPath,
+      `the file changed while it was read (${summary.rowCount} rows, then ${index})`,
+    );
   return index;
 }

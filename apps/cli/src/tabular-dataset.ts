@@ -54,7 +54,10 @@ async function readCsvTable(path: string): Promise<ColumnTable> {
       continue;
     }
     if (record.fields.length !== header.length)
-      throw new InvalidInputError(`${path}:${record.line}`, `the row has ${record.fields.length} fields, the header has ${header.length}`);
+      throw new InvalidInputError(
+        `${path}:${record.line}`,
+        `the row has ${record.fields.length} fields, the header has ${header.length}`,
+      );
     rows.push(record.fields);
     lines.push(record.line);
   }
@@ -98,13 +101,17 @@ function numericValue(table: ColumnTable, column: number, row: number): number {
   const cell = table.cell(column, row);
   const value = typeof cell === 'number' ? cell : cell === null || cell === '' ? Number.NaN : Number(cell);
   if (!Number.isFinite(value))
-    throw new InvalidInputError(table.where(row), `column "${table.columnNames[column]}": ${JSON.stringify(cell)} is not a finite number`);
+    throw new InvalidInputError(
+      table.where(row),
+      `column "${table.columnNames[column]}": ${JSON.stringify(cell)} is not a finite number`,
+    );
   return value;
 }
 
 function columnIndex(table: ColumnTable, name: string, source: string): number {
   const index = table.columnNames.indexOf(name);
-  if (index < 0) throw new InvalidInputError(source, `no column "${name}"; the columns are: ${table.columnNames.join(', ')}`);
+  if (index < 0)
+    throw new InvalidInputError(source, `no column "${name}"; the columns are: ${table.columnNames.join(', ')}`);
   return index;
 }
 
@@ -117,13 +124,15 @@ function datasetFromTable(table: ColumnTable, name: string, columns: TabularColu
   const difficultyColumn = columns.difficultyColumn ? columnIndex(table, columns.difficultyColumn, name) : null;
   const skippedColumns: string[] = [];
   let featureColumns: number[];
-  if (columns.featureColumns && columns.featureColumns.length > 0) featureColumns = columns.featureColumns.map((feature) => columnIndex(table, feature, name));
+  if (columns.featureColumns && columns.featureColumns.length > 0)
+    featureColumns = columns.featureColumns.map((feature) => columnIndex(table, feature, name));
   else {
     featureColumns = [];
     table.columnNames.forEach((column, index) => {
       if (index === labelColumn || index === weightColumn || index === difficultyColumn) return;
       const first = table.cell(index, 0);
-      if (typeof first === 'number' || (first !== null && first !== '' && Number.isFinite(Number(first)))) featureColumns.push(index);
+      if (typeof first === 'number' || (first !== null && first !== '' && Number.isFinite(Number(first))))
+        featureColumns.push(index);
       else skippedColumns.push(column);
     });
   }
@@ -135,23 +144,40 @@ function datasetFromTable(table: ColumnTable, name: string, columns: TabularColu
     if (cell === null || cell === '') throw new InvalidInputError(table.where(row), `column "${labelName}" is empty`);
     labelCells.push(String(cell));
     distinct.add(String(cell));
-    if (distinct.size > MAX_DISTINCT_LABELS) throw new InvalidInputError(table.where(row), `column "${labelName}" has more than ${MAX_DISTINCT_LABELS} distinct values; is it the label column?`);
+    if (distinct.size > MAX_DISTINCT_LABELS)
+      throw new InvalidInputError(
+        table.where(row),
+        `column "${labelName}" has more than ${MAX_DISTINCT_LABELS} distinct values; is it the label column?`,
+      );
   }
   const encoding = inferLabelEncoding(distinct, columns.classes ?? undefined);
   const labels = labelCells.map((label, row) => {
     const index = encoding.indexOf(label);
-    if (index === undefined) throw new InvalidInputError(table.where(row), `label "${label}" is not one of the classes ${encoding.classNames.join(', ')}`);
+    if (index === undefined)
+      throw new InvalidInputError(
+        table.where(row),
+        `label "${label}" is not one of the classes ${encoding.classNames.join(', ')}`,
+      );
     return index;
   });
-  const features = Array.from({ length: table.rowCount }, (_, row) => featureColumns.map((column) => numericValue(table, column, row)));
+  const features = Array.from({ length: table.rowCount }, (_, row) =>
+    featureColumns.map((column) => numericValue(table, column, row)),
+  );
   let sampleWeights: number[] | null = null;
   if (weightColumn !== null)
     sampleWeights = Array.from({ length: table.rowCount }, (_, row) => {
       const weight = numericValue(table, weightColumn, row);
-      if (weight < 0) throw new InvalidInputError(table.where(row), `column "${columns.sampleWeightColumn}": sample weight ${weight} is negative`);
+      if (weight < 0)
+        throw new InvalidInputError(
+          table.where(row),
+          `column "${columns.sampleWeightColumn}": sample weight ${weight} is negative`,
+        );
       return weight;
     });
-  const difficulty = difficultyColumn === null ? null : Array.from({ length: table.rowCount }, (_, row) => numericValue(table, difficultyColumn, row));
+  const difficulty =
+    difficultyColumn === null
+      ? null
+      : Array.from({ length: table.rowCount }, (_, row) => numericValue(table, difficultyColumn, row));
   return {
     name,
     features,
@@ -171,14 +197,28 @@ function datasetFromTable(table: ColumnTable, name: string, columns: TabularColu
 export async function loadTabularDataset(source: string, columns: TabularColumns): Promise<TabularDataset> {
   if (source.startsWith('builtin:')) {
     const name = source.slice('builtin:'.length);
-    if (name !== 'seattle-weather') throw new InvalidInputError('--data', `unknown built-in dataset "${name}"; available: ${BUILTIN_DATASETS.join(', ')}`);
-    if (columns.labelColumn && columns.labelColumn !== 'weather') throw new InvalidInputError('--label', 'builtin:seattle-weather has the label column "weather"');
+    if (name !== 'seattle-weather')
+      throw new InvalidInputError(
+        '--data',
+        `unknown built-in dataset "${name}"; available: ${BUILTIN_DATASETS.join(', ')}`,
+      );
+    if (columns.labelColumn && columns.labelColumn !== 'weather')
+      throw new InvalidInputError('--label', 'builtin:seattle-weather has the label column "weather"');
     if (columns.sampleWeightColumn || columns.difficultyColumn)
       throw new InvalidInputError('--data', 'builtin:seattle-weather has no sample-weight or difficulty column');
     const dataset = await loadSeattleWeather();
-    return { ...dataset, classNames: [...SEATTLE_WEATHER_CLASSES], sampleWeights: null, difficulty: null, skippedColumns: ['date'] };
+    return {
+      ...dataset,
+      classNames: [...SEATTLE_WEATHER_CLASSES],
+      sampleWeights: null,
+      difficulty: null,
+      skippedColumns: ['date'],
+    };
   }
   const extension = extname(source).toLowerCase();
-  const table = extension === '.arrow' || extension === '.feather' || extension === '.arrows' ? await readArrowTable(source) : await readCsvTable(source);
+  const table =
+    extension === '.arrow' || extension === '.feather' || extension === '.arrows'
+      ? await readArrowTable(source)
+      : await readCsvTable(source);
   return datasetFromTable(table, source, columns);
 }

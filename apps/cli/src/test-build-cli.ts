@@ -11,7 +11,8 @@ function newestSourceTime(directory: string): number {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -24,7 +25,8 @@ export default function buildCliWhenStale(): void {
   const require = createRequire(import.meta.url);
   for (const dependency of ['@weightspec/core', '@weightspec/conformance']) {
     const entry = join(require.resolve(`${dependency}/package.json`), '..', 'dist', 'index.js');
-    if (!existsSync(entry)) throw new Error(`${dependency} is not built; run: npx turbo run build --filter=@weightspec/cli^...`);
+    if (!existsSync(entry))
+      throw new Error(`${dependency} is not built; run: npx turbo run build --filter=@weightspec/cli^...`);
   }
   const bin = join(packageDirectory, 'dist', 'bin.js');
   if (existsSync(bin) && statSync(bin).mtimeMs >= newestSourceTime(join(packageDirectory, 'src'))) return;

@@ -3,7 +3,13 @@ import { formatNumber, formatPercent, formatTextTable } from './text-table.ts';
 
 describe('formatTextTable', () => {
   it('pads columns to the widest cell, right-aligns numeric columns and trims line ends', () => {
-    const table = formatTextTable([{ title: 'class' }, { title: 'n', align: 'right' }], [['snow', '26'], ['rain', '641']]);
+    const table = formatTextTable(
+      [{ title: 'class' }, { title: 'n', align: 'right' }],
+      [
+        ['snow', '26'],
+        ['rain', '641'],
+      ],
+    );
     expect(table).toBe(['class    n', '-----  ---', 'snow    26', 'rain   641'].join('\n'));
   });
 });

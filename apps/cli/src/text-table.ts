@@ -6,13 +6,23 @@ export interface TableColumn {
 
 /** Formats rows as an aligned plain-text table with a dashed rule under the header. */
 export function formatTextTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, index) => Math.max(column.title.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.title.length, ...rows.map((row) => (row[index] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, index) => (columns[index]?.align === 'right' ? cell.padStart(widths[index] as number) : cell.padEnd(widths[index] as number)))
+      .map((cell, index) =>
+        columns[index]?.align === 'right'
+          ? cell.padStart(widths[index] as number)
+          : cell.padEnd(widths[index] as number),
+      )
       .join('  ')
       .trimEnd();
-  return [line(columns.map((column) => column.title)), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  return [
+    line(columns.map((column) => column.title)),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** A number with `digits` significant digits, without exponent noise for ordinary magnitudes. */

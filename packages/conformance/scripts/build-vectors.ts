@@ -11,7 +11,9 @@ import { ruleCases } from './vector-cases-rules.ts';
 const referenceSource = 'core float64 reference (referenceWeightedLoss in @weightspec/core)';
 
 function lossOf(testCase: VectorCase, predictions: unknown): number {
-  const computation = prepareWeightingComputation(testCase.spec, { ...testCase.inputs, predictions } as never, { stats: testCase.stats });
+  const computation = prepareWeightingComputation(testCase.spec, { ...testCase.inputs, predictions } as never, {
+    stats: testCase.stats,
+  });
   return referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).loss;
 }
 
@@ -30,27 +32,43 @@ function reshapeLike(flat: ArrayLike<number>, template: unknown): unknown {
  * class weights, where the numerator is not w * l).
  */
 function hasContinuousDetachedWeights(testCase: VectorCase): boolean {
-  const spec = testCase.spec as { adaptive?: { kind: string; mode?: string }[]; curriculum?: { mode?: string; difficulty?: string } };
+  const spec = testCase.spec as {
+    adaptive?: { kind: string; mode?: string }[];
+    curriculum?: { mode?: string; difficulty?: string };
+  };
   const linearSelfPaced = (spec.adaptive ?? []).some((rule) => rule.kind === 'self_paced' && rule.mode === 'linear');
   return linearSelfPaced || (spec.curriculum?.mode === 'soft' && spec.curriculum.difficulty === 'loss');
 }
 
-function frozenWeightLoss(testCase: VectorCase, predictions: unknown, weights: Float64Array, denominator: number): number {
-  const computation = prepareWeightingComputation(testCase.spec, { ...testCase.inputs, predictions } as never, { stats: testCase.stats });
+function frozenWeightLoss(
+  testCase: VectorCase,
+  predictions: unknown,
+  weights: Float64Array,
+  denominator: number,
+): number {
+  const computation = prepareWeightingComputation(testCase.spec, { ...testCase.inputs, predictions } as never, {
+    stats: testCase.stats,
+  });
   const result = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch);
   let numerator = 0;
   for (let element = 0; element < weights.length; element += 1)
-    numerator += (weights[element] as number) * (result.modulator[element] as number) * (result.elementLoss[element] as number);
+    numerator +=
+      (weights[element] as number) * (result.modulator[element] as number) * (result.elementLoss[element] as number);
   return numerator / denominator;
 }
 
 /** Central finite differences of the loss, one prediction at a time. */
-function finiteDifferenceGradient(testCase: VectorCase, base: { weights: Float64Array; denominator: number }): number[] {
+function finiteDifferenceGradient(
+  testCase: VectorCase,
+  base: { weights: Float64Array; denominator: number },
+): number[] {
   const template = testCase.inputs.predictions;
   const flat = (JSON.stringify(template).match(/-?[\d.e+-]+/g) ?? []).map(Number);
   const frozen = hasContinuousDetachedWeights(testCase);
   const evaluate = (values: number[]) =>
-    frozen ? frozenWeightLoss(testCase, reshapeLike(values, template), base.weights, base.denominator) : lossOf(testCase, reshapeLike(values, template));
+    frozen
+      ? frozenWeightLoss(testCase, reshapeLike(values, template), base.weights, base.denominator)
+      : lossOf(testCase, reshapeLike(values, template));
   return flat.map((value, index) => {
     const step = 1e-6 * Math.max(1, Math.abs(value));
     const plus = [...flat];
@@ -61,7 +79,14 @@ function finiteDifferenceGradient(testCase: VectorCase, base: { weights: Float64
   });
 }
 
-function assertClose(id: string, what: string, actual: number, expected: number, relative: number, absolute: number): void {
+function assertClose(
+  id: string,
+  what: string,
+  actual: number,
+  expected: number,
+  relative: number,
+  absolute: number,
+): void {
   if (!(Math.abs(actual - expected) <= absolute + relative * Math.abs(expected)))
     throw new Error(`${id}: ${what}: reference ${actual} disagrees with the independent value ${expected}`);
 }
@@ -81,7 +106,12 @@ function buildVector(testCase: VectorCase): VectorJson {
       lossOf(testCase, testCase.inputs.predictions);
     } catch (error) {
       if (WeightspecError.isInstance(error) && error.code === testCase.expectError)
-        return { ...head, source: `${referenceSource} raises ${error.code}: ${error.message.split('\n')[0]}`, ...tail, expected: { error: error.code } };
+        return {
+          ...head,
+          source: `${referenceSource} raises ${error.code}: ${error.message.split('\n')[0]}`,
+          ...tail,
+          expected: { error: error.code },
+        };
       throw error;
     }
     throw new Error(`${testCase.id}: expected ${testCase.expectError}, but the reference computed a loss`);
@@ -89,7 +119,9 @@ function buildVector(testCase: VectorCase): VectorJson {
   const computation = prepareWeightingComputation(testCase.spec, testCase.inputs as never, { stats: testCase.stats });
   const result = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch);
   const { sampleCount, elementCount } = computation.batch;
-  const weights = Array.from({ length: sampleCount }, (_, sample) => Array.from(result.weights.subarray(sample * elementCount, (sample + 1) * elementCount)));
+  const weights = Array.from({ length: sampleCount }, (_, sample) =>
+    Array.from(result.weights.subarray(sample * elementCount, (sample + 1) * elementCount)),
+  );
   const expected: Record<string, unknown> = { loss: Number.isNaN(result.loss) ? 'NaN' : result.loss, weights };
   const scheduled = computation.scheduled;
   if (scheduled.scheduledClassWeights) expected.classWeights = [...scheduled.scheduledClassWeights];
@@ -100,7 +132,16 @@ function buildVector(testCase: VectorCase): VectorJson {
     expected.gradient = reshapeLike(result.gradient, testCase.inputs.predictions);
     if (testCase.checkGradient !== false && sampleCount > 0) {
       const numeric = finiteDifferenceGradient(testCase, result);
-      numeric.forEach((value, index) => assertClose(testCase.id, `gradient[${index}] vs finite differences`, result.gradient?.[index] as number, value, 1e-4, 1e-6));
+      numeric.forEach((value, index) =>
+        assertClose(
+          testCase.id,
+          `gradient[${index}] vs finite differences`,
+          result.gradient?.[index] as number,
+          value,
+          1e-4,
+          1e-6,
+        ),
+      );
       source += hasContinuousDetachedWeights(testCase)
         ? '; gradient checked against central finite differences with the detached weights frozen'
         : '; gradient checked against central finite differences';
@@ -109,7 +150,8 @@ function buildVector(testCase: VectorCase): VectorJson {
   const independent = testCase.independent;
   if (independent) {
     const relative = independent.tolerance ?? 1e-12;
-    if (independent.loss !== undefined) assertClose(testCase.id, 'loss', result.loss, independent.loss, relative, 1e-12);
+    if (independent.loss !== undefined)
+      assertClose(testCase.id, 'loss', result.loss, independent.loss, relative, 1e-12);
     const lists = [
       ['weights', independent.weights?.flat(), Array.from(result.weights)],
       ['classWeights', independent.classWeights, scheduled.scheduledClassWeights],
@@ -117,7 +159,9 @@ function buildVector(testCase: VectorCase): VectorJson {
       ['negativeWeights', independent.negativeWeights, scheduled.scheduledNegativeWeights],
     ] as const;
     for (const [name, want, got] of lists)
-      want?.forEach((value, index) => assertClose(testCase.id, `${name}[${index}]`, got?.[index] as number, value, relative, 1e-12));
+      want?.forEach((value, index) =>
+        assertClose(testCase.id, `${name}[${index}]`, got?.[index] as number, value, relative, 1e-12),
+      );
     source += `; independently worked: ${independent.how}`;
   }
   return { ...head, source, ...tail, expected, ...(testCase.tolerance ? { tolerance: testCase.tolerance } : {}) };

@@ -12,11 +12,14 @@ import { buildVectors } from './build-vectors.ts';
 function formatVector(value: unknown, indent = ''): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.every((item) => typeof item !== 'object' || item === null)) return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+    if (value.every((item) => typeof item !== 'object' || item === null))
+      return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
     return `[\n${value.map((item) => inner + formatVector(item, inner)).join(',\n')}\n${indent}]`;
   }
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatVector(item, inner)}`);
+    const entries = Object.entries(value).map(
+      ([key, item]) => `${inner}${JSON.stringify(key)}: ${formatVector(item, inner)}`,
+    );
     return entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value);

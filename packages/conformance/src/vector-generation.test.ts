@@ -14,7 +14,11 @@ describe('committed vectors', () => {
     const committed = Object.fromEntries(vectors.map((vector) => [vector.id, vector]));
     expect(Object.keys(committed).sort()).toEqual(rebuilt.map((vector) => vector.id).sort());
     for (const vector of rebuilt) {
-      const { file: _file, tolerance: _tolerance, ...stored } = committed[vector.id] as unknown as Record<string, unknown>;
+      const {
+        file: _file,
+        tolerance: _tolerance,
+        ...stored
+      } = committed[vector.id] as unknown as Record<string, unknown>;
       const { tolerance: _rebuiltTolerance, ...fresh } = vector;
       expect(stored, vector.id).toEqual(JSON.parse(JSON.stringify(fresh)));
     }
@@ -22,7 +26,12 @@ describe('committed vectors', () => {
 
   it('cover every error code that data can trigger and at least a dozen independent checks', () => {
     const codes = new Set(vectors.map((vector) => vector.expected.error).filter(Boolean));
-    expect([...codes].sort()).toEqual(['WS_INVALID_INPUT', 'WS_INVALID_SPEC', 'WS_UNSUPPORTED_VERSION', 'WS_ZERO_DENOMINATOR']);
+    expect([...codes].sort()).toEqual([
+      'WS_INVALID_INPUT',
+      'WS_INVALID_SPEC',
+      'WS_UNSUPPORTED_VERSION',
+      'WS_ZERO_DENOMINATOR',
+    ]);
     const independent = vectors.filter((vector) => vector.source.includes('independently worked'));
     expect(independent.length).toBeGreaterThanOrEqual(12);
   });
@@ -30,8 +39,10 @@ describe('committed vectors', () => {
   it('include every pacing kind in both modes, every reduction and every zero-denominator policy', () => {
     const ids = new Set(vectors.map((vector) => vector.id));
     for (const pacing of ['linear', 'quadratic', 'root', 'exponential', 'logarithmic', 'step', 'fixed_exponential'])
-      for (const mode of ['select', 'soft']) expect(ids.has(`curriculum/${pacing}-${mode}`), `${pacing}-${mode}`).toBe(true);
-    for (const reduction of ['sum', 'mean', 'weighted-mean', 'nonzero-mean']) expect(ids.has(`reduction/${reduction}`)).toBe(true);
+      for (const mode of ['select', 'soft'])
+        expect(ids.has(`curriculum/${pacing}-${mode}`), `${pacing}-${mode}`).toBe(true);
+    for (const reduction of ['sum', 'mean', 'weighted-mean', 'nonzero-mean'])
+      expect(ids.has(`reduction/${reduction}`)).toBe(true);
     for (const policy of ['zero', 'nan', 'error']) expect(ids.has(`zero-denominator/empty-batch-${policy}`)).toBe(true);
   });
 });

@@ -85,7 +85,12 @@ export {
 // Adapter contract.
 export { WEIGHTING_FEATURES, requiredFeatures } from './adapter/weighting-features.ts';
 export type { WeightingFeature } from './adapter/weighting-features.ts';
-export type { AdapterCapabilities, WeightingAdapter, WeightingComputation, WeightingResult } from './adapter/weighting-adapter.ts';
+export type {
+  AdapterCapabilities,
+  WeightingAdapter,
+  WeightingComputation,
+  WeightingResult,
+} from './adapter/weighting-adapter.ts';
 export { createReferenceAdapter } from './adapter/reference-adapter.ts';
 export type {
   ClassifierTrainer,

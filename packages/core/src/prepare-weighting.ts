@@ -3,7 +3,11 @@ import type { WeightingBatch, WeightingInputs } from './batch/weighting-batch.ts
 import { resolveSchedules } from './resolve/resolve-schedules.ts';
 import type { ScheduledWeighting } from './resolve/resolve-schedules.ts';
 import { resolveWeighting } from './resolve/resolve-weighting.ts';
-import { classStatisticsFromBatch, normalizeClassStatistics, sampleWeightStatistics } from './stats/class-statistics.ts';
+import {
+  classStatisticsFromBatch,
+  normalizeClassStatistics,
+  sampleWeightStatistics,
+} from './stats/class-statistics.ts';
 import type { ClassStatistics } from './stats/class-statistics.ts';
 import { parseWeightingSpec } from './spec/parse-weighting-spec.ts';
 import type { WeightingSpec } from './spec/parse-weighting-spec.ts';

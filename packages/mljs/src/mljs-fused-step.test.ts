@@ -1,13 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSeededRandom } from '@weightspec/core';
-import { MAXIMUM_GENERATED_WIDTH, createFusedProblem, fusedStepAnyWidth, generatedKernelSource, selectFusedKernel } from './mljs-fused-step.ts';
+import {
+  MAXIMUM_GENERATED_WIDTH,
+  createFusedProblem,
+  fusedStepAnyWidth,
+  generatedKernelSource,
+  selectFusedKernel,
+} from './mljs-fused-step.ts';
 
 // A random weighted problem: 30 rows, 3 classes, scales as the trainer fills them (any real numbers).
 function randomProblem(width: number) {
   const random = createSeededRandom(100 + width);
   const rows = 30;
   const classes = 3;
-  const problem = createFusedProblem(Float64Array.from({ length: rows * width }, () => random() * 4 - 2), rows, width, classes);
+  const problem = createFusedProblem(
+    Float64Array.from({ length: rows * width }, () => random() * 4 - 2),
+    rows,
+    width,
+    classes,
+  );
   problem.scaleOfProbability.forEach((_, index) => (problem.scaleOfProbability[index] = -random() * 2));
   problem.scaleOfComplement.forEach((_, index) => (problem.scaleOfComplement[index] = random() * 2));
   return problem;

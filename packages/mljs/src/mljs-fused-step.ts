@@ -31,7 +31,14 @@ export const MAXIMUM_GENERATED_WIDTH = 64;
 
 /** Allocates the per-element scale arrays for a row-major design (rows x width). */
 export function createFusedProblem(design: Float64Array, rows: number, width: number, classes: number): FusedProblem {
-  return { rows, classes, width, design, scaleOfProbability: new Float64Array(rows * classes), scaleOfComplement: new Float64Array(rows * classes) };
+  return {
+    rows,
+    classes,
+    width,
+    design,
+    scaleOfProbability: new Float64Array(rows * classes),
+    scaleOfComplement: new Float64Array(rows * classes),
+  };
 }
 
 /**
@@ -47,13 +54,17 @@ export function fusedStepAnyWidth(problem: FusedProblem, coefficients: Float64Ar
     gradient.fill(0);
     for (let row = 0, base = 0, element = label * rows; row < rows; row += 1, base += width, element += 1) {
       let score = 0;
-      for (let column = 0; column < width; column += 1) score += (design[base + column] as number) * (coefficients[offset + column] as number);
+      for (let column = 0; column < width; column += 1)
+        score += (design[base + column] as number) * (coefficients[offset + column] as number);
       const pNot = 1 / (1 + Math.exp(-score));
-      const error = (scaleOfProbability[element] as number) * pNot + (scaleOfComplement[element] as number) * (1 - pNot);
-      for (let column = 0; column < width; column += 1) gradient[column] = (gradient[column] as number) + (design[base + column] as number) * error;
+      const error =
+        (scaleOfProbability[element] as number) * pNot + (scaleOfComplement[element] as number) * (1 - pNot);
+      for (let column = 0; column < width; column += 1)
+        gradient[column] = (gradient[column] as number) + (design[base + column] as number) * error;
     }
     for (let column = 0; column < width; column += 1)
-      coefficients[offset + column] = (coefficients[offset + column] as number) + (gradient[column] as number) * learningRate;
+      coefficients[offset + column] =
+        (coefficients[offset + column] as number) + (gradient[column] as number) * learningRate;
   }
 }
 
@@ -130,7 +141,8 @@ export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array
     const offset = label * width;
     for (let row = 0, base = 0, element = label * rows; row < rows; row += 1, base += width, element += 1) {
       let score = 0;
-      for (let column = 0; column < width; column += 1) score += (design[base + column] as number) * (coefficients[offset + column] as number);
+      for (let column = 0; column < width; column += 1)
+        score += (design[base + column] as number) * (coefficients[offset + column] as number);
       const positivePart = -(scaleOfProbability[element] as number);
       const negativePart = scaleOfComplement[element] as number;
       const weight = positivePart + negativePart;

@@ -23,7 +23,12 @@ export class WeightedLogisticRegression extends LogisticRegression {
   readonly weightspec: WeightspecModelExtras;
 
   /** Builds the model from per-class coefficient rows in ml-logistic-regression's orientation. */
-  constructor(options: { numSteps: number; learningRate: number; coefficients: Float64Array[]; extras: WeightspecModelExtras }) {
+  constructor(options: {
+    numSteps: number;
+    learningRate: number;
+    coefficients: Float64Array[];
+    extras: WeightspecModelExtras;
+  }) {
     super({ numSteps: options.numSteps, learningRate: options.learningRate });
     this.weightspec = Object.freeze({ ...options.extras });
     const loaded = LogisticRegression.load({
@@ -31,7 +36,11 @@ export class WeightedLogisticRegression extends LogisticRegression {
       numSteps: options.numSteps,
       learningRate: options.learningRate,
       numberClasses: options.coefficients.length,
-      classifiers: options.coefficients.map((row) => ({ numSteps: options.numSteps, learningRate: options.learningRate, weights: new Matrix([Array.from(row)]) })),
+      classifiers: options.coefficients.map((row) => ({
+        numSteps: options.numSteps,
+        learningRate: options.learningRate,
+        weights: new Matrix([Array.from(row)]),
+      })),
     });
     this.numberClasses = loaded.numberClasses;
     this.classifiers = loaded.classifiers;
@@ -41,7 +50,10 @@ export class WeightedLogisticRegression extends LogisticRegression {
   override predict(features: Matrix | readonly (readonly number[])[]): number[] {
     const matrix = Matrix.checkMatrix(features as number[][]);
     if (matrix.columns !== this.weightspec.inputFeatures)
-      throw new InvalidInputError('X', `has ${matrix.columns} columns; the model takes ${this.weightspec.inputFeatures} features`);
+      throw new InvalidInputError(
+        'X',
+        `has ${matrix.columns} columns; the model takes ${this.weightspec.inputFeatures} features`,
+      );
     return super.predict(this.weightspec.intercept ? appendInterceptColumn(matrix) : matrix);
   }
 
@@ -54,8 +66,10 @@ export class WeightedLogisticRegression extends LogisticRegression {
   static override load(model: Record<string, unknown>): WeightedLogisticRegression {
     const plain = LogisticRegression.load(model);
     const extras = model.weightspec as WeightspecModelExtras | undefined;
-    const coefficients = plain.classifiers.map((classifier) => Float64Array.from((classifier.weights as Matrix).to1DArray()));
-    const inputFeatures = extras?.inputFeatures ?? (coefficients[0]?.length ?? 0);
+    const coefficients = plain.classifiers.map((classifier) =>
+      Float64Array.from((classifier.weights as Matrix).to1DArray()),
+    );
+    const inputFeatures = extras?.inputFeatures ?? coefficients[0]?.length ?? 0;
     return new WeightedLogisticRegression({
       numSteps: plain.numSteps,
       learningRate: plain.learningRate,

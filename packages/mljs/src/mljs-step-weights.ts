@@ -35,12 +35,24 @@ export interface OneVsAllWeighting {
 /** Features of a spec the one-vs-all trainer cannot honour, with the reason users see. */
 export function checkTrainerSupport(spec: WeightingSpec): void {
   if (spec.loss.kind !== 'softmax_cross_entropy' && spec.loss.kind !== 'sigmoid_cross_entropy')
-    throw new UnsupportedFeatureError('mljs', `loss.${spec.loss.kind}`, 'ml-logistic-regression is a classifier; use a classification loss');
+    throw new UnsupportedFeatureError(
+      'mljs',
+      `loss.${spec.loss.kind}`,
+      'ml-logistic-regression is a classifier; use a classification loss',
+    );
   if (spec.elements?.maskValue !== undefined)
-    throw new UnsupportedFeatureError('mljs', 'elements.mask_value', 'tabular one-vs-all training has no padded elements to mask');
+    throw new UnsupportedFeatureError(
+      'mljs',
+      'elements.mask_value',
+      'tabular one-vs-all training has no padded elements to mask',
+    );
   for (const rule of spec.adaptive ?? [])
     if (rule.kind === 'focal' && Array.isArray(rule.alpha))
-      throw new UnsupportedFeatureError('mljs', 'adaptive.focal', 'one-vs-all trains sigmoid classifiers; give focal alpha as one number');
+      throw new UnsupportedFeatureError(
+        'mljs',
+        'adaptive.focal',
+        'one-vs-all trains sigmoid classifiers; give focal alpha as one number',
+      );
 }
 
 /** Resolves a spec for one-vs-all training on integer labels. */
@@ -61,7 +73,9 @@ export function prepareOneVsAllWeighting(options: {
   for (let row = 0; row < rows; row += 1)
     for (let label = 0; label < classes; label += 1) {
       const hard = labels[row] === label ? 1 : 0;
-      targets[row * classes + label] = isSoftmax ? (1 - smoothing) * hard + smoothing / classes : hard * (1 - smoothing) + smoothing / 2;
+      targets[row * classes + label] = isSoftmax
+        ? (1 - smoothing) * hard + smoothing / classes
+        : hard * (1 - smoothing) + smoothing / 2;
     }
   if (spec) checkTrainerSupport(spec);
   let stats: ClassStatistics | null = null;
@@ -73,11 +87,16 @@ export function prepareOneVsAllWeighting(options: {
     stats = countLabels(hardTargets, classes);
   }
   const resolved = spec
-    ? resolveWeighting(spec, { stats, numClasses: classes, sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null })
+    ? resolveWeighting(spec, {
+        stats,
+        numClasses: classes,
+        sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
+      })
     : null;
   const rowWeights = new Float64Array(rows).fill(1);
   if (options.sampleWeights)
-    for (let row = 0; row < rows; row += 1) rowWeights[row] = (options.sampleWeights[row] as number) * (resolved?.sampleWeightScale ?? 1);
+    for (let row = 0; row < rows; row += 1)
+      rowWeights[row] = (options.sampleWeights[row] as number) * (resolved?.sampleWeightScale ?? 1);
   return {
     spec,
     rows,
@@ -158,7 +177,8 @@ export function applyLossDependentWeights(
     for (let row = 0; row < rows; row += 1) {
       const factor = rowFactors[row] as number;
       if (factor > 0) admittedRows += 1;
-      for (let label = 0; label < classes; label += 1) weights[row * classes + label] = (weights[row * classes + label] as number) * factor;
+      for (let label = 0; label < classes; label += 1)
+        weights[row * classes + label] = (weights[row * classes + label] as number) * factor;
     }
   }
   return { admittedRows };

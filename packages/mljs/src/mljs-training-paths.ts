@@ -48,7 +48,8 @@ export interface TrainingContext {
 /** The spec's reduction of a progress loss (SPEC "reduction"); the trainer's gradient is always summed. */
 function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, elements: number): number {
   const kind = spec?.reduction?.kind ?? 'weighted_mean';
-  const denominator = kind === 'sum' ? 1 : kind === 'mean' ? elements : kind === 'weighted_mean' ? parts.weightSum : parts.nonZeroWeights;
+  const denominator =
+    kind === 'sum' ? 1 : kind === 'mean' ? elements : kind === 'weighted_mean' ? parts.weightSum : parts.nonZeroWeights;
   return denominator === 0 ? 0 : parts.numerator / denominator;
 }
 
@@ -59,7 +60,12 @@ const reportsAt = (context: TrainingContext, step: number): boolean =>
  * Fills each element's positive and negative class weight at a step (row-major, N x K): per label for a
  * sigmoid spec, the row's class weight c_y as both for a softmax spec, 1 without class weights.
  */
-function fillClassWeights(context: TrainingContext, scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>, positive: Float64Array, negative: Float64Array): void {
+function fillClassWeights(
+  context: TrainingContext,
+  scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>,
+  positive: Float64Array,
+  negative: Float64Array,
+): void {
   const { rows, classes, weighting } = context;
   const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
   const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
@@ -75,7 +81,8 @@ function fillClassWeights(context: TrainingContext, scheduled: ReturnType<OneVsA
 
 /** Row weight times the spec's element weight of label k. */
 const restWeightOf = (context: TrainingContext, row: number, label: number): number =>
-  (context.weighting.rowWeights[row] as number) * (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
+  (context.weighting.rowWeights[row] as number) *
+  (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
 
 /**
  * Weights that do not depend on the loss: fixed per element (or moving with a class-weight schedule),
@@ -110,7 +117,13 @@ export function trainFusedPath(context: TrainingContext, bitExact: boolean): Flo
     const parts = reportsAt(context, step) ? fusedLossParts(problem, stepper.coefficients) : null;
     stepper.step(context.learningRate);
     if (parts)
-      context.onProgress?.({ step: step + 1, totalSteps: numSteps, loss: reduceProgressLoss(spec, parts, rows * classes), admittedRows: rows, effectiveWeight: parts.weightSum / classes });
+      context.onProgress?.({
+        step: step + 1,
+        totalSteps: numSteps,
+        loss: reduceProgressLoss(spec, parts, rows * classes),
+        admittedRows: rows,
+        effectiveWeight: parts.weightSum / classes,
+      });
   }
   return Float64Array.from(stepper.coefficients);
 }
@@ -137,7 +150,8 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
     for (let label = 0; label < classes; label += 1)
       for (let row = 0; row < rows; row += 1) {
         let score = 0;
-        for (let column = 0; column < width; column += 1) score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
+        for (let column = 0; column < width; column += 1)
+          score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
         scores[row * classes + label] = score;
         probabilityNot[row * classes + label] = 1 / (1 + Math.exp(-score));
       }
@@ -166,7 +180,8 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
       }
     }
     let admittedRows = rows;
-    if (scheduled && context.selects) admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
+    if (scheduled && context.selects)
+      admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
     let numerator = 0;
     let weightSum = 0;
     let nonZeroWeights = 0;
@@ -179,9 +194,13 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
         const hard = weighting.labels[Math.floor(element / classes)] === element % classes ? 1 : 0;
         const pClass = 1 - (probabilityNot[element] as number);
         const oneMinusPt = hard * (1 - pClass) + (1 - hard) * pClass;
-        const alpha = focal.alpha === null ? 1 : (focal.alpha as number) * hard + (1 - (focal.alpha as number)) * (1 - hard);
+        const alpha =
+          focal.alpha === null ? 1 : (focal.alpha as number) * hard + (1 - (focal.alpha as number)) * (1 - hard);
         modulator = alpha * oneMinusPt ** focal.gamma;
-        const modulatorSlope = focal.gamma === 0 || oneMinusPt === 0 ? 0 : alpha * focal.gamma * oneMinusPt ** (focal.gamma - 1) * (1 - 2 * hard) * pClass * (1 - pClass);
+        const modulatorSlope =
+          focal.gamma === 0 || oneMinusPt === 0
+            ? 0
+            : alpha * focal.gamma * oneMinusPt ** (focal.gamma - 1) * (1 - 2 * hard) * pClass * (1 - pClass);
         // d(phi L)/dz = phi dL/dz + L dphi/dz, with dp_t/dz = (2y - 1) p (1 - p).
         slope = modulator * slope + (classWeightedLoss[element] as number) * modulatorSlope;
       }
@@ -194,11 +213,19 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
     for (let label = 0; label < classes; label += 1)
       for (let column = 0; column < width; column += 1) {
         let sum = 0;
-        for (let row = 0; row < rows; row += 1) sum += (design[row * width + column] as number) * (errors[row * classes + label] as number);
-        coefficients[label * width + column] = (coefficients[label * width + column] as number) + sum * context.learningRate;
+        for (let row = 0; row < rows; row += 1)
+          sum += (design[row * width + column] as number) * (errors[row * classes + label] as number);
+        coefficients[label * width + column] =
+          (coefficients[label * width + column] as number) + sum * context.learningRate;
       }
     if (reportsAt(context, step))
-      context.onProgress?.({ step: step + 1, totalSteps: numSteps, loss: reduceProgressLoss(spec, { numerator, weightSum, nonZeroWeights }, elements), admittedRows, effectiveWeight: weightSum / classes });
+      context.onProgress?.({
+        step: step + 1,
+        totalSteps: numSteps,
+        loss: reduceProgressLoss(spec, { numerator, weightSum, nonZeroWeights }, elements),
+        admittedRows,
+        effectiveWeight: weightSum / classes,
+      });
   }
   return coefficients;
 }

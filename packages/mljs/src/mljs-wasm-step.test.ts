@@ -32,7 +32,11 @@ describe('WebAssembly SIMD kernel', () => {
       const first = index % 2 === 0 ? random() * 60 - 30 : random() * 1417 - 708;
       const second = -first / 3;
       kernel.expPair(first, second, 0);
-      worst = Math.max(worst, Math.abs(ulpDistance(out[0] as number, Math.exp(first))), Math.abs(ulpDistance(out[1] as number, Math.exp(second))));
+      worst = Math.max(
+        worst,
+        Math.abs(ulpDistance(out[0] as number, Math.exp(first))),
+        Math.abs(ulpDistance(out[1] as number, Math.exp(second))),
+      );
     }
     expect(worst).toBeLessThanOrEqual(2);
     kernel.expPair(0, 1, 0);
@@ -49,11 +53,22 @@ describe('WebAssembly SIMD kernel', () => {
 
   // Reference: the JavaScript loop kernel, itself checked bit for bit against ml.js. Odd row counts
   // exercise the zero row that pads the last pair.
-  for (const [rows, width] of [[31, 1], [30, 4], [31, 5], [17, 9], [40, 10]] as const)
+  for (const [rows, width] of [
+    [31, 1],
+    [30, 4],
+    [31, 5],
+    [17, 9],
+    [40, 10],
+  ] as const)
     it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${width} columns)`, () => {
       const random = createSeededRandom(rows * 100 + width);
       const classes = 3;
-      const problem = createFusedProblem(Float64Array.from({ length: rows * width }, () => random() * 4 - 2), rows, width, classes);
+      const problem = createFusedProblem(
+        Float64Array.from({ length: rows * width }, () => random() * 4 - 2),
+        rows,
+        width,
+        classes,
+      );
       problem.scaleOfProbability.forEach((_, index) => (problem.scaleOfProbability[index] = -random() * 2));
       problem.scaleOfComplement.forEach((_, index) => (problem.scaleOfComplement[index] = random() * 2));
       const simd = createWebAssemblyStepper(problem);
@@ -66,7 +81,9 @@ describe('WebAssembly SIMD kernel', () => {
         fusedStepAnyWidth(problem, reference, 0.05);
       }
       expect(reference.some((value) => Math.abs(value) > 0.01)).toBe(true);
-      reference.forEach((value, index) => expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value)));
+      reference.forEach((value, index) =>
+        expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value)),
+      );
     });
 
   it('gives way to JavaScript where WebAssembly is missing', async () => {

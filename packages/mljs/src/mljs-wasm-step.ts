@@ -14,7 +14,17 @@ interface KernelMemory {
 /** The kernel's exports (wasm/mljs-sigmoid-step.wat documents the memory layout). */
 export interface KernelExports {
   readonly memory: KernelMemory;
-  step(pairs: number, classes: number, width: number, design: number, scaleP: number, scaleC: number, coefficients: number, gradient: number, learningRate: number): void;
+  step(
+    pairs: number,
+    classes: number,
+    width: number,
+    design: number,
+    scaleP: number,
+    scaleC: number,
+    coefficients: number,
+    gradient: number,
+    learningRate: number,
+  ): void;
   expPair(first: number, second: number, out: number): void;
 }
 
@@ -68,7 +78,12 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
   const { rows, classes, width } = problem;
   const pairs = Math.ceil(rows / 2);
   const paddedRows = pairs * 2;
-  const doubles = { design: paddedRows * width, scale: paddedRows * classes, coefficients: classes * width, gradient: width };
+  const doubles = {
+    design: paddedRows * width,
+    scale: paddedRows * classes,
+    coefficients: classes * width,
+    gradient: width,
+  };
   const bytes = 8 * (doubles.design + 2 * doubles.scale + doubles.coefficients + doubles.gradient);
   if (bytes > MAXIMUM_MEMORY_BYTES) return null;
   const kernel = instantiateKernel();

@@ -46,18 +46,27 @@ export interface WeightedLogisticRegressionOptions {
  * Spec input feature weights (`elements.inputs`) scale X in training and are folded into the returned
  * coefficients. Adaptive rules and the curriculum are re-evaluated every step (one step = one pass).
  */
-export function trainWeightedLogisticRegression(features: FeatureRows, labels: readonly number[], options: WeightedLogisticRegressionOptions = {}): WeightedLogisticRegression {
+export function trainWeightedLogisticRegression(
+  features: FeatureRows,
+  labels: readonly number[],
+  options: WeightedLogisticRegressionOptions = {},
+): WeightedLogisticRegression {
   const numSteps = options.numSteps ?? 50000;
   const learningRate = options.learningRate ?? 5e-4;
-  if (!Number.isInteger(numSteps) || numSteps < 0) throw new InvalidInputError('numSteps', `must be an integer >= 0, got ${numSteps}`);
-  if (!Number.isFinite(learningRate) || learningRate <= 0) throw new InvalidInputError('learningRate', `must be a finite number > 0, got ${learningRate}`);
+  if (!Number.isInteger(numSteps) || numSteps < 0)
+    throw new InvalidInputError('numSteps', `must be an integer >= 0, got ${numSteps}`);
+  if (!Number.isFinite(learningRate) || learningRate <= 0)
+    throw new InvalidInputError('learningRate', `must be a finite number > 0, got ${learningRate}`);
   const { rows, columns, classes } = validateTrainingData(features, labels, options.numClasses);
   const spec: WeightingSpec | null = options.spec == null ? null : parseWeightingSpec(options.spec);
   const sampleWeights = validatePerRow('sampleWeights', options.sampleWeights, rows, true);
   const difficulty = validatePerRow('difficulty', options.difficulty, rows, false);
   const featureWeights = spec?.elements?.inputs?.weights ?? null;
   if (featureWeights && featureWeights.length !== columns)
-    throw new InvalidInputError('elements.inputs.weights', `has ${featureWeights.length} weights for ${columns} features`);
+    throw new InvalidInputError(
+      'elements.inputs.weights',
+      `has ${featureWeights.length} weights for ${columns} features`,
+    );
   const intercept = options.intercept ?? false;
   const width = columns + (intercept ? 1 : 0);
   const design = new Float64Array(rows * width);
@@ -67,11 +76,21 @@ export function trainWeightedLogisticRegression(features: FeatureRows, labels: r
     });
     if (intercept) design[rowIndex * width + columns] = 1;
   });
-  const weighting = prepareOneVsAllWeighting({ spec, labels, classes, sampleWeights, difficulty, stats: options.stats });
+  const weighting = prepareOneVsAllWeighting({
+    spec,
+    labels,
+    classes,
+    sampleWeights,
+    difficulty,
+    stats: options.stats,
+  });
   const isSoftmax = spec?.loss.kind === 'softmax_cross_entropy';
   const elementWeightsSpec = spec?.elements?.weights ?? null;
   if (elementWeightsSpec && elementWeightsSpec.length !== (isSoftmax ? 1 : classes))
-    throw new InvalidInputError('elements.weights', `has ${elementWeightsSpec.length} weights; one-vs-all has E = ${isSoftmax ? 1 : classes}`);
+    throw new InvalidInputError(
+      'elements.weights',
+      `has ${elementWeightsSpec.length} weights; one-vs-all has E = ${isSoftmax ? 1 : classes}`,
+    );
   const progressEvery = Math.max(1, options.progressEvery ?? Math.ceil(numSteps / 20));
 
   const context: TrainingContext = {
@@ -91,10 +110,18 @@ export function trainWeightedLogisticRegression(features: FeatureRows, labels: r
     isSoftmax,
   };
   // Weights that do not depend on the loss take the fused path; focal and selection need every loss.
-  const flat = context.selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
+  const flat =
+    context.selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
   // Coefficients in ml-logistic-regression's orientation: classifier k scores "not class k".
   const coefficients = Array.from({ length: classes }, (_, label) => flat.slice(label * width, (label + 1) * width));
   if (featureWeights)
-    for (const beta of coefficients) for (let column = 0; column < columns; column += 1) beta[column] = (beta[column] as number) * (featureWeights[column] as number);
-  return new WeightedLogisticRegression({ numSteps, learningRate, coefficients, extras: { intercept, inputFeatures: columns } });
+    for (const beta of coefficients)
+      for (let column = 0; column < columns; column += 1)
+        beta[column] = (beta[column] as number) * (featureWeights[column] as number);
+  return new WeightedLogisticRegression({
+    numSteps,
+    learningRate,
+    coefficients,
+    extras: { intercept, inputFeatures: columns },
+  });
 }

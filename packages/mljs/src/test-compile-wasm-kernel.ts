@@ -12,7 +12,11 @@ export const WASM_KERNEL_SOURCE = new URL('../wasm/mljs-sigmoid-step.wat', impor
 export async function compileWasmKernel(): Promise<Uint8Array> {
   const wabt = await createWabt();
   const text = await readFile(WASM_KERNEL_SOURCE, 'utf8');
-  const module = wabt.parseWat('mljs-sigmoid-step.wat', text, { simd: true, sat_float_to_int: true, bulk_memory: true });
+  const module = wabt.parseWat('mljs-sigmoid-step.wat', text, {
+    simd: true,
+    sat_float_to_int: true,
+    bulk_memory: true,
+  });
   try {
     module.validate();
     return Uint8Array.from(module.toBinary({}).buffer);

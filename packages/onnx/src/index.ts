@@ -1,5 +1,12 @@
 export { encodeOnnxModel, OnnxDataType } from './onnx-model-proto.ts';
-export type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, OnnxAttribute, OnnxDataTypeName } from './onnx-model-proto.ts';
+export type {
+  OnnxModel,
+  OnnxNode,
+  OnnxTensor,
+  OnnxValueInfo,
+  OnnxAttribute,
+  OnnxDataTypeName,
+} from './onnx-model-proto.ts';
 export { OnnxGraphBuilder, attribute, broadcastShapes } from './onnx-graph-builder.ts';
 export type { OnnxShape } from './onnx-graph-builder.ts';
 export { addGradients, unbroadcast, BACKWARD_RULES } from './onnx-autodiff.ts';

@@ -16,8 +16,18 @@ export function unbroadcast(builder: OnnxGraphBuilder, gradient: string, input: 
     const targetSize = axis < offset ? undefined : target[axis - offset];
     if ((targetSize === undefined || targetSize === 1) && size !== 1) axes.push(axis);
   });
-  const reduced = axes.length === 0 ? gradient : builder.node('ReduceSum', [gradient, builder.constant(axes, [axes.length], 'int64')], { keepdims: attribute.int(1) });
-  return builder.node('Reshape', [reduced, builder.node('Shape', [input], {}, { shape: [target.length], type: 'int64' })], {}, { shape: target });
+  const reduced =
+    axes.length === 0
+      ? gradient
+      : builder.node('ReduceSum', [gradient, builder.constant(axes, [axes.length], 'int64')], {
+          keepdims: attribute.int(1),
+        });
+  return builder.node(
+    'Reshape',
+    [reduced, builder.node('Shape', [input], {}, { shape: [target.length], type: 'int64' })],
+    {},
+    { shape: target },
+  );
 }
 
 const first = (node: OnnxNode) => node.inputs[0] as string;
@@ -29,22 +39,32 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
   Identity: (_builder, _node, g) => [g],
   Add: (b, node, g) => [unbroadcast(b, g, first(node)), unbroadcast(b, g, second(node))],
   Sub: (b, node, g) => [unbroadcast(b, g, first(node)), unbroadcast(b, b.node('Neg', [g]), second(node))],
-  Mul: (b, node, g) => [unbroadcast(b, b.node('Mul', [g, second(node)]), first(node)), unbroadcast(b, b.node('Mul', [g, first(node)]), second(node))],
+  Mul: (b, node, g) => [
+    unbroadcast(b, b.node('Mul', [g, second(node)]), first(node)),
+    unbroadcast(b, b.node('Mul', [g, first(node)]), second(node)),
+  ],
   Div: (b, node, g) => {
     const gradA = b.node('Div', [g, second(node)]);
-    const gradB = b.node('Neg', [b.node('Div', [b.node('Mul', [g, first(node)]), b.node('Mul', [second(node), second(node)])])]);
+    const gradB = b.node('Neg', [
+      b.node('Div', [b.node('Mul', [g, first(node)]), b.node('Mul', [second(node), second(node)])]),
+    ]);
     return [unbroadcast(b, gradA, first(node)), unbroadcast(b, gradB, second(node))];
   },
   Neg: (b, _node, g) => [b.node('Neg', [g])],
   Exp: (b, node, g) => [b.node('Mul', [g, output(node)])],
   Log: (b, node, g) => [b.node('Div', [g, first(node)])],
-  Relu: (b, node, g) => [b.node('Mul', [g, b.castLike(b.node('Greater', [first(node), b.scalarLike(first(node), 0)]), g)])],
-  Sigmoid: (b, node, g) => [b.node('Mul', [g, b.node('Mul', [output(node), b.node('Sub', [b.scalarLike(g, 1), output(node)])])])],
+  Relu: (b, node, g) => [
+    b.node('Mul', [g, b.castLike(b.node('Greater', [first(node), b.scalarLike(first(node), 0)]), g)]),
+  ],
+  Sigmoid: (b, node, g) => [
+    b.node('Mul', [g, b.node('Mul', [output(node), b.node('Sub', [b.scalarLike(g, 1), output(node)])])]),
+  ],
   Softplus: (b, node, g) => [b.node('Mul', [g, b.node('Sigmoid', [first(node)])])],
   // |x|' = sign(x), 0 at 0 (as the float64 reference takes it).
   Abs: (b, node, g) => [b.node('Mul', [g, b.node('Sign', [first(node)])])],
   MatMul: (b, node, g) => {
-    const transpose = (name: string) => b.node('Transpose', [name], { perm: attribute.ints([1, 0]) }, { shape: [...b.shapeOf(name)].reverse() });
+    const transpose = (name: string) =>
+      b.node('Transpose', [name], { perm: attribute.ints([1, 0]) }, { shape: [...b.shapeOf(name)].reverse() });
     return [
       b.node('MatMul', [g, transpose(second(node))], {}, { shape: b.shapeOf(first(node)) }),
       b.node('MatMul', [transpose(first(node)), g], {}, { shape: b.shapeOf(second(node)) }),
@@ -53,9 +73,13 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
   ReduceSum: (b, node, g) => {
     const inputShape = b.shapeOf(first(node));
     const keep = (node.attributes.keepdims as { value: number } | undefined)?.value ?? 1;
-    const axes = (node.inputs[1] ? (b.constantValues(node.inputs[1]) ?? []) : inputShape.map((_, axis) => axis)).map((axis) => (axis < 0 ? axis + inputShape.length : axis));
+    const axes = (node.inputs[1] ? (b.constantValues(node.inputs[1]) ?? []) : inputShape.map((_, axis) => axis)).map(
+      (axis) => (axis < 0 ? axis + inputShape.length : axis),
+    );
     const keptShape = inputShape.map((size, axis) => (axes.includes(axis) ? 1 : size));
-    const expanded = keep ? g : b.node('Unsqueeze', [g, b.constant(axes, [axes.length], 'int64')], {}, { shape: keptShape });
+    const expanded = keep
+      ? g
+      : b.node('Unsqueeze', [g, b.constant(axes, [axes.length], 'int64')], {}, { shape: keptShape });
     const shape = b.node('Shape', [first(node)], {}, { shape: [inputShape.length], type: 'int64' });
     return [b.node('Expand', [expanded, shape], {}, { shape: inputShape }), null];
   },
@@ -68,26 +92,58 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
   // x^p with a constant exponent p.
   Pow: (b, node, g) => {
     const exponent = second(node);
-    const slope = b.node('Mul', [exponent, b.node('Pow', [first(node), b.node('Sub', [exponent, b.scalarLike(exponent, 1)])])]);
+    const slope = b.node('Mul', [
+      exponent,
+      b.node('Pow', [first(node), b.node('Sub', [exponent, b.scalarLike(exponent, 1)])]),
+    ]);
     return [b.node('Mul', [g, slope]), null];
   },
   // Clip passes the gradient inside [min, max], inclusive, as TF's clip_by_value does.
   Clip: (b, node, g) => {
-    const inside = b.node('And', [b.node('GreaterOrEqual', [first(node), node.inputs[1] as string]), b.node('LessOrEqual', [first(node), node.inputs[2] as string])], {}, { type: 'bool', shape: b.shapeOf(first(node)) });
+    const inside = b.node(
+      'And',
+      [
+        b.node('GreaterOrEqual', [first(node), node.inputs[1] as string]),
+        b.node('LessOrEqual', [first(node), node.inputs[2] as string]),
+      ],
+      {},
+      { type: 'bool', shape: b.shapeOf(first(node)) },
+    );
     return [b.node('Mul', [g, b.castLike(inside, g)]), null, null];
   },
   Where: (b, node, g) => {
     const zeros = b.scalarLike(g, 0);
-    return [null, unbroadcast(b, b.node('Where', [first(node), g, zeros]), second(node)), unbroadcast(b, b.node('Where', [first(node), zeros, g]), node.inputs[2] as string)];
+    return [
+      null,
+      unbroadcast(b, b.node('Where', [first(node), g, zeros]), second(node)),
+      unbroadcast(b, b.node('Where', [first(node), zeros, g]), node.inputs[2] as string),
+    ];
   },
   // 1-D Slice with constant starts/ends: the gradient is g padded with zeros back to the input.
   Slice: (b, node, g) => {
     const size = b.shapeOf(first(node))[0] as number;
     const start = (b.constantValues(node.inputs[1] as string) ?? [0])[0] as number;
     const end = Math.min((b.constantValues(node.inputs[2] as string) ?? [size])[0] as number, size);
-    return [b.node('Pad', [g, b.constant([start, size - end], [2], 'int64')], { mode: attribute.string('constant') }, { shape: [size] }), null, null];
+    return [
+      b.node(
+        'Pad',
+        [g, b.constant([start, size - end], [2], 'int64')],
+        { mode: attribute.string('constant') },
+        { shape: [size] },
+      ),
+      null,
+      null,
+    ];
   },
-  Reshape: (b, node, g) => [b.node('Reshape', [g, b.node('Shape', [first(node)], {}, { shape: [b.shapeOf(first(node)).length], type: 'int64' })], {}, { shape: b.shapeOf(first(node)) }), null],
+  Reshape: (b, node, g) => [
+    b.node(
+      'Reshape',
+      [g, b.node('Shape', [first(node)], {}, { shape: [b.shapeOf(first(node)).length], type: 'int64' })],
+      {},
+      { shape: b.shapeOf(first(node)) },
+    ),
+    null,
+  ],
 };
 
 /**
@@ -98,10 +154,14 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
 export function addGradients(builder: OnnxGraphBuilder, loss: string, wrt: readonly string[]): Map<string, string> {
   const forwardNodes = [...builder.nodes];
   const dependsOnWrt = new Set(wrt);
-  for (const node of forwardNodes) if (node.inputs.some((input) => dependsOnWrt.has(input))) node.outputs.forEach((name) => dependsOnWrt.add(name));
+  for (const node of forwardNodes)
+    if (node.inputs.some((input) => dependsOnWrt.has(input))) node.outputs.forEach((name) => dependsOnWrt.add(name));
   const neededForLoss = new Set([loss]);
-  for (const node of [...forwardNodes].reverse()) if (node.outputs.some((name) => neededForLoss.has(name))) node.inputs.forEach((name) => neededForLoss.add(name));
-  const gradients = new Map<string, string>([[loss, builder.constant(1, builder.shapeOf(loss).map(() => 1) as number[], builder.typeOf(loss))]]);
+  for (const node of [...forwardNodes].reverse())
+    if (node.outputs.some((name) => neededForLoss.has(name))) node.inputs.forEach((name) => neededForLoss.add(name));
+  const gradients = new Map<string, string>([
+    [loss, builder.constant(1, builder.shapeOf(loss).map(() => 1) as number[], builder.typeOf(loss))],
+  ]);
   const accumulate = (name: string, gradient: string) => {
     const existing = gradients.get(name);
     gradients.set(name, existing ? builder.node('Add', [existing, gradient]) : gradient);

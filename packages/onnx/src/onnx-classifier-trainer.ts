@@ -11,7 +11,9 @@ import { createOnnxTrainer } from './onnx-trainer.ts';
  * `hiddenUnits`, default [16]) trained with Adam by ONNX training-step graphs; save() writes
  * model.onnx (runs in any ONNX Runtime: input `x`, output `probabilities`) and the spec.
  */
-export async function createOnnxClassifierTrainer(options: { ort?: OnnxRuntimeModule } = {}): Promise<ClassifierTrainer> {
+export async function createOnnxClassifierTrainer(
+  options: { ort?: OnnxRuntimeModule } = {},
+): Promise<ClassifierTrainer> {
   const ort = options.ort ?? (await loadOnnxRuntime());
   return {
     id: 'onnx',

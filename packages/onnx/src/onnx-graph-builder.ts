@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { OnnxDataType } from './onnx-model-proto.ts';
-import type { OnnxAttribute, OnnxDataTypeName, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-model-proto.ts';
+import type {
+  OnnxAttribute,
+  OnnxDataTypeName,
+  OnnxModel,
+  OnnxNode,
+  OnnxTensor,
+  OnnxValueInfo,
+} from './onnx-model-proto.ts';
 
 /** A static shape; a string is a symbolic dimension such as the batch size `N`. */
 export type OnnxShape = readonly (number | string)[];
@@ -26,8 +33,37 @@ export function broadcastShapes(left: OnnxShape, right: OnnxShape): OnnxShape {
   return result;
 }
 
-const elementwiseUnary = new Set(['Neg', 'Exp', 'Log', 'Relu', 'Sigmoid', 'Softplus', 'Abs', 'Sign', 'Sqrt', 'Identity', 'LogSoftmax', 'Softmax', 'Clip', 'Not', 'Reciprocal']);
-const elementwiseBinary = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Greater', 'Less', 'LessOrEqual', 'GreaterOrEqual', 'Equal']);
+const elementwiseUnary = new Set([
+  'Neg',
+  'Exp',
+  'Log',
+  'Relu',
+  'Sigmoid',
+  'Softplus',
+  'Abs',
+  'Sign',
+  'Sqrt',
+  'Identity',
+  'LogSoftmax',
+  'Softmax',
+  'Clip',
+  'Not',
+  'Reciprocal',
+]);
+const elementwiseBinary = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Max',
+  'Min',
+  'Greater',
+  'Less',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Equal',
+]);
 const booleanOutputs = new Set(['Greater', 'Less', 'LessOrEqual', 'GreaterOrEqual', 'Equal', 'Not']);
 
 /**
@@ -70,10 +106,25 @@ export class OnnxGraphBuilder {
   }
 
   /** A constant tensor stored as an initializer; identical contents share one initializer. */
-  constant(values: ArrayLike<number> | number, dims: readonly number[] = typeof values === 'number' ? [] : [values.length], dataType: OnnxDataTypeName = 'float', name?: string): string {
+  constant(
+    values: ArrayLike<number> | number,
+    dims: readonly number[] = typeof values === 'number' ? [] : [values.length],
+    dataType: OnnxDataTypeName = 'float',
+    name?: string,
+  ): string {
     const list = typeof values === 'number' ? [values] : Array.from(values);
-    const data = dataType === 'int64' ? BigInt64Array.from(list.map((value) => BigInt(value))) : dataType === 'int32' ? Int32Array.from(list) : dataType === 'double' ? Float64Array.from(list) : Float32Array.from(list);
-    const key = createHash('sha1').update(`${dataType}|${dims.join(',')}|`).update(new Uint8Array(data.buffer)).digest('hex');
+    const data =
+      dataType === 'int64'
+        ? BigInt64Array.from(list.map((value) => BigInt(value)))
+        : dataType === 'int32'
+          ? Int32Array.from(list)
+          : dataType === 'double'
+            ? Float64Array.from(list)
+            : Float32Array.from(list);
+    const key = createHash('sha1')
+      .update(`${dataType}|${dims.join(',')}|`)
+      .update(new Uint8Array(data.buffer))
+      .digest('hex');
     const existing = this.#initializerByContent.get(key);
     if (existing && name === undefined) return existing;
     const tensorName = name ?? this.fresh('const');
@@ -117,11 +168,24 @@ export class OnnxGraphBuilder {
    * Adds a node and returns its (first) output name. `shape` overrides the inferred output shape
    * (needed for Reshape, Expand, Transpose and the like).
    */
-  node(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}, options: { shape?: OnnxShape; type?: OnnxDataTypeName; output?: string } = {}): string {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Record<string, OnnxAttribute> = {},
+    options: { shape?: OnnxShape; type?: OnnxDataTypeName; output?: string } = {},
+  ): string {
     const output = options.output ?? this.fresh(opType.toLowerCase());
     this.nodes.push({ opType, inputs: [...inputs], outputs: [output], name: this.fresh(`node_${opType}`), attributes });
     this.#shapes.set(output, options.shape ?? this.#inferShape(opType, inputs, attributes));
-    this.#types.set(output, options.type ?? (booleanOutputs.has(opType) ? 'bool' : opType === 'Cast' ? 'float' : this.typeOf(inputs[opType === 'Where' ? 1 : 0] as string)));
+    this.#types.set(
+      output,
+      options.type ??
+        (booleanOutputs.has(opType)
+          ? 'bool'
+          : opType === 'Cast'
+            ? 'float'
+            : this.typeOf(inputs[opType === 'Where' ? 1 : 0] as string)),
+    );
     return output;
   }
 
@@ -129,15 +193,24 @@ export class OnnxGraphBuilder {
     const first = this.shapeOf(inputs[0] as string);
     if (elementwiseUnary.has(opType) || opType === 'Cast') return first;
     if (elementwiseBinary.has(opType)) return broadcastShapes(first, this.shapeOf(inputs[1] as string));
-    if (opType === 'Where') return broadcastShapes(first, broadcastShapes(this.shapeOf(inputs[1] as string), this.shapeOf(inputs[2] as string)));
-    if (opType === 'MatMul') return [first[0] as number | string, this.shapeOf(inputs[1] as string)[1] as number | string];
+    if (opType === 'Where')
+      return broadcastShapes(
+        first,
+        broadcastShapes(this.shapeOf(inputs[1] as string), this.shapeOf(inputs[2] as string)),
+      );
+    if (opType === 'MatMul')
+      return [first[0] as number | string, this.shapeOf(inputs[1] as string)[1] as number | string];
     if (opType === 'ReduceSum' || opType === 'ReduceMean') {
       const axesName = inputs[1];
       const keep = (attributes.keepdims as { value: number } | undefined)?.value ?? 1;
       if (axesName === undefined) return keep ? first.map(() => 1) : [];
       const initializer = this.#initializers.get(axesName);
-      const axes = Array.from((initializer?.data ?? []) as ArrayLike<number | bigint>, (value) => Number(value)).map((axis) => (axis < 0 ? axis + first.length : axis));
-      return keep ? first.map((size, axis) => (axes.includes(axis) ? 1 : size)) : first.filter((_, axis) => !axes.includes(axis));
+      const axes = Array.from((initializer?.data ?? []) as ArrayLike<number | bigint>, (value) => Number(value)).map(
+        (axis) => (axis < 0 ? axis + first.length : axis),
+      );
+      return keep
+        ? first.map((size, axis) => (axes.includes(axis) ? 1 : size))
+        : first.filter((_, axis) => !axes.includes(axis));
     }
     if (opType === 'Transpose') return [...first].reverse();
     throw new Error(`no shape rule for ${opType}; pass options.shape`);

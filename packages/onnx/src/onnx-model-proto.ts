@@ -114,7 +114,8 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
         for (const output of node.outputs) nodeWriter.string(2, output);
         nodeWriter.string(3, node.name);
         nodeWriter.string(4, node.opType);
-        for (const [name, attribute] of Object.entries(node.attributes)) nodeWriter.message(5, (inner) => writeAttribute(inner, name, attribute));
+        for (const [name, attribute] of Object.entries(node.attributes))
+          nodeWriter.message(5, (inner) => writeAttribute(inner, name, attribute));
         if (node.domain) nodeWriter.string(7, node.domain);
       });
     graph.string(2, model.graphName);

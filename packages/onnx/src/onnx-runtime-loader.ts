@@ -14,7 +14,9 @@ function isModuleNotFound(error: unknown): boolean {
  * Loads onnxruntime-node lazily (its CommonJS entry, through `require`); a missing install is a
  * MissingPeerError with the install command. `importer` replaces the loader (tests, bundlers).
  */
-export async function loadOnnxRuntime(importer: () => Promise<unknown> = async () => createRequire(import.meta.url)('onnxruntime-node')): Promise<OnnxRuntimeModule> {
+export async function loadOnnxRuntime(
+  importer: () => Promise<unknown> = async () => createRequire(import.meta.url)('onnxruntime-node'),
+): Promise<OnnxRuntimeModule> {
   try {
     return (await importer()) as OnnxRuntimeModule;
   } catch (error) {

@@ -54,7 +54,11 @@ export interface OnnxFitOptions {
 /** A trainer for linear/softmax regression and MLPs whose steps are ONNX graphs. */
 export interface OnnxTrainer {
   /** Trains on rows x [N][D] with class labels; resumable (calling fit again continues). */
-  fit(features: readonly (readonly number[])[], labels: readonly number[], options: OnnxFitOptions): Promise<{ losses: number[] }>;
+  fit(
+    features: readonly (readonly number[])[],
+    labels: readonly number[],
+    options: OnnxFitOptions,
+  ): Promise<{ losses: number[] }>;
   /** Class probabilities per row. */
   predictProbabilities(features: readonly (readonly number[])[]): Promise<number[][]>;
   /** A standard .onnx file: input `x` [N, D] to output `probabilities` [N, C], parameters as initializers. */
@@ -73,7 +77,8 @@ function initialParameters(sizes: readonly number[], random: () => number): Floa
   const theta = new Float32Array(parameterCount);
   for (const layer of layers) {
     const limit = Math.sqrt(6 / (layer.inputs + layer.outputs));
-    for (let index = 0; index < layer.inputs * layer.outputs; index += 1) theta[layer.offset + index] = (random() * 2 - 1) * limit;
+    for (let index = 0; index < layer.inputs * layer.outputs; index += 1)
+      theta[layer.offset + index] = (random() * 2 - 1) * limit;
   }
   return theta;
 }
@@ -86,10 +91,18 @@ function initialParameters(sizes: readonly number[], random: () => number): Floa
  */
 export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<OnnxTrainer> {
   const ort = options.ort ?? (await loadOnnxRuntime());
-  const spec: WeightingSpec = options.spec == null ? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } }) : parseWeightingSpec(options.spec);
+  const spec: WeightingSpec =
+    options.spec == null
+      ? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } })
+      : parseWeightingSpec(options.spec);
   if (spec.loss.kind !== 'softmax_cross_entropy')
-    throw new UnsupportedFeatureError('onnx', `loss.${spec.loss.kind}`, 'createOnnxTrainer trains softmax classifiers; use softmax_cross_entropy');
-  if (spec.elements?.weights && spec.elements.weights.length !== 1) throw new InvalidInputError('elements.weights', 'tabular rows have one element each (E = 1)');
+    throw new UnsupportedFeatureError(
+      'onnx',
+      `loss.${spec.loss.kind}`,
+      'createOnnxTrainer trains softmax classifiers; use softmax_cross_entropy',
+    );
+  if (spec.elements?.weights && spec.elements.weights.length !== 1)
+    throw new InvalidInputError('elements.weights', 'tabular rows have one element each (E = 1)');
   const sizes = [options.inputSize, ...(options.hiddenUnits ?? []), options.numClasses];
   const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
   const learningRate = options.learningRate ?? 0.01;
@@ -106,7 +119,10 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     const key = `${kind}|${JSON.stringify(scheduled.scheduledClassWeights)}`;
     let session = sessions.get(key);
     if (!session) {
-      const builder = kind === 'step' ? buildTrainingStepGraph(spec, scheduled, sizes, optimizer) : buildForwardGraph(spec, scheduled, sizes);
+      const builder =
+        kind === 'step'
+          ? buildTrainingStepGraph(spec, scheduled, sizes, optimizer)
+          : buildForwardGraph(spec, scheduled, sizes);
       const bytes = encodeOnnxModel(builder.build());
       if (kind === 'step') lastStepGraph = bytes;
       session = await ort.InferenceSession.create(bytes, sessionOptions);
@@ -119,20 +135,36 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     const data = new Float32Array(indices.length * options.inputSize);
     for (let position = 0; position < indices.length; position += 1) {
       const row = rows[indices[position] as number] as readonly number[];
-      if (row.length !== options.inputSize) throw new InvalidInputError(`features[${indices[position]}]`, `has ${row.length} values, expected ${options.inputSize}`);
+      if (row.length !== options.inputSize)
+        throw new InvalidInputError(
+          `features[${indices[position]}]`,
+          `has ${row.length} values, expected ${options.inputSize}`,
+        );
       data.set(row, position * options.inputSize);
     }
     return data;
   };
   const oneHot = (labels: readonly number[], indices: ArrayLike<number>) => {
     const data = new Float32Array(indices.length * options.numClasses);
-    for (let position = 0; position < indices.length; position += 1) data[position * options.numClasses + (labels[indices[position] as number] as number)] = 1;
+    for (let position = 0; position < indices.length; position += 1)
+      data[position * options.numClasses + (labels[indices[position] as number] as number)] = 1;
     return data;
   };
-  const forwardRawLoss = async (scheduled: ScheduledWeighting, features: readonly (readonly number[])[], labels: readonly number[], indices: ArrayLike<number>) => {
+  const forwardRawLoss = async (
+    scheduled: ScheduledWeighting,
+    features: readonly (readonly number[])[],
+    labels: readonly number[],
+    indices: ArrayLike<number>,
+  ) => {
     const session = await sessionFor('forward', scheduled);
     const ones = new Float32Array(indices.length).fill(1);
-    const result = await session.run({ theta: tensor(theta, [theta.length]), x: tensor(flatten(features, indices), [indices.length, options.inputSize]), targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]), rest: tensor(ones, [indices.length, 1]), keep: tensor(ones, [indices.length, 1]) });
+    const result = await session.run({
+      theta: tensor(theta, [theta.length]),
+      x: tensor(flatten(features, indices), [indices.length, options.inputSize]),
+      targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]),
+      rest: tensor(ones, [indices.length, 1]),
+      keep: tensor(ones, [indices.length, 1]),
+    });
     return result.raw_loss?.data as Float32Array;
   };
 
@@ -140,14 +172,24 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     async fit(features, labels, fitOptions) {
       const count = features.length;
       if (count === 0) throw new InvalidInputError('features', 'has no rows');
-      if (labels.length !== count) throw new InvalidInputError('labels', `has ${labels.length} labels for ${count} rows`);
-      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1) throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
+      if (labels.length !== count)
+        throw new InvalidInputError('labels', `has ${labels.length} labels for ${count} rows`);
+      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1)
+        throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
       const stats = fitOptions.stats ?? countClasses(labels, options.numClasses);
       const sampleWeights = fitOptions.sampleWeights ?? null;
-      if (sampleWeights && sampleWeights.length !== count) throw new InvalidInputError('sampleWeights', `has ${sampleWeights.length} values for ${count} rows`);
-      if (spec.curriculum?.difficulty === 'provided' && (!fitOptions.difficulty || fitOptions.difficulty.length !== count))
+      if (sampleWeights && sampleWeights.length !== count)
+        throw new InvalidInputError('sampleWeights', `has ${sampleWeights.length} values for ${count} rows`);
+      if (
+        spec.curriculum?.difficulty === 'provided' &&
+        (!fitOptions.difficulty || fitOptions.difficulty.length !== count)
+      )
         throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
-      const resolved = resolveWeighting(spec, { stats, numClasses: options.numClasses, sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null });
+      const resolved = resolveWeighting(spec, {
+        stats,
+        numClasses: options.numClasses,
+        sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
+      });
       const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
       const totalEpochs = epochCount + fitOptions.epochs;
       const losses: number[] = [];
@@ -157,7 +199,10 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         let curriculum = new Float32Array(count).fill(1);
         if (spec.curriculum) {
           const all = Int32Array.from({ length: count }, (_, index) => index);
-          const difficulty = spec.curriculum.difficulty === 'provided' ? (fitOptions.difficulty as readonly number[]) : await forwardRawLoss(epochSchedule, features, labels, all);
+          const difficulty =
+            spec.curriculum.difficulty === 'provided'
+              ? (fitOptions.difficulty as readonly number[])
+              : await forwardRawLoss(epochSchedule, features, labels, all);
           const rank = rankByDifficulty(difficulty);
           const fraction = epochSchedule.curriculumFraction ?? 1;
           const admitted = curriculumAdmitCount(fraction, count);
@@ -165,17 +210,31 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
           const softness = spec.curriculum.softness;
           curriculum = Float32Array.from(rank, (position) => {
             const quantile = (position + 1) / count;
-            return soft ? (quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / softness)) : position < admitted ? 1 : 0;
+            return soft
+              ? quantile <= fraction
+                ? 1
+                : Math.max(0, 1 - (quantile - fraction) / softness)
+              : position < admitted
+                ? 1
+                : 0;
           });
         }
-        const order = Int32Array.from({ length: count }, (_, index) => index).filter((index) => (curriculum[index] as number) > 0);
+        const order = Int32Array.from({ length: count }, (_, index) => index).filter(
+          (index) => (curriculum[index] as number) > 0,
+        );
         shuffleInPlace(order, random);
         let lossSum = 0;
         let batches = 0;
         for (let start = 0; start < order.length; start += fitOptions.batchSize) {
           const indices = order.subarray(start, start + fitOptions.batchSize);
           const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
-          const rest = Float32Array.from(indices, (row) => (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) * (curriculum[row] as number) * (spec.elements?.weights?.[0] ?? 1));
+          const rest = Float32Array.from(
+            indices,
+            (row) =>
+              (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
+              (curriculum[row] as number) *
+              (spec.elements?.weights?.[0] ?? 1),
+          );
           if ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal')) {
             const rawLoss = await forwardRawLoss(scheduled, features, labels, indices);
             (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
@@ -186,7 +245,12 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
                 });
               } else if (rule.kind === 'self_paced') {
                 const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-                rawLoss.forEach((loss, position) => (rest[position] = (rest[position] as number) * (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold))));
+                rawLoss.forEach(
+                  (loss, position) =>
+                    (rest[position] =
+                      (rest[position] as number) *
+                      (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold))),
+                );
               }
             });
           }
@@ -213,7 +277,13 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         stepCount = (epoch + 1) * batchesPerEpoch;
         const epochLoss = batches === 0 ? 0 : lossSum / batches;
         losses.push(epochLoss);
-        fitOptions.onProgress?.({ epoch, totalEpochs, loss: epochLoss, admittedSamples: order.length, effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0) });
+        fitOptions.onProgress?.({
+          epoch,
+          totalEpochs,
+          loss: epochLoss,
+          admittedSamples: order.length,
+          effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0),
+        });
       }
       epochCount = totalEpochs;
       return { losses };
@@ -224,7 +294,9 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         const all = Int32Array.from({ length: features.length }, (_, index) => index);
         const result = await session.run({ x: tensor(flatten(features, all), [features.length, options.inputSize]) });
         const data = result.probabilities?.data as Float32Array;
-        return Array.from({ length: features.length }, (_, row) => Array.from(data.subarray(row * options.numClasses, (row + 1) * options.numClasses)));
+        return Array.from({ length: features.length }, (_, row) =>
+          Array.from(data.subarray(row * options.numClasses, (row + 1) * options.numClasses)),
+        );
       } finally {
         await session.release();
       }
@@ -234,15 +306,26 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       const x = builder.input('x', 'float', ['N', options.inputSize]);
       const parameters = builder.constant(theta, [theta.length], 'float', 'parameters');
       const logits = appendMlp(builder, parameters, x, packLayers(sizes).layers);
-      builder.node('Softmax', [logits], { axis: { type: 'int', value: -1 } }, { output: 'probabilities', shape: ['N', options.numClasses] });
+      builder.node(
+        'Softmax',
+        [logits],
+        { axis: { type: 'int', value: -1 } },
+        { output: 'probabilities', shape: ['N', options.numClasses] },
+      );
       builder.output('probabilities', 'float', ['N', options.numClasses]);
       return encodeOnnxModel(builder.build());
     },
     exportTrainingStep() {
       if (lastStepGraph) return lastStepGraph;
       if (spec.class && spec.class.strategy !== 'manual')
-        throw new InvalidInputError('exportTrainingStep', `class weights (${spec.class.strategy}) come from the training data: call fit first`);
-      const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses: options.numClasses }), { epoch: epochCount, step: stepCount });
+        throw new InvalidInputError(
+          'exportTrainingStep',
+          `class weights (${spec.class.strategy}) come from the training data: call fit first`,
+        );
+      const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses: options.numClasses }), {
+        epoch: epochCount,
+        step: stepCount,
+      });
       return encodeOnnxModel(buildTrainingStepGraph(spec, scheduled, sizes, optimizer).build());
     },
     parameters() {

@@ -6,7 +6,13 @@ import { appendWeightedLoss } from './onnx-weighted-loss-graph.ts';
 /** SGD with momentum and weight decay, or Adam (PyTorch's formulas). */
 export type OnnxOptimizerSpec =
   | { readonly kind: 'sgd'; readonly momentum?: number; readonly weightDecay?: number }
-  | { readonly kind: 'adam'; readonly beta1?: number; readonly beta2?: number; readonly epsilon?: number; readonly weightDecay?: number };
+  | {
+      readonly kind: 'adam';
+      readonly beta1?: number;
+      readonly beta2?: number;
+      readonly epsilon?: number;
+      readonly weightDecay?: number;
+    };
 
 /** One dense layer's place in the packed parameter vector. */
 export interface PackedLayer {
@@ -34,8 +40,20 @@ export function appendMlp(b: OnnxGraphBuilder, theta: string, x: string, layers:
   let hidden = x;
   layers.forEach((layer, index) => {
     const slice = (start: number, length: number, shape: number[]) => {
-      const flat = b.node('Slice', [theta, b.constant([start], [1], 'int64'), b.constant([start + length], [1], 'int64'), b.constant([0], [1], 'int64')], {}, { shape: [length] });
-      return shape.length === 1 ? flat : b.node('Reshape', [flat, b.constant(shape, [shape.length], 'int64')], {}, { shape });
+      const flat = b.node(
+        'Slice',
+        [
+          theta,
+          b.constant([start], [1], 'int64'),
+          b.constant([start + length], [1], 'int64'),
+          b.constant([0], [1], 'int64'),
+        ],
+        {},
+        { shape: [length] },
+      );
+      return shape.length === 1
+        ? flat
+        : b.node('Reshape', [flat, b.constant(shape, [shape.length], 'int64')], {}, { shape });
     };
     const kernel = slice(layer.offset, layer.inputs * layer.outputs, [layer.inputs, layer.outputs]);
     const bias = slice(layer.offset + layer.inputs * layer.outputs, layer.outputs, [layer.outputs]);
@@ -52,7 +70,12 @@ export function appendMlp(b: OnnxGraphBuilder, theta: string, x: string, layers:
  * (Adam), x [B, D], targets, rest, keep, learning_rate [], step []. Outputs: theta_next, m_next,
  * v_next, loss, raw_loss. Standard ONNX ops only (opset 17), so any ONNX Runtime can run it.
  */
-export function buildTrainingStepGraph(spec: WeightingSpec, scheduled: ScheduledWeighting, sizes: readonly number[], optimizer: OnnxOptimizerSpec): OnnxGraphBuilder {
+export function buildTrainingStepGraph(
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  sizes: readonly number[],
+  optimizer: OnnxOptimizerSpec,
+): OnnxGraphBuilder {
   const { layers, parameterCount } = packLayers(sizes);
   const b = new OnnxGraphBuilder('weightspec_training_step');
   const theta = b.input('theta', 'float', [parameterCount]);
@@ -69,17 +92,38 @@ export function buildTrainingStepGraph(spec: WeightingSpec, scheduled: Scheduled
   let update: string;
   if (optimizer.kind === 'sgd') {
     // PyTorch SGD: buf = momentum * buf + g (buf starts at 0, so the first buf is g); theta -= lr * buf.
-    const buffer = b.node('Add', [b.node('Mul', [firstMoment, b.constant(optimizer.momentum ?? 0)]), gradient], {}, { output: 'm_next' });
+    const buffer = b.node(
+      'Add',
+      [b.node('Mul', [firstMoment, b.constant(optimizer.momentum ?? 0)]), gradient],
+      {},
+      { output: 'm_next' },
+    );
     update = b.node('Mul', [buffer, learningRate]);
   } else {
     // PyTorch Adam: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; theta -= lr m^ / (sqrt(v^) + eps).
     const beta1 = optimizer.beta1 ?? 0.9;
     const beta2 = optimizer.beta2 ?? 0.999;
-    const m = b.node('Add', [b.node('Mul', [firstMoment, b.constant(beta1)]), b.node('Mul', [gradient, b.constant(1 - beta1)])], {}, { output: 'm_next' });
-    const v = b.node('Add', [b.node('Mul', [secondMoment as string, b.constant(beta2)]), b.node('Mul', [b.node('Mul', [gradient, gradient]), b.constant(1 - beta2)])], {}, { output: 'v_next' });
+    const m = b.node(
+      'Add',
+      [b.node('Mul', [firstMoment, b.constant(beta1)]), b.node('Mul', [gradient, b.constant(1 - beta1)])],
+      {},
+      { output: 'm_next' },
+    );
+    const v = b.node(
+      'Add',
+      [
+        b.node('Mul', [secondMoment as string, b.constant(beta2)]),
+        b.node('Mul', [b.node('Mul', [gradient, gradient]), b.constant(1 - beta2)]),
+      ],
+      {},
+      { output: 'v_next' },
+    );
     const correction1 = b.node('Sub', [b.constant(1), b.node('Pow', [b.constant(beta1), step])]);
     const correction2 = b.node('Sub', [b.constant(1), b.node('Pow', [b.constant(beta2), step])]);
-    const denominator = b.node('Add', [b.node('Sqrt', [b.node('Div', [v, correction2])]), b.constant(optimizer.epsilon ?? 1e-8)]);
+    const denominator = b.node('Add', [
+      b.node('Sqrt', [b.node('Div', [v, correction2])]),
+      b.constant(optimizer.epsilon ?? 1e-8),
+    ]);
     update = b.node('Mul', [b.node('Div', [b.node('Div', [m, correction1]), denominator]), learningRate]);
     b.output('v_next', 'float', [parameterCount]);
   }
@@ -92,7 +136,11 @@ export function buildTrainingStepGraph(spec: WeightingSpec, scheduled: Scheduled
 }
 
 /** The forward pass alone (logits and raw per-element losses), for loss-dependent weights. */
-export function buildForwardGraph(spec: WeightingSpec, scheduled: ScheduledWeighting, sizes: readonly number[]): OnnxGraphBuilder {
+export function buildForwardGraph(
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  sizes: readonly number[],
+): OnnxGraphBuilder {
   const { layers, parameterCount } = packLayers(sizes);
   const b = new OnnxGraphBuilder('weightspec_forward');
   const theta = b.input('theta', 'float', [parameterCount]);

@@ -27,14 +27,24 @@ export interface WeightedLossGraph {
 }
 
 /** The per-element raw loss, class-weighted loss, class factor and focal modulator as graph values. */
-function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: ScheduledWeighting, predictions: string, targets: string, width: number) {
+function elementTerms(
+  b: OnnxGraphBuilder,
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  predictions: string,
+  targets: string,
+  width: number,
+) {
   const loss = spec.loss;
   const one = b.constant(1);
   const focal = (spec.adaptive ?? []).find((rule) => rule.kind === 'focal');
   const lastAxis = b.constant([1], [1], 'int64');
   const rowSum = (value: string) => b.node('ReduceSum', [value, lastAxis], { keepdims: attribute.int(1) });
   if (loss.kind === 'softmax_cross_entropy') {
-    const smoothed = b.node('Add', [b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]), b.constant(loss.labelSmoothing / width)]);
+    const smoothed = b.node('Add', [
+      b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]),
+      b.constant(loss.labelSmoothing / width),
+    ]);
     // Masked rows have all-zero one-hot targets; smoothing must not give them a loss.
     const rowHasTarget = rowSum(targets);
     let logProbabilities: string;
@@ -49,16 +59,26 @@ function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: Sched
       oneMinusTrue = () => b.node('Sub', [one, rowSum(b.node('Mul', [clipped, targets]))]);
     }
     const rawLoss = b.node('Mul', [b.node('Neg', [rowSum(b.node('Mul', [smoothed, logProbabilities]))]), rowHasTarget]);
-    const classFactor = scheduled.scheduledClassWeights ? rowSum(b.node('Mul', [targets, b.constant(scheduled.scheduledClassWeights, [width])])) : rowHasTarget;
+    const classFactor = scheduled.scheduledClassWeights
+      ? rowSum(b.node('Mul', [targets, b.constant(scheduled.scheduledClassWeights, [width])]))
+      : rowHasTarget;
     let modulator: string | null = null;
     if (focal?.kind === 'focal') {
-      const alpha = focal.alpha === null ? one : typeof focal.alpha === 'number' ? b.constant(focal.alpha) : rowSum(b.node('Mul', [targets, b.constant(focal.alpha, [width])]));
+      const alpha =
+        focal.alpha === null
+          ? one
+          : typeof focal.alpha === 'number'
+            ? b.constant(focal.alpha)
+            : rowSum(b.node('Mul', [targets, b.constant(focal.alpha, [width])]));
       modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusTrue(), b.constant(focal.gamma)])]);
     }
     return { rawLoss, classLoss: b.node('Mul', [rawLoss, classFactor]), classFactor, modulator };
   }
   if (loss.kind === 'sigmoid_cross_entropy') {
-    const smoothed = b.node('Add', [b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]), b.constant(loss.labelSmoothing / 2)]);
+    const smoothed = b.node('Add', [
+      b.node('Mul', [targets, b.constant(1 - loss.labelSmoothing)]),
+      b.constant(loss.labelSmoothing / 2),
+    ]);
     const notSmoothed = b.node('Sub', [one, smoothed]);
     let positiveTerm: string;
     let negativeTerm: string;
@@ -77,14 +97,29 @@ function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: Sched
     }
     const positiveWeights = b.constant(scheduled.scheduledPositiveWeights ?? new Array<number>(width).fill(1), [width]);
     const negativeWeights = b.constant(scheduled.scheduledNegativeWeights ?? new Array<number>(width).fill(1), [width]);
-    const rawLoss = b.node('Add', [b.node('Mul', [smoothed, positiveTerm]), b.node('Mul', [notSmoothed, negativeTerm])]);
-    const classLoss = b.node('Add', [b.node('Mul', [b.node('Mul', [smoothed, positiveTerm]), positiveWeights]), b.node('Mul', [b.node('Mul', [notSmoothed, negativeTerm]), negativeWeights])]);
-    const classFactor = b.node('Add', [b.node('Mul', [smoothed, positiveWeights]), b.node('Mul', [notSmoothed, negativeWeights])]);
+    const rawLoss = b.node('Add', [
+      b.node('Mul', [smoothed, positiveTerm]),
+      b.node('Mul', [notSmoothed, negativeTerm]),
+    ]);
+    const classLoss = b.node('Add', [
+      b.node('Mul', [b.node('Mul', [smoothed, positiveTerm]), positiveWeights]),
+      b.node('Mul', [b.node('Mul', [notSmoothed, negativeTerm]), negativeWeights]),
+    ]);
+    const classFactor = b.node('Add', [
+      b.node('Mul', [smoothed, positiveWeights]),
+      b.node('Mul', [notSmoothed, negativeWeights]),
+    ]);
     let modulator: string | null = null;
     if (focal?.kind === 'focal') {
       const notTarget = b.node('Sub', [one, targets]);
       const oneMinusPt = b.node('Add', [b.node('Mul', [targets, complement]), b.node('Mul', [notTarget, probability])]);
-      const alpha = focal.alpha === null ? one : b.node('Add', [b.node('Mul', [targets, b.constant(focal.alpha as number)]), b.node('Mul', [notTarget, b.constant(1 - (focal.alpha as number))])]);
+      const alpha =
+        focal.alpha === null
+          ? one
+          : b.node('Add', [
+              b.node('Mul', [targets, b.constant(focal.alpha as number)]),
+              b.node('Mul', [notTarget, b.constant(1 - (focal.alpha as number))]),
+            ]);
       modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusPt, b.constant(focal.gamma)])]);
     }
     return { rawLoss, classLoss, classFactor, modulator };
@@ -109,7 +144,11 @@ function elementTerms(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: Sched
  * float32 floor gives SPEC's 0; `nan` selects NaN; `error` is raised by the caller from the
  * `denominator` output).
  */
-export function buildWeightedLossGraph(spec: WeightingSpec, scheduled: ScheduledWeighting, width: number): WeightedLossGraph {
+export function buildWeightedLossGraph(
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  width: number,
+): WeightedLossGraph {
   const builder = new OnnxGraphBuilder('weightspec_weighted_loss');
   const predictions = builder.input('predictions', 'float', ['R', width]);
   const graph = appendWeightedLoss(builder, spec, scheduled, predictions, width, 'R');
@@ -121,7 +160,14 @@ export function buildWeightedLossGraph(spec: WeightingSpec, scheduled: Scheduled
  * Appends the weighted loss of `predictions` [rows, width] to a graph (a training step's forward
  * pass, say), adding the `targets`, `rest` and `keep` inputs with `rows` as their first dimension.
  */
-export function appendWeightedLoss(b: OnnxGraphBuilder, spec: WeightingSpec, scheduled: ScheduledWeighting, predictions: string, width: number, rows: string): WeightedLossGraph {
+export function appendWeightedLoss(
+  b: OnnxGraphBuilder,
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  predictions: string,
+  width: number,
+  rows: string,
+): WeightedLossGraph {
   const isSoftmax = spec.loss.kind === 'softmax_cross_entropy';
   const restWidth = isSoftmax ? 1 : width;
   const targets = b.input('targets', 'float', [rows, width]);
@@ -139,12 +185,22 @@ export function appendWeightedLoss(b: OnnxGraphBuilder, spec: WeightingSpec, sch
   let denominator: string;
   // An empty batch never reaches the graph (callers apply the policy), so `sum` divides by 1.
   if (reduction.kind === 'sum') denominator = b.constant(1);
-  else if (reduction.kind === 'mean') denominator = b.node('Cast', [b.node('Size', [weights], {}, { shape: [], type: 'int64' })], { to: attribute.int(1) }, { shape: [] });
+  else if (reduction.kind === 'mean')
+    denominator = b.node(
+      'Cast',
+      [b.node('Size', [weights], {}, { shape: [], type: 'int64' })],
+      { to: attribute.int(1) },
+      { shape: [] },
+    );
   else if (reduction.kind === 'weighted_mean') denominator = total(weights);
-  else denominator = total(b.node('Cast', [b.node('Not', [b.node('Equal', [weights, b.constant(0)])])], { to: attribute.int(1) }));
+  else
+    denominator = total(
+      b.node('Cast', [b.node('Not', [b.node('Equal', [weights, b.constant(0)])])], { to: attribute.int(1) }),
+    );
   denominator = b.node('Identity', [denominator], {}, { output: 'denominator' });
   let loss = b.node('Div', [numerator, b.node('Max', [denominator, b.constant(FLOAT32_SMALLEST_NORMAL)])]);
-  if (reduction.zeroDenominator === 'nan') loss = b.node('Where', [b.node('Equal', [denominator, b.constant(0)]), b.constant(Number.NaN), loss]);
+  if (reduction.zeroDenominator === 'nan')
+    loss = b.node('Where', [b.node('Equal', [denominator, b.constant(0)]), b.constant(Number.NaN), loss]);
   loss = b.node('Identity', [loss], {}, { output: 'loss' });
   return { builder: b, predictions, targets, rest, keep, loss, rawLoss, weights, denominator };
 }

@@ -8,7 +8,12 @@ import { buildWeightedLossGraph } from './onnx-weighted-loss-graph.ts';
 
 /** The [R, W] layout of a batch in the loss graph (see WeightedLossGraph). */
 function layoutOf(batch: WeightingBatch): { rows: number; width: number; restWidth: number } {
-  const width = batch.lossKind === 'softmax_cross_entropy' ? batch.classCount : batch.predictionShape.length >= 2 ? batch.classCount : 1;
+  const width =
+    batch.lossKind === 'softmax_cross_entropy'
+      ? batch.classCount
+      : batch.predictionShape.length >= 2
+        ? batch.classCount
+        : 1;
   const isSoftmax = batch.lossKind === 'softmax_cross_entropy';
   const rows = isSoftmax ? batch.sampleCount * batch.elementCount : (batch.sampleCount * batch.elementCount) / width;
   return { rows, width, restWidth: isSoftmax ? 1 : width };
@@ -37,9 +42,14 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
   (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
     if (!rawLoss) return;
     if (rule.kind === 'hard_mining') {
-      const eligible = Array.from({ length: count }, (_, element) => element).filter((element) => !batch.masked[element]);
+      const eligible = Array.from({ length: count }, (_, element) => element).filter(
+        (element) => !batch.masked[element],
+      );
       // Masked elements already have rest 0; rank only the eligible ones (ties to the lower index).
-      const kept = markLargest(eligible.map((element) => rawLoss[element] as number), eligible.length === 0 ? 0 : hardMiningKeepCount(rule, eligible.length));
+      const kept = markLargest(
+        eligible.map((element) => rawLoss[element] as number),
+        eligible.length === 0 ? 0 : hardMiningKeepCount(rule, eligible.length),
+      );
       eligible.forEach((element, position) => {
         if (!kept[position]) rest[element] = 0;
       });
@@ -47,7 +57,9 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
       const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
       for (let element = 0; element < count; element += 1) {
         const loss = rawLoss[element] as number;
-        rest[element] = (rest[element] as number) * (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold));
+        rest[element] =
+          (rest[element] as number) *
+          (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold));
       }
     }
   });
@@ -68,13 +80,24 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
         difficulty[sample] = kept === 0 ? 0 : sum / kept;
       }
     }
-    const easiestFirst = descending(difficulty.map((value) => -value), Array.from({ length: batch.sampleCount }, (_, sample) => sample));
+    const easiestFirst = descending(
+      difficulty.map((value) => -value),
+      Array.from({ length: batch.sampleCount }, (_, sample) => sample),
+    );
     const fraction = scheduled.curriculumFraction ?? 1;
     const admitted = curriculumAdmitCount(fraction, batch.sampleCount);
     easiestFirst.forEach((sample, rank) => {
       const quantile = (rank + 1) / batch.sampleCount;
-      const factor = curriculum.mode === 'select' ? (rank < admitted ? 1 : 0) : quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-      for (let j = 0; j < batch.elementCount; j += 1) rest[sample * batch.elementCount + j] = (rest[sample * batch.elementCount + j] as number) * factor;
+      const factor =
+        curriculum.mode === 'select'
+          ? rank < admitted
+            ? 1
+            : 0
+          : quantile <= fraction
+            ? 1
+            : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
+      for (let j = 0; j < batch.elementCount; j += 1)
+        rest[sample * batch.elementCount + j] = (rest[sample * batch.elementCount + j] as number) * factor;
     });
   }
   return rest;
@@ -132,12 +155,14 @@ export async function createOnnxWeightingAdapter(options: OnnxWeightingAdapterOp
           rest: new ort.Tensor('float32', rest, [rows, restWidth]),
           keep: new ort.Tensor('float32', keep, [rows, restWidth]),
         });
-        const readsLoss = (spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum?.difficulty === 'loss';
+        const readsLoss =
+          (spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum?.difficulty === 'loss';
         let rawLoss: Float32Array | null = null;
         if (readsLoss) rawLoss = (await session.run(feeds(keep), ['raw_loss'])).raw_loss?.data as Float32Array;
         const outputs = await session.run(feeds(restWeights(computation, rawLoss)));
         const denominator = outputs.denominator?.data[0] as number;
-        if (denominator === 0 && reduction.zeroDenominator === 'error') throw new ZeroDenominatorError(reduction.kind, 'the weights leave nothing to divide by');
+        if (denominator === 0 && reduction.zeroDenominator === 'error')
+          throw new ZeroDenominatorError(reduction.kind, 'the weights leave nothing to divide by');
         return {
           loss: outputs.loss?.data[0] as number,
           weights: Float64Array.from(outputs.weights?.data as Float32Array),

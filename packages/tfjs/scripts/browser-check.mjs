@@ -16,9 +16,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const out = mkdtempSync(join(tmpdir(), 'weightspec-browser-'));
 const esbuild = require('esbuild');
-await esbuild.build({ entryPoints: [join(here, 'browser-entry.ts')], bundle: true, format: 'esm', platform: 'browser', conditions: ['@weightspec/source'], external: ['node:*'], outfile: join(out, 'bundle.js'), logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: [join(here, 'browser-entry.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  conditions: ['@weightspec/source'],
+  external: ['node:*'],
+  outfile: join(out, 'bundle.js'),
+  logLevel: 'warning',
+});
 const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-for (const file of readdirSync(wasmDist).filter((name) => name.endsWith('.wasm'))) copyFileSync(join(wasmDist, file), join(out, file));
+for (const file of readdirSync(wasmDist).filter((name) => name.endsWith('.wasm')))
+  copyFileSync(join(wasmDist, file), join(out, file));
 const html = '<!doctype html><html><body>pending</body><script type="module" src="/bundle.js"></script></html>';
 const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const server = createServer((request, response) => {
@@ -39,7 +49,20 @@ try {
     import('node:child_process').then(({ execFile }) =>
       execFile(
         '/usr/bin/chromium',
-        ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(out, 'profile')}`, '--virtual-time-budget=60000', '--dump-dom', `http://127.0.0.1:${port}/`],
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          `--user-data-dir=${join(out, 'profile')}`,
+          '--virtual-time-budget=60000',
+          '--dump-dom',
+          `http://127.0.0.1:${port}/`,
+        ],
         { timeout: 120000, maxBuffer: 1 << 24 },
         (error, stdout) => (error ? reject(error) : resolve(stdout)),
       ),

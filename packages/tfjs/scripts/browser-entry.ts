@@ -12,10 +12,18 @@ async function main(): Promise<void> {
   for (const backend of ['cpu', 'wasm'] as const) {
     const adapter = await createTfjsWeightingAdapter({ backend, tf });
     for (const vector of [focal, sequence, curriculum]) {
-      const computation = prepareWeightingComputation(vector.spec, vector.inputs as never, { stats: (vector as { stats?: unknown }).stats });
+      const computation = prepareWeightingComputation(vector.spec, vector.inputs as never, {
+        stats: (vector as { stats?: unknown }).stats,
+      });
       const { loss } = await adapter.computeWeightedLoss(computation);
       const expected = vector.expected.loss as number;
-      results.push({ backend: tf.getBackend(), id: vector.id, loss, expected, ok: Math.abs(loss - expected) <= 2e-4 * Math.abs(expected) + 1e-5 });
+      results.push({
+        backend: tf.getBackend(),
+        id: vector.id,
+        loss,
+        expected,
+        ok: Math.abs(loss - expected) <= 2e-4 * Math.abs(expected) + 1e-5,
+      });
     }
   }
   document.body.textContent = JSON.stringify(results);

@@ -7,7 +7,12 @@ export type { TfjsElementTerms } from './tfjs-element-losses.ts';
 export { createTfjsWeightedLoss } from './tfjs-weighted-loss-function.ts';
 export type { TfjsWeightedLossFunction } from './tfjs-weighted-loss-function.ts';
 export { fitWeighted } from './tfjs-weighted-fit.ts';
-export type { FitWeightedOptions, WeightedFitCallbacks, WeightedEpochLogs, WeightedHistory } from './tfjs-weighted-fit.ts';
+export type {
+  FitWeightedOptions,
+  WeightedFitCallbacks,
+  WeightedEpochLogs,
+  WeightedHistory,
+} from './tfjs-weighted-fit.ts';
 export { createTfjsWeightingAdapter } from './tfjs-weighting-adapter.ts';
 export type { TfjsWeightingAdapterOptions } from './tfjs-weighting-adapter.ts';
 export { createTfjsClassifierTrainer } from './tfjs-classifier-trainer.ts';

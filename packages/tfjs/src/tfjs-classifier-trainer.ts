@@ -12,12 +12,33 @@ export interface TfjsClassifierTrainerOptions {
 }
 
 /** A dense network with seeded Glorot initializers: hidden ReLU layers, then one output per class. */
-function buildClassifier(tf: Tfjs, inputs: number, classes: number, hidden: readonly number[], seed: number, outputActivation: 'linear' | 'softmax' | 'sigmoid'): LayersModel {
+function buildClassifier(
+  tf: Tfjs,
+  inputs: number,
+  classes: number,
+  hidden: readonly number[],
+  seed: number,
+  outputActivation: 'linear' | 'softmax' | 'sigmoid',
+): LayersModel {
   const model = tf.sequential();
   hidden.forEach((units, index) =>
-    model.add(tf.layers.dense({ units, activation: 'relu', inputShape: index === 0 ? [inputs] : undefined, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }) })),
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        inputShape: index === 0 ? [inputs] : undefined,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
+      }),
+    ),
   );
-  model.add(tf.layers.dense({ units: classes, activation: outputActivation, inputShape: hidden.length === 0 ? [inputs] : undefined, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + hidden.length }) }));
+  model.add(
+    tf.layers.dense({
+      units: classes,
+      activation: outputActivation,
+      inputShape: hidden.length === 0 ? [inputs] : undefined,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + hidden.length }),
+    }),
+  );
   return model;
 }
 
@@ -26,7 +47,9 @@ function buildClassifier(tf: Tfjs, inputs: number, classes: number, hidden: read
  * (hidden layers `hiddenUnits`, default [16]) trained with fitWeighted and Adam. Softmax specs train
  * on class indices, sigmoid specs on one-hot targets; regression specs are not classifiers.
  */
-export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainerOptions = {}): Promise<ClassifierTrainer> {
+export async function createTfjsClassifierTrainer(
+  options: TfjsClassifierTrainerOptions = {},
+): Promise<ClassifierTrainer> {
   const backend = options.backend ?? 'cpu';
   const tf = options.tf ?? (await loadTfjs());
   await useTfjsBackend(tf, backend);
@@ -35,13 +58,26 @@ export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainer
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
       if (spec.loss.kind !== 'softmax_cross_entropy' && spec.loss.kind !== 'sigmoid_cross_entropy')
-        throw new UnsupportedFeatureError(`tfjs-${backend}`, `loss.${spec.loss.kind}`, 'the classifier trainer needs a classification loss');
+        throw new UnsupportedFeatureError(
+          `tfjs-${backend}`,
+          `loss.${spec.loss.kind}`,
+          'the classifier trainer needs a classification loss',
+        );
       const isSigmoid = spec.loss.kind === 'sigmoid_cross_entropy';
       const fromLogits = spec.loss.from === 'logits';
       const width = request.features[0]?.length ?? 0;
-      const model = buildClassifier(tf, width, request.numClasses, request.hiddenUnits ?? [16], request.seed, fromLogits ? 'linear' : isSigmoid ? 'sigmoid' : 'softmax');
+      const model = buildClassifier(
+        tf,
+        width,
+        request.numClasses,
+        request.hiddenUnits ?? [16],
+        request.seed,
+        fromLogits ? 'linear' : isSigmoid ? 'sigmoid' : 'softmax',
+      );
       const x = tf.tensor2d(request.features as number[][], [request.features.length, width]);
-      const y = isSigmoid ? tf.oneHot(tf.tensor1d(request.labels as number[], 'int32'), request.numClasses).toFloat() : tf.tensor1d(request.labels as number[], 'float32');
+      const y = isSigmoid
+        ? tf.oneHot(tf.tensor1d(request.labels as number[], 'int32'), request.numClasses).toFloat()
+        : tf.tensor1d(request.labels as number[], 'float32');
       try {
         await fitWeighted(tf, model, x, y, {
           spec,
@@ -68,7 +104,16 @@ export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainer
       }
       return {
         async predict(features) {
-          return tf.tidy(() => Array.from((tf.argMax(model.predict(tf.tensor2d(features as number[][], [features.length, width])) as Tensor, -1) as Tensor).dataSync()));
+          return tf.tidy(() =>
+            Array.from(
+              (
+                tf.argMax(
+                  model.predict(tf.tensor2d(features as number[][], [features.length, width])) as Tensor,
+                  -1,
+                ) as Tensor
+              ).dataSync(),
+            ),
+          );
         },
         async save(directory) {
           // Node-only: imported here so browser bundles of the package stay free of node: modules.
@@ -81,7 +126,12 @@ export async function createTfjsClassifierTrainer(options: TfjsClassifierTrainer
               const weightsFile = join(directory, 'weights.bin');
               await writeFile(weightsFile, new Uint8Array(artifacts.weightData as ArrayBuffer));
               const modelFile = join(directory, 'model.json');
-              const manifest = { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+              const manifest = {
+                modelTopology: artifacts.modelTopology,
+                format: artifacts.format,
+                generatedBy: artifacts.generatedBy,
+                weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+              };
               await writeFile(modelFile, `${JSON.stringify(manifest)}\n`);
               files.push(modelFile, weightsFile);
               return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };

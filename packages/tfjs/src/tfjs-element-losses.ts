@@ -27,7 +27,9 @@ export interface TfjsElementTerms {
  * is the stop-gradient SPEC asks for on weights, denominators and masks.
  */
 export function detached(tf: Tfjs, input: Tensor, compute: (value: Tensor) => Tensor): Tensor {
-  return tf.customGrad((value) => ({ value: compute(value as Tensor), gradFunc: () => tf.zerosLike(value as Tensor) }))(input);
+  return tf.customGrad((value) => ({ value: compute(value as Tensor), gradFunc: () => tf.zerosLike(value as Tensor) }))(
+    input,
+  );
 }
 
 /** x^gamma with value 0 and gradient 0 where x = 0 (avoids 0 * inf = NaN for gamma < 1). */
@@ -42,7 +44,13 @@ function safePower(tf: Tfjs, x: Tensor, gamma: number): Tensor {
  * [N,...,C] (stable log-softmax, or clipped probabilities), sigmoid CE (softplus form), mse, mae and
  * huber, with label smoothing, class factors at the clock and the focal modulator.
  */
-export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: ScheduledWeighting, predictions: Tensor, targets: Tensor): TfjsElementTerms {
+export function tfjsElementTerms(
+  tf: Tfjs,
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  predictions: Tensor,
+  targets: Tensor,
+): TfjsElementTerms {
   const loss = spec.loss;
   const sampleCount = predictions.shape[0] ?? 0;
   const focal = (spec.adaptive ?? []).find((rule) => rule.kind === 'focal');
@@ -72,13 +80,30 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
       oneMinusTrue = () => tf.scalar(1).sub(tf.sum(clipped.mul(oneHot), 1));
     }
     const rawLoss = applyKeep(tf.neg(tf.sum(smoothed.mul(logProbabilities), 1))) as Tensor1D;
-    const classFactor = applyKeep(scheduled.scheduledClassWeights ? tf.gather(tf.tensor1d(scheduled.scheduledClassWeights as number[]), labels) : tf.onesLike(rawLoss)) as Tensor1D;
+    const classFactor = applyKeep(
+      scheduled.scheduledClassWeights
+        ? tf.gather(tf.tensor1d(scheduled.scheduledClassWeights as number[]), labels)
+        : tf.onesLike(rawLoss),
+    ) as Tensor1D;
     let modulator = tf.onesLike(rawLoss) as Tensor1D;
     if (focal?.kind === 'focal') {
-      const alpha = focal.alpha === null ? tf.onesLike(rawLoss) : typeof focal.alpha === 'number' ? tf.fill(rawLoss.shape, focal.alpha) : tf.gather(tf.tensor1d(focal.alpha as number[]), labels);
+      const alpha =
+        focal.alpha === null
+          ? tf.onesLike(rawLoss)
+          : typeof focal.alpha === 'number'
+            ? tf.fill(rawLoss.shape, focal.alpha)
+            : tf.gather(tf.tensor1d(focal.alpha as number[]), labels);
       modulator = alpha.mul(safePower(tf, oneMinusTrue(), focal.gamma)) as Tensor1D;
     }
-    return { rawLoss, classLoss: rawLoss.mul(classFactor) as Tensor1D, classFactor, modulator, keep, sampleCount, elementCount };
+    return {
+      rawLoss,
+      classLoss: rawLoss.mul(classFactor) as Tensor1D,
+      classFactor,
+      modulator,
+      keep,
+      sampleCount,
+      elementCount,
+    };
   }
 
   const flatPredictions = predictions.reshape([-1]);
@@ -103,17 +128,26 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
       negativeTerm = tf.neg(tf.log(complement));
     }
     const labelIndex = tf.range(0, flatPredictions.shape[0], 1, 'int32').mod(tf.scalar(labelCount, 'int32'));
-    const positiveWeight = scheduled.scheduledPositiveWeights ? tf.gather(tf.tensor1d(scheduled.scheduledPositiveWeights as number[]), labelIndex) : tf.onesLike(smoothed);
-    const negativeWeight = scheduled.scheduledNegativeWeights ? tf.gather(tf.tensor1d(scheduled.scheduledNegativeWeights as number[]), labelIndex) : tf.onesLike(smoothed);
+    const positiveWeight = scheduled.scheduledPositiveWeights
+      ? tf.gather(tf.tensor1d(scheduled.scheduledPositiveWeights as number[]), labelIndex)
+      : tf.onesLike(smoothed);
+    const negativeWeight = scheduled.scheduledNegativeWeights
+      ? tf.gather(tf.tensor1d(scheduled.scheduledNegativeWeights as number[]), labelIndex)
+      : tf.onesLike(smoothed);
     const rawLoss = applyKeep(smoothed.mul(positiveTerm).add(notSmoothed.mul(negativeTerm))) as Tensor1D;
-    const classLoss = applyKeep(positiveWeight.mul(smoothed).mul(positiveTerm).add(negativeWeight.mul(notSmoothed).mul(negativeTerm))) as Tensor1D;
+    const classLoss = applyKeep(
+      positiveWeight.mul(smoothed).mul(positiveTerm).add(negativeWeight.mul(notSmoothed).mul(negativeTerm)),
+    ) as Tensor1D;
     const classFactor = applyKeep(smoothed.mul(positiveWeight).add(notSmoothed.mul(negativeWeight))) as Tensor1D;
     let modulator = tf.onesLike(rawLoss) as Tensor1D;
     if (focal?.kind === 'focal') {
       const hard = safeTargets;
       const notHard = tf.scalar(1).sub(hard);
       const oneMinusPt = hard.mul(complement).add(notHard.mul(probability));
-      const alpha = focal.alpha === null ? tf.onesLike(hard) : hard.mul(focal.alpha as number).add(notHard.mul(1 - (focal.alpha as number)));
+      const alpha =
+        focal.alpha === null
+          ? tf.onesLike(hard)
+          : hard.mul(focal.alpha as number).add(notHard.mul(1 - (focal.alpha as number)));
       modulator = alpha.mul(safePower(tf, oneMinusPt, focal.gamma)) as Tensor1D;
     }
     return { rawLoss, classLoss, classFactor, modulator, keep, sampleCount, elementCount };
@@ -127,7 +161,20 @@ export function tfjsElementTerms(tf: Tfjs, spec: WeightingSpec, scheduled: Sched
   let rawLoss: Tensor;
   if (loss.kind === 'mse') rawLoss = tf.square(difference);
   else if (loss.kind === 'mae') rawLoss = size;
-  else rawLoss = tf.where(detached(tf, difference, (value) => tf.lessEqual(tf.abs(value), loss.delta).toFloat()).cast('bool'), tf.square(difference).mul(0.5), size.sub(0.5 * loss.delta).mul(loss.delta));
+  else
+    rawLoss = tf.where(
+      detached(tf, difference, (value) => tf.lessEqual(tf.abs(value), loss.delta).toFloat()).cast('bool'),
+      tf.square(difference).mul(0.5),
+      size.sub(0.5 * loss.delta).mul(loss.delta),
+    );
   const masked = applyKeep(rawLoss) as Tensor1D;
-  return { rawLoss: masked, classLoss: masked, classFactor: keep, modulator: tf.onesLike(masked) as Tensor1D, keep, sampleCount, elementCount };
+  return {
+    rawLoss: masked,
+    classLoss: masked,
+    classFactor: keep,
+    modulator: tf.onesLike(masked) as Tensor1D,
+    keep,
+    sampleCount,
+    elementCount,
+  };
 }

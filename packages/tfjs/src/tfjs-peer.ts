@@ -26,7 +26,9 @@ async function loadPackage(name: '@tensorflow/tfjs' | '@tensorflow/tfjs-backend-
 }
 
 /** Imports `@tensorflow/tfjs` lazily; a missing install is a MissingPeerError naming the package. */
-export async function loadTfjs(importer: () => Promise<unknown> = () => loadPackage('@tensorflow/tfjs')): Promise<Tfjs> {
+export async function loadTfjs(
+  importer: () => Promise<unknown> = () => loadPackage('@tensorflow/tfjs'),
+): Promise<Tfjs> {
   try {
     return (await importer()) as Tfjs;
   } catch (error) {
@@ -50,7 +52,8 @@ export async function useTfjsBackend(
     try {
       wasm = (await (options.importWasm ?? (() => loadPackage('@tensorflow/tfjs-backend-wasm')))()) as typeof wasm;
     } catch (error) {
-      if (isModuleNotFound(error)) throw new MissingPeerError('@tensorflow/tfjs-backend-wasm', 'the tfjs wasm backend', { cause: error });
+      if (isModuleNotFound(error))
+        throw new MissingPeerError('@tensorflow/tfjs-backend-wasm', 'the tfjs wasm backend', { cause: error });
       throw error;
     }
     let wasmPaths = options.wasmPaths;
@@ -62,6 +65,10 @@ export async function useTfjsBackend(
     if (wasmPaths !== undefined && tf.findBackend('wasm') === null) wasm.setWasmPaths(wasmPaths);
   }
   const ok = await tf.setBackend(backend);
-  if (!ok) throw new MissingPeerError(backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs', `the tfjs ${backend} backend`);
+  if (!ok)
+    throw new MissingPeerError(
+      backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs',
+      `the tfjs ${backend} backend`,
+    );
   await tf.ready();
 }

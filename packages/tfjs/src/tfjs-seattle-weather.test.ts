@@ -25,8 +25,14 @@ describe('seattle-weather (vega-datasets), real data', () => {
       return report;
     };
     const plain = await evaluate(null);
-    const balanced = await evaluate({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } });
-    console.log(`tfjs seattle-weather test split: macro recall unweighted ${plain.macroRecall.toFixed(3)} -> balanced ${balanced.macroRecall.toFixed(3)} (accuracy ${plain.accuracy.toFixed(3)} -> ${balanced.accuracy.toFixed(3)})`);
+    const balanced = await evaluate({
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      class: { strategy: 'balanced' },
+    });
+    console.log(
+      `tfjs seattle-weather test split: macro recall unweighted ${plain.macroRecall.toFixed(3)} -> balanced ${balanced.macroRecall.toFixed(3)} (accuracy ${plain.accuracy.toFixed(3)} -> ${balanced.accuracy.toFixed(3)})`,
+    );
     expect(balanced.macroRecall).toBeGreaterThan(plain.macroRecall + 0.05);
   });
 });

@@ -30,20 +30,41 @@ function linearModel(): LayersModel {
 
 describe('fitWeighted', () => {
   it('takes one SGD step along the float64 reference gradient of the weighted loss', async () => {
-    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' }, sample: {}, adaptive: [{ kind: 'focal', gamma: 2 }] };
+    const spec = {
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      class: { strategy: 'balanced' },
+      sample: {},
+      adaptive: [{ kind: 'focal', gamma: 2 }],
+    };
     const sampleWeights = [1, 2, 0.5, 1, 3, 0];
     const model = linearModel();
     const learningRate = 0.1;
-    await fitWeighted(tf, model, tf.tensor2d(features), tf.tensor1d(labels), { spec, epochs: 1, batchSize: 6, shuffle: false, sampleWeights, optimizer: tf.train.sgd(learningRate) });
+    await fitWeighted(tf, model, tf.tensor2d(features), tf.tensor1d(labels), {
+      spec,
+      epochs: 1,
+      batchSize: 6,
+      shuffle: false,
+      sampleWeights,
+      optimizer: tf.train.sgd(learningRate),
+    });
     // Independent: logits = X K, g = d loss / d logits from the core's float64 reference (same spec,
     // counts from the same labels), so d loss / d K = X^T g and K' = K - lr X^T g.
-    const logits = features.map((row) => [0, 1, 2].map((column) => row.reduce((sum, value, index) => sum + value * (kernel[index]?.[column] as number), 0)));
+    const logits = features.map((row) =>
+      [0, 1, 2].map((column) =>
+        row.reduce((sum, value, index) => sum + value * (kernel[index]?.[column] as number), 0),
+      ),
+    );
     const computation = prepareWeightingComputation(spec, { predictions: logits, targets: labels, sampleWeights });
-    const gradient = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).gradient as Float64Array;
+    const gradient = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch)
+      .gradient as Float64Array;
     const trained = (model.getWeights()[0] as Tensor).arraySync() as number[][];
     kernel.forEach((row, input) =>
       row.forEach((value, output) => {
-        const slope = features.reduce((sum, sample, index) => sum + (sample[input] as number) * (gradient[index * 3 + output] as number), 0);
+        const slope = features.reduce(
+          (sum, sample, index) => sum + (sample[input] as number) * (gradient[index * 3 + output] as number),
+          0,
+        );
         expect(trained[input]?.[output]).toBeCloseTo(value - learningRate * slope, 5);
       }),
     );
@@ -52,17 +73,52 @@ describe('fitWeighted', () => {
   it('ignores whatever masked sequence steps hold: padded inputs and targets do not change training', async () => {
     // [N=4, T=3, D=2] inputs; the last steps of samples 1 and 3 are padding (target -1).
     const base = [
-      [[0.1, 0.2], [0.3, -0.4], [0.5, 0.1]],
-      [[-0.2, 0.4], [0.6, 0.1], [9, 9]],
-      [[0.3, 0.3], [-0.5, 0.2], [0.2, -0.1]],
-      [[0.7, -0.6], [8, -8], [7, 7]],
+      [
+        [0.1, 0.2],
+        [0.3, -0.4],
+        [0.5, 0.1],
+      ],
+      [
+        [-0.2, 0.4],
+        [0.6, 0.1],
+        [9, 9],
+      ],
+      [
+        [0.3, 0.3],
+        [-0.5, 0.2],
+        [0.2, -0.1],
+      ],
+      [
+        [0.7, -0.6],
+        [8, -8],
+        [7, 7],
+      ],
     ];
-    const garbage = base.map((sample, index) => sample.map((step, time) => (index % 2 === 1 && time >= (index === 1 ? 2 : 1) ? [-3, 4] : step)));
-    const targets = [[0, 1, 2], [1, 2, -1], [2, 0, 1], [0, -1, -1]];
+    const garbage = base.map((sample, index) =>
+      sample.map((step, time) => (index % 2 === 1 && time >= (index === 1 ? 2 : 1) ? [-3, 4] : step)),
+    );
+    const targets = [
+      [0, 1, 2],
+      [1, 2, -1],
+      [2, 0, 1],
+      [0, -1, -1],
+    ];
     const train = async (inputs: number[][][]) => {
       const model = tf.sequential();
-      model.add(tf.layers.dense({ units: 3, inputShape: [3, 2], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
-      await fitWeighted(tf, model, tf.tensor3d(inputs), tf.tensor2d(targets), { spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, elements: { maskValue: -1 } }, epochs: 3, batchSize: 2, seed: 5, optimizer: tf.train.sgd(0.2) });
+      model.add(
+        tf.layers.dense({
+          units: 3,
+          inputShape: [3, 2],
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
+      );
+      await fitWeighted(tf, model, tf.tensor3d(inputs), tf.tensor2d(targets), {
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, elements: { maskValue: -1 } },
+        epochs: 3,
+        batchSize: 2,
+        seed: 5,
+        optimizer: tf.train.sgd(0.2),
+      });
       return model.getWeights().map((weight) => Array.from((weight as Tensor).dataSync()));
     };
     const first = await train(base);
@@ -77,7 +133,11 @@ describe('fitWeighted', () => {
     const y = tf.tensor1d(Array.from({ length: count }, (_, index) => index % 3));
     const model = linearModel();
     const history = await fitWeighted(tf, model, x, y, {
-      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } } },
+      spec: {
+        specVersion: 1,
+        loss: { kind: 'softmax_cross_entropy' },
+        curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } },
+      },
       difficulty: Array.from({ length: count }, (_, index) => (index * 7) % count),
       epochs: 2,
       batchSize: 8,
@@ -85,7 +145,14 @@ describe('fitWeighted', () => {
     });
     // g = 0.5 + 0.5 * (epoch / 2): 0.5 then 0.75 of 20 samples.
     expect(history.history.admittedSamples).toEqual([10, 15]);
-    expect(Object.keys(history.history).sort()).toEqual(['admittedSamples', 'loss', 'meanCurriculumWeight', 'val_accuracy', 'val_loss', 'val_unweighted_loss']);
+    expect(Object.keys(history.history).sort()).toEqual([
+      'admittedSamples',
+      'loss',
+      'meanCurriculumWeight',
+      'val_accuracy',
+      'val_loss',
+      'val_unweighted_loss',
+    ]);
   });
 
   it('leaks no tensors across epochs or across adapter computations', async () => {
@@ -94,7 +161,13 @@ describe('fitWeighted', () => {
     const model = linearModel();
     const counts: number[] = [];
     await fitWeighted(tf, model, x, y, {
-      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' }, adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }], curriculum: { difficulty: 'loss', pacing: { kind: 'root', start: 0.5 } } },
+      spec: {
+        specVersion: 1,
+        loss: { kind: 'softmax_cross_entropy' },
+        class: { strategy: 'balanced' },
+        adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
+        curriculum: { difficulty: 'loss', pacing: { kind: 'root', start: 0.5 } },
+      },
       epochs: 4,
       batchSize: 4,
       validationData: [x, y],
@@ -102,7 +175,14 @@ describe('fitWeighted', () => {
     });
     expect(new Set(counts).size).toBe(1);
     const adapter = await createTfjsWeightingAdapter({ backend: 'cpu', tf });
-    const computation = prepareWeightingComputation({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, adaptive: [{ kind: 'focal' }, { kind: 'hard_mining', keepFraction: 0.5 }] }, { predictions: features, targets: labels });
+    const computation = prepareWeightingComputation(
+      {
+        specVersion: 1,
+        loss: { kind: 'softmax_cross_entropy' },
+        adaptive: [{ kind: 'focal' }, { kind: 'hard_mining', keepFraction: 0.5 }],
+      },
+      { predictions: features, targets: labels },
+    );
     const before = tf.memory().numTensors;
     for (let round = 0; round < 3; round += 1) await adapter.computeWeightedLoss(computation);
     expect(tf.memory().numTensors).toBe(before);
@@ -112,8 +192,15 @@ describe('fitWeighted', () => {
     const x = tf.tensor2d(features);
     const y = tf.tensor1d(labels);
     const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } };
-    await expect(fitWeighted(tf, linearModel(), x, y, { spec, epochs: 0 })).rejects.toMatchObject({ code: 'WS_INVALID_INPUT' });
-    await expect(fitWeighted(tf, linearModel(), x, y, { spec, sampleWeights: [1, 2] })).rejects.toMatchObject({ code: 'WS_INVALID_INPUT', message: expect.stringMatching(/sampleWeights/) });
-    await expect(fitWeighted(tf, linearModel(), x, y, { spec: { ...spec, extra: true } })).rejects.toMatchObject({ code: 'WS_INVALID_SPEC' });
+    await expect(fitWeighted(tf, linearModel(), x, y, { spec, epochs: 0 })).rejects.toMatchObject({
+      code: 'WS_INVALID_INPUT',
+    });
+    await expect(fitWeighted(tf, linearModel(), x, y, { spec, sampleWeights: [1, 2] })).rejects.toMatchObject({
+      code: 'WS_INVALID_INPUT',
+      message: expect.stringMatching(/sampleWeights/),
+    });
+    await expect(fitWeighted(tf, linearModel(), x, y, { spec: { ...spec, extra: true } })).rejects.toMatchObject({
+      code: 'WS_INVALID_SPEC',
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { InvalidInputError, createSeededRandom, parseWeightingSpec, resolveSchedules, resolveWeighting, sampleWeightStatistics, shuffleInPlace } from '@weightspec/core';
+import {
+  InvalidInputError,
+  createSeededRandom,
+  parseWeightingSpec,
+  resolveSchedules,
+  resolveWeighting,
+  sampleWeightStatistics,
+  shuffleInPlace,
+} from '@weightspec/core';
 import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
 import { curriculumWeightsOf, perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
@@ -50,7 +58,11 @@ export interface WeightedHistory {
 
 /** The spec without training-only rules: what weighted validation metrics use. */
 function validationSpec(spec: WeightingSpec): WeightingSpec {
-  return parseWeightingSpec({ ...spec, adaptive: (spec.adaptive ?? []).filter((rule) => rule.kind === 'focal'), curriculum: undefined });
+  return parseWeightingSpec({
+    ...spec,
+    adaptive: (spec.adaptive ?? []).filter((rule) => rule.kind === 'focal'),
+    curriculum: undefined,
+  });
 }
 
 /**
@@ -60,22 +72,35 @@ function validationSpec(spec: WeightingSpec): WeightingSpec {
  * curriculum ranked over the whole training set at the start of each epoch (difficulty given, or the
  * model's own per-sample loss). Seeded shuffling; one `tf.tidy` per batch, so no tensors leak.
  */
-export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Tensor, options: FitWeightedOptions): Promise<WeightedHistory> {
+export async function fitWeighted(
+  tf: Tfjs,
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor,
+  options: FitWeightedOptions,
+): Promise<WeightedHistory> {
   const spec = parseWeightingSpec(options.spec);
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
   const count = x.shape[0] ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InvalidInputError('epochs', `must be an integer >= 1, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new InvalidInputError('epochs', `must be an integer >= 1, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${batchSize}`);
   if (count === 0) throw new InvalidInputError('x', 'has no samples');
   if (y.shape[0] !== count) throw new InvalidInputError('y', `has ${y.shape[0]} samples, x has ${count}`);
   const sampleWeights = perSampleArray('sampleWeights', options.sampleWeights, count, true);
   const difficulty = perSampleArray('difficulty', options.difficulty, count, false);
-  if (spec.curriculum?.difficulty === 'provided' && !difficulty) throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided" but no difficulty was given');
+  if (spec.curriculum?.difficulty === 'provided' && !difficulty)
+    throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided" but no difficulty was given');
   const outputShape = model.outputs[0]?.shape ?? [];
   const lastAxis = (outputShape[outputShape.length - 1] as number | null) ?? 1;
   const stats = options.stats ?? statisticsOfTargets(spec, y, lastAxis);
-  const resolved = resolveWeighting(spec, { stats, numClasses: lastAxis, sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null });
+  const resolved = resolveWeighting(spec, {
+    stats,
+    numClasses: lastAxis,
+    sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
+  });
   const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? tf.train.adam(0.01);
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
@@ -83,7 +108,11 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
   const history: WeightedHistory = { epoch: [], history: {} };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;
-  const plainSpec = parseWeightingSpec({ specVersion: 1, loss: spec.loss, elements: spec.elements?.maskValue === undefined ? undefined : { maskValue: spec.elements.maskValue } });
+  const plainSpec = parseWeightingSpec({
+    specVersion: 1,
+    loss: spec.loss,
+    elements: spec.elements?.maskValue === undefined ? undefined : { maskValue: spec.elements.maskValue },
+  });
   const weightedValidationSpec = validationSpec(spec);
   let step = 0;
   await callbacks.onTrainBegin?.();
@@ -95,10 +124,15 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
       const epochSchedule = resolveSchedules(spec, resolved, epochClock);
       let curriculumWeights: Float32Array | null = null;
       if (spec.curriculum) {
-        const ranked = spec.curriculum.difficulty === 'provided' ? (difficulty as Float32Array) : perSampleLoss(tf, spec, epochSchedule, model, x, y, batchSize);
+        const ranked =
+          spec.curriculum.difficulty === 'provided'
+            ? (difficulty as Float32Array)
+            : perSampleLoss(tf, spec, epochSchedule, model, x, y, batchSize);
         curriculumWeights = curriculumWeightsOf(spec, epochSchedule.curriculumFraction ?? 1, ranked);
       }
-      const order = Int32Array.from({ length: count }, (_, index) => index).filter((index) => !curriculumWeights || (curriculumWeights[index] as number) > 0);
+      const order = Int32Array.from({ length: count }, (_, index) => index).filter(
+        (index) => !curriculumWeights || (curriculumWeights[index] as number) > 0,
+      );
       if (options.shuffle ?? true) shuffleInPlace(order, random);
       let lossSum = 0;
       let batches = 0;
@@ -114,7 +148,10 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
             difficulty: difficulty ? tf.gather(tf.tensor1d(difficulty), indices) : null,
             curriculumWeights: curriculumWeights ? tf.gather(tf.tensor1d(curriculumWeights), indices) : null,
           };
-          const cost = optimizer.minimize(() => tfjsWeightedLoss(tf, spec, scheduled, model.apply(xb, { training: true }) as Tensor, yb, extras).loss, true);
+          const cost = optimizer.minimize(
+            () => tfjsWeightedLoss(tf, spec, scheduled, model.apply(xb, { training: true }) as Tensor, yb, extras).loss,
+            true,
+          );
           return (cost as Scalar).dataSync()[0] as number;
         });
         lossSum += batchLoss;
@@ -129,7 +166,20 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
         admittedSamples: order.length,
         meanCurriculumWeight: curriculumWeights ? curriculumWeights.reduce((sum, value) => sum + value, 0) / count : 1,
       };
-      if (options.validationData) Object.assign(logs, evaluateValidation(tf, model, options.validationData, weightedValidationSpec, plainSpec, resolved, epochClock, batchSize));
+      if (options.validationData)
+        Object.assign(
+          logs,
+          evaluateValidation(
+            tf,
+            model,
+            options.validationData,
+            weightedValidationSpec,
+            plainSpec,
+            resolved,
+            epochClock,
+            batchSize,
+          ),
+        );
       history.epoch.push(epoch);
       for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
       lastLogs = logs;
@@ -143,7 +193,15 @@ export async function fitWeighted(tf: Tfjs, model: LayersModel, x: Tensor, y: Te
 }
 
 /** The model's mean raw loss per sample over its unmasked elements (difficulty for `difficulty: loss`). */
-function perSampleLoss(tf: Tfjs, spec: WeightingSpec, scheduled: ReturnType<typeof resolveSchedules>, model: LayersModel, x: Tensor, y: Tensor, batchSize: number): Float32Array {
+function perSampleLoss(
+  tf: Tfjs,
+  spec: WeightingSpec,
+  scheduled: ReturnType<typeof resolveSchedules>,
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+): Float32Array {
   return tf.tidy(() => {
     const predictions = model.predict(x, { batchSize }) as Tensor;
     const terms = tfjsElementTerms(tf, spec, scheduled, predictions, y);
@@ -168,20 +226,44 @@ function evaluateValidation(
   const [xv, yv, weights] = validationData;
   return tf.tidy(() => {
     const predictions = model.predict(xv, { batchSize }) as Tensor;
-    const weighted = tfjsWeightedLoss(tf, weightedSpec, resolveSchedules(weightedSpec, resolved, clock), predictions, yv, { sampleWeights: weights ?? null }).loss;
+    const weighted = tfjsWeightedLoss(
+      tf,
+      weightedSpec,
+      resolveSchedules(weightedSpec, resolved, clock),
+      predictions,
+      yv,
+      { sampleWeights: weights ?? null },
+    ).loss;
     const plainResolved = resolveWeighting(plainSpec, {});
-    const unweighted = tfjsWeightedLoss(tf, plainSpec, resolveSchedules(plainSpec, plainResolved, clock), predictions, yv).loss;
-    const logs: WeightedEpochLogs = { val_loss: weighted.dataSync()[0] as number, val_unweighted_loss: unweighted.dataSync()[0] as number };
+    const unweighted = tfjsWeightedLoss(
+      tf,
+      plainSpec,
+      resolveSchedules(plainSpec, plainResolved, clock),
+      predictions,
+      yv,
+    ).loss;
+    const logs: WeightedEpochLogs = {
+      val_loss: weighted.dataSync()[0] as number,
+      val_unweighted_loss: unweighted.dataSync()[0] as number,
+    };
     // Accuracy over unmasked elements only (padding does not count).
     const maskValue = weightedSpec.elements?.maskValue;
-    const kept = (target: Tensor) => (maskValue === undefined ? tf.onesLike(target).toFloat() : tf.notEqual(target, maskValue).toFloat());
-    const accuracy = (correct: Tensor, keep: Tensor) => (tf.sum(correct.mul(keep)).div(tf.maximum(tf.sum(keep), 1)).dataSync()[0] as number);
+    const kept = (target: Tensor) =>
+      maskValue === undefined ? tf.onesLike(target).toFloat() : tf.notEqual(target, maskValue).toFloat();
+    const accuracy = (correct: Tensor, keep: Tensor) =>
+      tf
+        .sum(correct.mul(keep))
+        .div(tf.maximum(tf.sum(keep), 1))
+        .dataSync()[0] as number;
     if (weightedSpec.loss.kind === 'softmax_cross_entropy') {
       logs.val_accuracy = accuracy(tf.equal(tf.argMax(predictions, -1), yv.toInt()).toFloat(), kept(yv));
     } else if (weightedSpec.loss.kind === 'sigmoid_cross_entropy') {
       const threshold = weightedSpec.loss.from === 'logits' ? 0 : 0.5;
       const targets = yv.reshape(predictions.shape);
-      logs.val_accuracy = accuracy(tf.equal(tf.greater(predictions, threshold).toFloat(), targets).toFloat(), kept(targets));
+      logs.val_accuracy = accuracy(
+        tf.equal(tf.greater(predictions, threshold).toFloat(), targets).toFloat(),
+        kept(targets),
+      );
     }
     return logs;
   });

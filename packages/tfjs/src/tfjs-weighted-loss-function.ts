@@ -6,7 +6,11 @@ import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
 import type { TfjsWeightingExtras } from './tfjs-weighted-loss.ts';
 
 /** A weighted loss bound to one spec and training set, for custom loops. */
-export type TfjsWeightedLossFunction = (predictions: Tensor, targets: Tensor, extras?: TfjsWeightingExtras & { clock?: Clock }) => Scalar;
+export type TfjsWeightedLossFunction = (
+  predictions: Tensor,
+  targets: Tensor,
+  extras?: TfjsWeightingExtras & { clock?: Clock },
+) => Scalar;
 
 /**
  * Resolves a spec once against training-set statistics and returns a loss function for custom
@@ -27,7 +31,12 @@ export function createTfjsWeightedLoss(
     sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
   });
   return (predictions, targets, extras = {}) => {
-    const clock = { epoch: extras.clock?.epoch ?? 0, step: extras.clock?.step ?? 0, totalEpochs: extras.clock?.totalEpochs, totalSteps: extras.clock?.totalSteps };
+    const clock = {
+      epoch: extras.clock?.epoch ?? 0,
+      step: extras.clock?.step ?? 0,
+      totalEpochs: extras.clock?.totalEpochs,
+      totalSteps: extras.clock?.totalSteps,
+    };
     return tfjsWeightedLoss(tf, spec, resolveSchedules(spec, resolved, clock), predictions, targets, extras).loss;
   };
 }

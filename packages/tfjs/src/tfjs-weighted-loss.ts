@@ -57,7 +57,8 @@ function restWeights(
 ): Tensor {
   const total = sampleCount * elementCount;
   let rest: Tensor = keep.reshape([sampleCount, elementCount]);
-  if (extras.sampleWeights != null) rest = rest.mul(asTensor(tf, extras.sampleWeights).reshape([sampleCount, 1]).mul(scheduled.sampleWeightScale));
+  if (extras.sampleWeights != null)
+    rest = rest.mul(asTensor(tf, extras.sampleWeights).reshape([sampleCount, 1]).mul(scheduled.sampleWeightScale));
   if (extras.elementWeights != null) rest = rest.mul(extras.elementWeights.reshape([sampleCount, elementCount]));
   if (spec.elements?.weights) rest = rest.mul(tf.tensor2d([spec.elements.weights as number[]]));
   rest = rest.reshape([total]);
@@ -66,23 +67,37 @@ function restWeights(
       const eligible = keep.sum().arraySync() as number;
       const keepCount = eligible === 0 ? 0 : hardMiningKeepCount(rule, eligible);
       const candidates = tf.where(keep.cast('bool'), rawLoss, tf.fill([total], Number.NEGATIVE_INFINITY));
-      const chosen = keepCount === 0 ? tf.zeros([total]) : tf.scatterND(tf.topk(candidates, keepCount).indices.reshape([keepCount, 1]), tf.ones([keepCount]), [total]);
+      const chosen =
+        keepCount === 0
+          ? tf.zeros([total])
+          : tf.scatterND(tf.topk(candidates, keepCount).indices.reshape([keepCount, 1]), tf.ones([keepCount]), [total]);
       rest = rest.mul(chosen);
     } else if (rule.kind === 'self_paced') {
       const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-      rest = rest.mul(rule.mode === 'hard' ? tf.less(rawLoss, threshold).toFloat() : tf.relu(tf.scalar(1).sub(rawLoss.div(threshold))));
+      rest = rest.mul(
+        rule.mode === 'hard'
+          ? tf.less(rawLoss, threshold).toFloat()
+          : tf.relu(tf.scalar(1).sub(rawLoss.div(threshold))),
+      );
     }
   });
   const curriculum = spec.curriculum;
   if (extras.curriculumWeights != null) {
-    rest = rest.reshape([sampleCount, elementCount]).mul(extras.curriculumWeights.reshape([sampleCount, 1])).reshape([total]);
+    rest = rest
+      .reshape([sampleCount, elementCount])
+      .mul(extras.curriculumWeights.reshape([sampleCount, 1]))
+      .reshape([total]);
   } else if (curriculum && sampleCount > 0) {
     let difficulty: Tensor1D;
     if (curriculum.difficulty === 'provided') difficulty = asTensor(tf, extras.difficulty ?? []).toFloat() as Tensor1D;
     else {
       const kept = keep.reshape([sampleCount, elementCount]);
       const counts = kept.sum(1);
-      difficulty = tf.where(tf.greater(counts, 0), rawLoss.reshape([sampleCount, elementCount]).mul(kept).sum(1).div(tf.maximum(counts, 1)), tf.zerosLike(counts)) as Tensor1D;
+      difficulty = tf.where(
+        tf.greater(counts, 0),
+        rawLoss.reshape([sampleCount, elementCount]).mul(kept).sum(1).div(tf.maximum(counts, 1)),
+        tf.zerosLike(counts),
+      ) as Tensor1D;
     }
     const rank = rankAscending(tf, difficulty);
     const fraction = scheduled.curriculumFraction ?? 1;
@@ -93,7 +108,10 @@ function restWeights(
       const quantile = (position + 1) / sampleCount;
       return quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
     });
-    rest = rest.reshape([sampleCount, elementCount]).mul(tf.gather(tf.tensor1d(byRank), rank).reshape([sampleCount, 1])).reshape([total]);
+    rest = rest
+      .reshape([sampleCount, elementCount])
+      .mul(tf.gather(tf.tensor1d(byRank), rank).reshape([sampleCount, 1]))
+      .reshape([total]);
   }
   return rest;
 }
@@ -116,9 +134,13 @@ export function tfjsWeightedLoss(
   const total = sampleCount * elementCount;
   // Everything but the class factor. Weights that read the losses (adaptive selection, a curriculum
   // ranked in the batch) are one detached computation; otherwise they are constants already.
-  const readsLoss = (spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || (spec.curriculum !== undefined && extras.curriculumWeights == null);
+  const readsLoss =
+    (spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') ||
+    (spec.curriculum !== undefined && extras.curriculumWeights == null);
   const rest = readsLoss
-    ? detached(tf, terms.rawLoss, (rawLoss) => restWeights(tf, spec, scheduled, rawLoss as Tensor1D, terms.keep, sampleCount, elementCount, extras))
+    ? detached(tf, terms.rawLoss, (rawLoss) =>
+        restWeights(tf, spec, scheduled, rawLoss as Tensor1D, terms.keep, sampleCount, elementCount, extras),
+      )
     : restWeights(tf, spec, scheduled, terms.rawLoss, terms.keep, sampleCount, elementCount, extras);
   const weights = terms.classFactor.mul(rest);
   const numerator = tf.sum(rest.mul(terms.modulator).mul(terms.classLoss));
@@ -131,16 +153,28 @@ export function tfjsWeightedLoss(
   // With weights that read the losses, the denominator is on the tape; detach it (SPEC: constant).
   if (readsLoss) denominator = detached(tf, denominator, (value) => value.clone()) as Scalar;
   if (reduction.zeroDenominator === 'error' && (denominator.arraySync() as number) === 0)
-    throw new ZeroDenominatorError(reduction.kind, total === 0 ? 'the batch is empty' : 'the weights leave nothing to divide by');
+    throw new ZeroDenominatorError(
+      reduction.kind,
+      total === 0 ? 'the batch is empty' : 'the weights leave nothing to divide by',
+    );
   let loss: Scalar;
   if (reduction.zeroDenominator === 'nan') {
     const isZero = detached(tf, denominator, (value) => tf.equal(value, 0).toFloat()).cast('bool');
-    loss = tf.where(isZero, tf.scalar(Number.NaN), numerator.div(tf.where(isZero, tf.onesLike(denominator), denominator))) as Scalar;
+    loss = tf.where(
+      isZero,
+      tf.scalar(Number.NaN),
+      numerator.div(tf.where(isZero, tf.onesLike(denominator), denominator)),
+    ) as Scalar;
   } else {
     // A zero denominator means every weight is 0, so the numerator is 0 too (a zero class factor
     // zeroes the class-weighted loss as well): dividing by a floor gives SPEC's 0 and a 0 gradient
     // without extra ops per batch.
     loss = numerator.div(tf.maximum(denominator, FLOAT32_SMALLEST_NORMAL)) as Scalar;
   }
-  return { loss, weights: weights.reshape([sampleCount, elementCount]), elementLoss: terms.rawLoss.reshape([sampleCount, elementCount]), denominator };
+  return {
+    loss,
+    weights: weights.reshape([sampleCount, elementCount]),
+    elementLoss: terms.rawLoss.reshape([sampleCount, elementCount]),
+    denominator,
+  };
 }

@@ -27,7 +27,12 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
     specVersions: [1],
     capabilities: { unsupported: {} },
     minimumTolerance: { relative: 2e-4, absolute: 1e-5 },
-    async computeWeightedLoss({ spec, scheduled, batch, wantGradient }: WeightingComputation): Promise<WeightingResult> {
+    async computeWeightedLoss({
+      spec,
+      scheduled,
+      batch,
+      wantGradient,
+    }: WeightingComputation): Promise<WeightingResult> {
       if (tf.getBackend() !== backend) await useTfjsBackend(tf, backend);
       const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
       if (batch.sampleCount === 0) {
@@ -41,7 +46,9 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
         const targets = tf.tensor1d(Array.from(batch.targets), 'float32');
         const extras = {
           sampleWeights: batch.sampleWeights,
-          elementWeights: batch.elementWeights ? tf.tensor2d(Array.from(batch.elementWeights), [batch.sampleCount, batch.elementCount]) : null,
+          elementWeights: batch.elementWeights
+            ? tf.tensor2d(Array.from(batch.elementWeights), [batch.sampleCount, batch.elementCount])
+            : null,
           difficulty: batch.difficulty,
         };
         let weights: Tensor | null = null;
@@ -53,12 +60,20 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
         };
         if (!wantGradient) {
           const loss = lossOf(predictions).dataSync()[0] as number;
-          const result = { loss, weights: Float64Array.from((weights as unknown as Tensor).dataSync()), gradient: null };
+          const result = {
+            loss,
+            weights: Float64Array.from((weights as unknown as Tensor).dataSync()),
+            gradient: null,
+          };
           (weights as unknown as Tensor).dispose();
           return result;
         }
         const { value, grad } = tf.valueAndGrad(lossOf)(predictions);
-        const result = { loss: value.dataSync()[0] as number, weights: Float64Array.from((weights as unknown as Tensor).dataSync()), gradient: Float64Array.from(grad.dataSync()) };
+        const result = {
+          loss: value.dataSync()[0] as number,
+          weights: Float64Array.from((weights as unknown as Tensor).dataSync()),
+          gradient: Float64Array.from(grad.dataSync()),
+        };
         (weights as unknown as Tensor).dispose();
         return result;
       } finally {

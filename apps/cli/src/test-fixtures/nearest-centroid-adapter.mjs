@@ -19,7 +19,13 @@ export function createClassifierTrainer() {
         : null;
       // Loss 1/(epoch+1): a known sequence the tests can find in the progress lines.
       for (let epoch = 0; epoch < request.epochs; epoch += 1)
-        request.onProgress?.({ epoch, totalEpochs: request.epochs, loss: 1 / (epoch + 1), admittedSamples: labels.length, effectiveWeight: labels.length });
+        request.onProgress?.({
+          epoch,
+          totalEpochs: request.epochs,
+          loss: 1 / (epoch + 1),
+          admittedSamples: labels.length,
+          effectiveWeight: labels.length,
+        });
       const width = features[0].length;
       const sums = Array.from({ length: numClasses }, () => new Array(width).fill(0));
       const totals = new Array(numClasses).fill(0);
@@ -29,15 +35,27 @@ export function createClassifierTrainer() {
         features[row].forEach((value, column) => (sums[label][column] += weight * value));
       });
       const centroids = sums.map((sum, label) => sum.map((value) => value / (totals[label] || 1)));
-      const distance = (row, centroid) => row.reduce((total, value, column) => total + (value - centroid[column]) ** 2, 0);
+      const distance = (row, centroid) =>
+        row.reduce((total, value, column) => total + (value - centroid[column]) ** 2, 0);
       return {
         async predict(rows) {
-          return rows.map((row) => centroids.reduce((best, centroid, label) => (distance(row, centroid) < distance(row, centroids[best]) ? label : best), 0));
+          return rows.map((row) =>
+            centroids.reduce(
+              (best, centroid, label) => (distance(row, centroid) < distance(row, centroids[best]) ? label : best),
+              0,
+            ),
+          );
         },
         async save(directory) {
           await mkdir(directory, { recursive: true });
           const file = join(directory, 'centroids.json');
-          const record = { centroids, classWeights: resolved?.classWeights ?? null, epochs: request.epochs, batchSize: request.batchSize, seed: request.seed };
+          const record = {
+            centroids,
+            classWeights: resolved?.classWeights ?? null,
+            epochs: request.epochs,
+            batchSize: request.batchSize,
+            seed: request.seed,
+          };
           await writeFile(file, JSON.stringify(record));
           return [file];
         },

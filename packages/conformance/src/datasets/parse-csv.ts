@@ -11,7 +11,11 @@ export interface CsvTable {
  * that began on an earlier line; the result says whether the quotes are still open at the line's end
  * (then `pending` holds the partial field, with the line break it contained).
  */
-export function splitCsvLine(text: string, fields: string[], pending: string | null): { open: boolean; pending: string } {
+export function splitCsvLine(
+  text: string,
+  fields: string[],
+  pending: string | null,
+): { open: boolean; pending: string } {
   let field = pending ?? '';
   let inQuotes = pending !== null;
   for (let index = 0; index < text.length; index += 1) {
@@ -63,6 +67,9 @@ export function parseCsv(text: string, source = 'csv'): CsvTable {
   if (!header) throw new InvalidInputError(source, 'the file is empty');
   for (const row of rows)
     if (row.fields.length !== header.fields.length)
-      throw new InvalidInputError(`${source}:${row.line}`, `row has ${row.fields.length} fields, the header has ${header.fields.length}`);
+      throw new InvalidInputError(
+        `${source}:${row.line}`,
+        `row has ${row.fields.length} fields, the header has ${header.fields.length}`,
+      );
   return { columns: header.fields, rows: rows.map((row) => row.fields) };
 }

@@ -30,7 +30,9 @@ export function vegaDatasetPath(fileName: string): string {
   try {
     entry = require.resolve('vega-datasets');
   } catch (cause) {
-    throw new InvalidInputError('vega-datasets', 'the package is not installed; run: npm install vega-datasets', { cause });
+    throw new InvalidInputError('vega-datasets', 'the package is not installed; run: npm install vega-datasets', {
+      cause,
+    });
   }
   // The entry is <package>/build/index.js; the data sits in <package>/data.
   return join(dirname(dirname(entry)), 'data', fileName);
@@ -60,14 +62,22 @@ export async function loadSeattleWeather(): Promise<ClassificationDataset> {
     features.push(
       featureColumns.map((column) => {
         const value = Number(row[column]);
-        if (!Number.isFinite(value)) throw new InvalidInputError(`${path}:${rowIndex + 2}`, `${table.columns[column]} is not a number`);
+        if (!Number.isFinite(value))
+          throw new InvalidInputError(`${path}:${rowIndex + 2}`, `${table.columns[column]} is not a number`);
         return value;
       }),
     );
     labels.push(label);
     dates.push(row[dateColumn] as string);
   });
-  return { name: 'seattle-weather', features, labels, featureNames: SEATTLE_WEATHER_FEATURES, classNames: SEATTLE_WEATHER_CLASSES, dates };
+  return {
+    name: 'seattle-weather',
+    features,
+    labels,
+    featureNames: SEATTLE_WEATHER_FEATURES,
+    classNames: SEATTLE_WEATHER_CLASSES,
+    dates,
+  };
 }
 
 /** Options of splitAndStandardize. */
@@ -101,11 +111,20 @@ export function splitAndStandardize(dataset: ClassificationDataset, options: Spl
   const pick = (rows: number[]) => rows.map((row) => dataset.features[row] as number[]);
   const trainFeatures = pick(trainRows);
   const width = dataset.featureNames.length;
-  const means = Array.from({ length: width }, (_, column) => trainFeatures.reduce((sum, row) => sum + (row[column] as number), 0) / trainFeatures.length);
-  const deviations = Array.from({ length: width }, (_, column) =>
-    Math.sqrt(trainFeatures.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) / trainFeatures.length) || 1,
+  const means = Array.from(
+    { length: width },
+    (_, column) => trainFeatures.reduce((sum, row) => sum + (row[column] as number), 0) / trainFeatures.length,
   );
-  const standardize = (rows: number[][]) => rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
+  const deviations = Array.from(
+    { length: width },
+    (_, column) =>
+      Math.sqrt(
+        trainFeatures.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) /
+          trainFeatures.length,
+      ) || 1,
+  );
+  const standardize = (rows: number[][]) =>
+    rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
   return {
     trainFeatures: standardize(trainFeatures),
     trainLabels: trainRows.map((row) => dataset.labels[row] as number),

@@ -23,9 +23,18 @@ export function widerTolerance(left: Tolerance, right: Tolerance | undefined): T
 }
 
 /** Compares numbers element-wise; NaN equals NaN, lengths must match. */
-export function compareNumbers(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): ValueComparison {
+export function compareNumbers(
+  name: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: Tolerance,
+): ValueComparison {
   if (actual.length !== expected.length)
-    return { ok: false, maxRelativeError: Number.POSITIVE_INFINITY, detail: `${name}: got ${actual.length} values, expected ${expected.length}` };
+    return {
+      ok: false,
+      maxRelativeError: Number.POSITIVE_INFINITY,
+      detail: `${name}: got ${actual.length} values, expected ${expected.length}`,
+    };
   let maxRelativeError = 0;
   let detail: string | undefined;
   for (let index = 0; index < expected.length; index += 1) {
@@ -41,7 +50,8 @@ export function compareNumbers(name: string, actual: ArrayLike<number>, expected
     const difference = Math.abs(a - e);
     const relativeError = difference / Math.max(Math.abs(e), tolerance.absolute, Number.MIN_VALUE);
     maxRelativeError = Math.max(maxRelativeError, relativeError);
-    if (!(difference <= tolerance.absolute + tolerance.relative * Math.abs(e))) detail ??= `${name}[${index}]: got ${a}, expected ${e} (|diff| ${difference.toExponential(2)})`;
+    if (!(difference <= tolerance.absolute + tolerance.relative * Math.abs(e)))
+      detail ??= `${name}[${index}]: got ${a}, expected ${e} (|diff| ${difference.toExponential(2)})`;
   }
   return detail === undefined ? { ok: true, maxRelativeError } : { ok: false, maxRelativeError, detail };
 }

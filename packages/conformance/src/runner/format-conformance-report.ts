@@ -19,9 +19,18 @@ export function formatConformanceTable(report: ConformanceReport): string {
     return result.status === 'skip' ? 'skip' : `${statusMark[result.status]} ${formatError(result.maxRelativeError)}`;
   };
   const header = ['vector', ...report.adapters];
-  const rows = vectorIds.map((vectorId) => [vectorId, ...report.adapters.map((adapterId) => cell(vectorId, adapterId))]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((text, column) => text.padEnd(widths[column] as number)).join('  ').trimEnd();
+  const rows = vectorIds.map((vectorId) => [
+    vectorId,
+    ...report.adapters.map((adapterId) => cell(vectorId, adapterId)),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((text, column) => text.padEnd(widths[column] as number))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
   const failures = report.results.filter((result) => result.status === 'fail');
   if (failures.length > 0) {
@@ -37,6 +46,9 @@ export function formatConformanceTable(report: ConformanceReport): string {
     out.push('', 'Malformed vector files:');
     for (const problem of report.problems) out.push(`  ${problem.message}`);
   }
-  out.push('', `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped (${report.vectorCount} vectors x ${report.adapters.length} adapters)`);
+  out.push(
+    '',
+    `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped (${report.vectorCount} vectors x ${report.adapters.length} adapters)`,
+  );
   return out.join('\n');
 }

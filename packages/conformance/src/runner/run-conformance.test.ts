@@ -15,8 +15,21 @@ const pytorchStyleVector = {
   // Mean with class weights divides by the sum of weights: (1*log 2 + 2*log 2) / 3 = log 2.
   source: 'hand-worked like torch: weighted mean of log 2',
   spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'manual', weights: [1, 2] } },
-  inputs: { predictions: [[0, 0], [0, 0]], targets: [0, 1] },
-  expected: { loss: Math.LN2, weights: [[1], [2]], gradient: [[-1 / 6, 1 / 6], [1 / 3, -1 / 3]] },
+  inputs: {
+    predictions: [
+      [0, 0],
+      [0, 0],
+    ],
+    targets: [0, 1],
+  },
+  expected: {
+    loss: Math.LN2,
+    weights: [[1], [2]],
+    gradient: [
+      [-1 / 6, 1 / 6],
+      [1 / 3, -1 / 3],
+    ],
+  },
 };
 
 const temporaryDirectories: string[] = [];
@@ -63,7 +76,11 @@ describe('runConformance', () => {
 
   it('skips only what an adapter declares unsupported, with its reason', async () => {
     const reference = createReferenceAdapter();
-    const noClassWeights: WeightingAdapter = { ...reference, id: 'limited', capabilities: { unsupported: { 'class.weights': 'not in this framework' } } };
+    const noClassWeights: WeightingAdapter = {
+      ...reference,
+      id: 'limited',
+      capabilities: { unsupported: { 'class.weights': 'not in this framework' } },
+    };
     const directory = writeVectors({ 'case.json': pytorchStyleVector });
     const report = await runConformance({ adapters: [noClassWeights], vectorDirectories: [directory] });
     expect(report.skipped).toBe(1);
@@ -80,14 +97,21 @@ describe('runConformance', () => {
         throw new UnsupportedFeatureError('refusing', 'class.weights', 'no');
       },
     };
-    const report = await runConformance({ adapters: [refusing], vectors: loadVectorsSync([writeVectors({ 'a.json': pytorchStyleVector })]).vectors });
+    const report = await runConformance({
+      adapters: [refusing],
+      vectors: loadVectorsSync([writeVectors({ 'a.json': pytorchStyleVector })]).vectors,
+    });
     expect(report.failed).toBe(1);
     expect(report.results[0]?.reason).toMatch(/undeclared unsupported feature/);
   });
 
   it('explains a malformed vector with its file and JSON path, and counts it as a failure', async () => {
     const broken = { ...pytorchStyleVector, inputs: { predictions: [[0, 'x']], targets: [0] } };
-    const directory = writeVectors({ 'broken.json': broken, 'not-json.json': '{ nope', 'fine.json': { ...pytorchStyleVector, id: 'fine' } });
+    const directory = writeVectors({
+      'broken.json': broken,
+      'not-json.json': '{ nope',
+      'fine.json': { ...pytorchStyleVector, id: 'fine' },
+    });
     const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
     const messages = report.problems.map((problem) => problem.message).join('\n');
     expect(messages).toContain('broken.json: $.inputs.predictions[0][1]: expected a number');

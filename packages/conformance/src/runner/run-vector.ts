@@ -1,9 +1,4 @@
-import {
-  WeightspecError,
-  parseWeightingSpec,
-  prepareWeightingComputation,
-  requiredFeatures,
-} from '@weightspec/core';
+import { WeightspecError, parseWeightingSpec, prepareWeightingComputation, requiredFeatures } from '@weightspec/core';
 import type { WeightingAdapter, WeightingFeature } from '@weightspec/core';
 import type { ConformanceVector } from '../vector/conformance-vector.ts';
 import { compareNumbers, flattenExpected, widerTolerance } from './compare-values.ts';
@@ -48,21 +43,48 @@ export async function runVectorOnAdapter(vector: ConformanceVector, adapter: Wei
     specVersion = undefined;
   }
   if (typeof specVersion === 'number' && !adapter.specVersions.includes(specVersion))
-    return { ...base, status: 'skip', reason: `spec version ${specVersion} is not implemented by ${adapter.id}`, maxRelativeError: 0, checked: [], notChecked: [] };
+    return {
+      ...base,
+      status: 'skip',
+      reason: `spec version ${specVersion} is not implemented by ${adapter.id}`,
+      maxRelativeError: 0,
+      checked: [],
+      notChecked: [],
+    };
   try {
-    const computation = prepareWeightingComputation(vector.spec, vector.inputs, { stats: vector.stats, wantGradient: expected.gradient !== undefined });
+    const computation = prepareWeightingComputation(vector.spec, vector.inputs, {
+      stats: vector.stats,
+      wantGradient: expected.gradient !== undefined,
+    });
     const features = requiredFeatures(computation.spec, computation.batch);
     const skip = unsupportedReason(adapter, features);
     if (skip) return { ...base, status: 'skip', reason: skip, maxRelativeError: 0, checked: [], notChecked: [] };
     const gradientSupported = adapter.capabilities.unsupported.gradient === undefined;
-    const result = await adapter.computeWeightedLoss({ ...computation, wantGradient: gradientSupported && expected.gradient !== undefined });
+    const result = await adapter.computeWeightedLoss({
+      ...computation,
+      wantGradient: gradientSupported && expected.gradient !== undefined,
+    });
     if (expected.error !== undefined)
-      return { ...base, status: 'fail', reason: `expected error ${expected.error}, but the adapter returned loss ${result.loss}`, maxRelativeError: Number.POSITIVE_INFINITY, checked: ['error'], notChecked: [] };
+      return {
+        ...base,
+        status: 'fail',
+        reason: `expected error ${expected.error}, but the adapter returned loss ${result.loss}`,
+        maxRelativeError: Number.POSITIVE_INFINITY,
+        checked: ['error'],
+        notChecked: [],
+      };
     const comparisons: [string, ValueComparison][] = [];
     const notChecked: string[] = [];
     if (expected.loss !== undefined)
-      comparisons.push(['loss', compareNumbers('loss', [result.loss], [expected.loss === 'NaN' ? Number.NaN : expected.loss], tolerance)]);
-    if (expected.weights !== undefined) comparisons.push(['weights', compareNumbers('weights', result.weights, flattenExpected(expected.weights as number[][]), tolerance)]);
+      comparisons.push([
+        'loss',
+        compareNumbers('loss', [result.loss], [expected.loss === 'NaN' ? Number.NaN : expected.loss], tolerance),
+      ]);
+    if (expected.weights !== undefined)
+      comparisons.push([
+        'weights',
+        compareNumbers('weights', result.weights, flattenExpected(expected.weights as number[][]), tolerance),
+      ]);
     const scheduled = computation.scheduled;
     const scheduledLists = [
       ['classWeights', expected.classWeights, scheduled.scheduledClassWeights],
@@ -70,11 +92,25 @@ export async function runVectorOnAdapter(vector: ConformanceVector, adapter: Wei
       ['negativeWeights', expected.negativeWeights, scheduled.scheduledNegativeWeights],
     ] as const;
     for (const [name, want, got] of scheduledLists)
-      if (want !== undefined) comparisons.push([name, got ? compareNumbers(name, got, want, tolerance) : { ok: false, maxRelativeError: Number.POSITIVE_INFINITY, detail: `${name}: none were resolved` }]);
+      if (want !== undefined)
+        comparisons.push([
+          name,
+          got
+            ? compareNumbers(name, got, want, tolerance)
+            : { ok: false, maxRelativeError: Number.POSITIVE_INFINITY, detail: `${name}: none were resolved` },
+        ]);
     if (expected.gradient !== undefined) {
       if (!gradientSupported) notChecked.push('gradient');
-      else if (!result.gradient) comparisons.push(['gradient', { ok: false, maxRelativeError: Number.POSITIVE_INFINITY, detail: 'gradient: the adapter returned none' }]);
-      else comparisons.push(['gradient', compareNumbers('gradient', result.gradient, flattenExpected(expected.gradient), tolerance)]);
+      else if (!result.gradient)
+        comparisons.push([
+          'gradient',
+          { ok: false, maxRelativeError: Number.POSITIVE_INFINITY, detail: 'gradient: the adapter returned none' },
+        ]);
+      else
+        comparisons.push([
+          'gradient',
+          compareNumbers('gradient', result.gradient, flattenExpected(expected.gradient), tolerance),
+        ]);
     }
     const maxRelativeError = comparisons.reduce((max, [, comparison]) => Math.max(max, comparison.maxRelativeError), 0);
     const failures = comparisons.filter(([, comparison]) => !comparison.ok).map(([, comparison]) => comparison.detail);
@@ -88,11 +124,33 @@ export async function runVectorOnAdapter(vector: ConformanceVector, adapter: Wei
     };
   } catch (error) {
     if (WeightspecError.isInstance(error)) {
-      if (expected.error === error.code) return { ...base, status: 'pass', maxRelativeError: 0, checked: ['error'], notChecked: [] };
+      if (expected.error === error.code)
+        return { ...base, status: 'pass', maxRelativeError: 0, checked: ['error'], notChecked: [] };
       if (error.code === 'WS_UNSUPPORTED_FEATURE')
-        return { ...base, status: 'fail', reason: `undeclared unsupported feature (declare it in capabilities): ${error.message}`, maxRelativeError: Number.POSITIVE_INFINITY, checked: [], notChecked: [] };
-      return { ...base, status: 'fail', reason: `${error.code}: ${error.message}${expected.error ? ` (expected ${expected.error})` : ''}`, maxRelativeError: Number.POSITIVE_INFINITY, checked: [], notChecked: [] };
+        return {
+          ...base,
+          status: 'fail',
+          reason: `undeclared unsupported feature (declare it in capabilities): ${error.message}`,
+          maxRelativeError: Number.POSITIVE_INFINITY,
+          checked: [],
+          notChecked: [],
+        };
+      return {
+        ...base,
+        status: 'fail',
+        reason: `${error.code}: ${error.message}${expected.error ? ` (expected ${expected.error})` : ''}`,
+        maxRelativeError: Number.POSITIVE_INFINITY,
+        checked: [],
+        notChecked: [],
+      };
     }
-    return { ...base, status: 'fail', reason: `untyped error: ${(error as Error)?.stack ?? String(error)}`, maxRelativeError: Number.POSITIVE_INFINITY, checked: [], notChecked: [] };
+    return {
+      ...base,
+      status: 'fail',
+      reason: `untyped error: ${(error as Error)?.stack ?? String(error)}`,
+      maxRelativeError: Number.POSITIVE_INFINITY,
+      checked: [],
+      notChecked: [],
+    };
   }
 }

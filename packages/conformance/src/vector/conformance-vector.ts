@@ -59,7 +59,8 @@ export class MalformedVectorError extends Error {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkNested(file: string, path: (string | number)[], value: unknown): void {
   if (typeof value === 'number') {
@@ -77,7 +78,15 @@ function checkNumberList(file: string, path: (string | number)[], value: unknown
   });
 }
 
-const expectedKeys = new Set(['loss', 'weights', 'classWeights', 'positiveWeights', 'negativeWeights', 'gradient', 'error']);
+const expectedKeys = new Set([
+  'loss',
+  'weights',
+  'classWeights',
+  'positiveWeights',
+  'negativeWeights',
+  'gradient',
+  'error',
+]);
 const inputKeys = new Set(['predictions', 'targets', 'sampleWeights', 'elementWeights', 'difficulty', 'clock']);
 const topKeys = new Set(['id', 'description', 'source', 'spec', 'stats', 'inputs', 'expected', 'tolerance']);
 
@@ -87,26 +96,39 @@ const topKeys = new Set(['id', 'description', 'source', 'spec', 'stats', 'inputs
  */
 export function parseConformanceVector(json: unknown, file = '<memory>'): ConformanceVector {
   if (!isRecord(json)) throw new MalformedVectorError(file, [], 'a vector must be a JSON object');
-  for (const key of Object.keys(json)) if (!topKeys.has(key)) throw new MalformedVectorError(file, [key], 'unknown key');
-  if (typeof json.id !== 'string' || json.id === '') throw new MalformedVectorError(file, ['id'], 'a non-empty string is required');
+  for (const key of Object.keys(json))
+    if (!topKeys.has(key)) throw new MalformedVectorError(file, [key], 'unknown key');
+  if (typeof json.id !== 'string' || json.id === '')
+    throw new MalformedVectorError(file, ['id'], 'a non-empty string is required');
   for (const key of ['description', 'source'] as const)
-    if (json[key] !== undefined && typeof json[key] !== 'string') throw new MalformedVectorError(file, [key], 'must be a string');
+    if (json[key] !== undefined && typeof json[key] !== 'string')
+      throw new MalformedVectorError(file, [key], 'must be a string');
   if (!('spec' in json)) throw new MalformedVectorError(file, ['spec'], 'required');
-  if (json.stats !== undefined && !isRecord(json.stats)) throw new MalformedVectorError(file, ['stats'], 'must be an object');
+  if (json.stats !== undefined && !isRecord(json.stats))
+    throw new MalformedVectorError(file, ['stats'], 'must be an object');
   const inputs = json.inputs;
-  if (!isRecord(inputs)) throw new MalformedVectorError(file, ['inputs'], 'an object with predictions and targets is required');
-  for (const key of Object.keys(inputs)) if (!inputKeys.has(key)) throw new MalformedVectorError(file, ['inputs', key], 'unknown key');
+  if (!isRecord(inputs))
+    throw new MalformedVectorError(file, ['inputs'], 'an object with predictions and targets is required');
+  for (const key of Object.keys(inputs))
+    if (!inputKeys.has(key)) throw new MalformedVectorError(file, ['inputs', key], 'unknown key');
   for (const key of ['predictions', 'targets'] as const) {
     if (!(key in inputs)) throw new MalformedVectorError(file, ['inputs', key], 'required');
     checkNested(file, ['inputs', key], inputs[key]);
   }
-  for (const key of ['sampleWeights', 'difficulty'] as const) if (inputs[key] !== undefined) checkNumberList(file, ['inputs', key], inputs[key]);
+  for (const key of ['sampleWeights', 'difficulty'] as const)
+    if (inputs[key] !== undefined) checkNumberList(file, ['inputs', key], inputs[key]);
   if (inputs.elementWeights !== undefined) checkNested(file, ['inputs', 'elementWeights'], inputs.elementWeights);
-  if (inputs.clock !== undefined && !isRecord(inputs.clock)) throw new MalformedVectorError(file, ['inputs', 'clock'], 'must be an object');
+  if (inputs.clock !== undefined && !isRecord(inputs.clock))
+    throw new MalformedVectorError(file, ['inputs', 'clock'], 'must be an object');
   const expected = json.expected;
   if (!isRecord(expected) || Object.keys(expected).length === 0)
-    throw new MalformedVectorError(file, ['expected'], 'an object with at least one of loss, weights, classWeights, gradient, error');
-  for (const key of Object.keys(expected)) if (!expectedKeys.has(key)) throw new MalformedVectorError(file, ['expected', key], 'unknown key');
+    throw new MalformedVectorError(
+      file,
+      ['expected'],
+      'an object with at least one of loss, weights, classWeights, gradient, error',
+    );
+  for (const key of Object.keys(expected))
+    if (!expectedKeys.has(key)) throw new MalformedVectorError(file, ['expected', key], 'unknown key');
   if (expected.loss !== undefined && typeof expected.loss !== 'number' && expected.loss !== 'NaN')
     throw new MalformedVectorError(file, ['expected', 'loss'], 'must be a number or "NaN"');
   if (expected.weights !== undefined) checkNested(file, ['expected', 'weights'], expected.weights);
@@ -115,8 +137,13 @@ export function parseConformanceVector(json: unknown, file = '<memory>'): Confor
     if (expected[key] !== undefined) checkNumberList(file, ['expected', key], expected[key]);
   if (expected.error !== undefined) {
     if (!WEIGHTSPEC_ERROR_CODES.includes(expected.error as WeightspecErrorCode))
-      throw new MalformedVectorError(file, ['expected', 'error'], `unknown error code; expected one of ${WEIGHTSPEC_ERROR_CODES.join(', ')}`);
-    if (Object.keys(expected).length > 1) throw new MalformedVectorError(file, ['expected'], 'a case with `error` expects that error and nothing else');
+      throw new MalformedVectorError(
+        file,
+        ['expected', 'error'],
+        `unknown error code; expected one of ${WEIGHTSPEC_ERROR_CODES.join(', ')}`,
+      );
+    if (Object.keys(expected).length > 1)
+      throw new MalformedVectorError(file, ['expected'], 'a case with `error` expects that error and nothing else');
   }
   let tolerance: { relative: number; absolute: number } = DEFAULT_TOLERANCE;
   if (json.tolerance !== undefined) {
@@ -125,7 +152,10 @@ export function parseConformanceVector(json: unknown, file = '<memory>'): Confor
     for (const key of ['relative', 'absolute'] as const)
       if (given[key] !== undefined && (typeof given[key] !== 'number' || (given[key] as number) < 0))
         throw new MalformedVectorError(file, ['tolerance', key], 'must be a number >= 0');
-    tolerance = { relative: (given.relative as number | undefined) ?? DEFAULT_TOLERANCE.relative, absolute: (given.absolute as number | undefined) ?? DEFAULT_TOLERANCE.absolute };
+    tolerance = {
+      relative: (given.relative as number | undefined) ?? DEFAULT_TOLERANCE.relative,
+      absolute: (given.absolute as number | undefined) ?? DEFAULT_TOLERANCE.absolute,
+    };
   }
   return {
     id: json.id,

@@ -32,7 +32,10 @@ function listJsonFiles(directory: string): string[] {
  * hide the rest. Duplicate ids across files are problems too. Synchronous, so test files can register
  * one test per vector without top-level await.
  */
-export function loadVectorsSync(directories: readonly string[]): { vectors: ConformanceVector[]; problems: VectorProblem[] } {
+export function loadVectorsSync(directories: readonly string[]): {
+  vectors: ConformanceVector[];
+  problems: VectorProblem[];
+} {
   const vectors: ConformanceVector[] = [];
   const problems: VectorProblem[] = [];
   const seen = new Map<string, string>();
@@ -69,6 +72,8 @@ export function loadVectorsSync(directories: readonly string[]): { vectors: Conf
 }
 
 /** Asynchronous form of loadVectorsSync, for callers that prefer a Promise. */
-export async function loadVectors(directories: readonly string[]): Promise<{ vectors: ConformanceVector[]; problems: VectorProblem[] }> {
+export async function loadVectors(
+  directories: readonly string[],
+): Promise<{ vectors: ConformanceVector[]; problems: VectorProblem[] }> {
   return loadVectorsSync(directories);
 }

@@ -36,7 +36,10 @@ export const WEIGHTING_FEATURES = Object.freeze([
 export type WeightingFeature = (typeof WEIGHTING_FEATURES)[number];
 
 /** The features a spec uses on a batch (the batch tells sequence shapes and empty batches). */
-export function requiredFeatures(spec: WeightingSpec, batch?: Pick<WeightingBatch, 'predictionShape' | 'sampleCount' | 'sampleWeights' | 'elementWeights' | 'lossKind'>): WeightingFeature[] {
+export function requiredFeatures(
+  spec: WeightingSpec,
+  batch?: Pick<WeightingBatch, 'predictionShape' | 'sampleCount' | 'sampleWeights' | 'elementWeights' | 'lossKind'>,
+): WeightingFeature[] {
   const features = new Set<WeightingFeature>([`loss.${spec.loss.kind}`]);
   if ('from' in spec.loss && spec.loss.from === 'probabilities') features.add('loss.from_probabilities');
   if ('labelSmoothing' in spec.loss && spec.loss.labelSmoothing > 0) features.add('loss.label_smoothing');

@@ -24,7 +24,10 @@ export function flattenTensor(field: string, value: TensorLike): { data: Float64
   if (isDenseTensor(value)) {
     const expected = value.shape.reduce((product, size) => product * size, 1);
     if (value.data.length !== expected)
-      throw new InvalidInputError(field, `data has ${value.data.length} values but shape [${value.shape.join(',')}] needs ${expected}`);
+      throw new InvalidInputError(
+        field,
+        `data has ${value.data.length} values but shape [${value.shape.join(',')}] needs ${expected}`,
+      );
     return { data: Float64Array.from(value.data), shape: [...value.shape] };
   }
   if (typeof value === 'number') return { data: Float64Array.of(value), shape: [] };
@@ -41,12 +44,16 @@ export function flattenTensor(field: string, value: TensorLike): { data: Float64
   let offset = 0;
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof node !== 'number') throw new InvalidInputError(`${field}${path}`, `expected a number, got ${JSON.stringify(node)}`);
+      if (typeof node !== 'number')
+        throw new InvalidInputError(`${field}${path}`, `expected a number, got ${JSON.stringify(node)}`);
       data[offset++] = node;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth])
-      throw new InvalidInputError(`${field}${path}`, `ragged array: expected ${shape[depth]} entries at depth ${depth}`);
+      throw new InvalidInputError(
+        `${field}${path}`,
+        `ragged array: expected ${shape[depth]} entries at depth ${depth}`,
+      );
     node.forEach((child, index) => walk(child, depth + 1, `${path}[${index}]`));
   };
   walk(value, 0, '');

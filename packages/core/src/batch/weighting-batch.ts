@@ -55,13 +55,15 @@ export interface WeightingBatch {
 
 function checkFinite(field: string, data: ArrayLike<number>, shape: readonly number[]): void {
   for (let index = 0; index < data.length; index += 1)
-    if (!Number.isFinite(data[index])) throw new InvalidInputError(`${field}${formatIndex(index, shape)}`, `must be finite, got ${data[index]}`);
+    if (!Number.isFinite(data[index]))
+      throw new InvalidInputError(`${field}${formatIndex(index, shape)}`, `must be finite, got ${data[index]}`);
 }
 
 function checkNonNegativeWeights(field: string, data: Float64Array, shape: readonly number[]): void {
   checkFinite(field, data, shape);
   for (let index = 0; index < data.length; index += 1)
-    if ((data[index] as number) < 0) throw new InvalidInputError(`${field}${formatIndex(index, shape)}`, `weights must be >= 0, got ${data[index]}`);
+    if ((data[index] as number) < 0)
+      throw new InvalidInputError(`${field}${formatIndex(index, shape)}`, `weights must be >= 0, got ${data[index]}`);
 }
 
 function checkClockCounter(name: string, value: number | undefined, positive: boolean): void {
@@ -88,7 +90,10 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
   let elementShape: number[];
   if (lossKind === 'softmax_cross_entropy') {
     if (predictionShape.length < 2 && !isEmpty)
-      throw new InvalidInputError('predictions', `softmax cross-entropy needs [N,C] or [N,T,C], got [${predictionShape.join(',')}]`);
+      throw new InvalidInputError(
+        'predictions',
+        `softmax cross-entropy needs [N,C] or [N,T,C], got [${predictionShape.join(',')}]`,
+      );
     classCount = isEmpty ? 0 : (predictionShape[predictionShape.length - 1] as number);
     elementShape = predictionShape.slice(1, -1);
     if (!isEmpty && classCount < 1) throw new InvalidInputError('predictions', 'the class axis is empty');
@@ -99,32 +104,54 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
   const elementCount = isEmpty ? 1 : elementShape.reduce((product, size) => product * size, 1);
   const expectedTargetShape = [sampleCount, ...elementShape];
   const targetShapeMatches =
-    targets.shape.length === expectedTargetShape.length && targets.shape.every((size, axis) => size === expectedTargetShape[axis]);
+    targets.shape.length === expectedTargetShape.length &&
+    targets.shape.every((size, axis) => size === expectedTargetShape[axis]);
   const squeezedMatch =
-    lossKind !== 'softmax_cross_entropy' && elementCount === 1 && targets.shape.length === 1 && targets.shape[0] === sampleCount;
+    lossKind !== 'softmax_cross_entropy' &&
+    elementCount === 1 &&
+    targets.shape.length === 1 &&
+    targets.shape[0] === sampleCount;
   if (!targetShapeMatches && !squeezedMatch)
-    throw new InvalidInputError('targets', `shape [${targets.shape.join(',')}] does not match predictions [${predictionShape.join(',')}]; expected [${expectedTargetShape.join(',')}]`);
+    throw new InvalidInputError(
+      'targets',
+      `shape [${targets.shape.join(',')}] does not match predictions [${predictionShape.join(',')}]; expected [${expectedTargetShape.join(',')}]`,
+    );
   checkFinite('targets', targets.data, targets.shape);
 
   const maskValue = spec.elements?.maskValue;
   const masked = new Uint8Array(targets.data.length);
-  if (maskValue !== undefined) for (let index = 0; index < masked.length; index += 1) masked[index] = targets.data[index] === maskValue ? 1 : 0;
+  if (maskValue !== undefined)
+    for (let index = 0; index < masked.length; index += 1) masked[index] = targets.data[index] === maskValue ? 1 : 0;
 
   const fromProbabilities = 'from' in spec.loss && spec.loss.from === 'probabilities';
   if (fromProbabilities)
     for (let index = 0; index < predictions.data.length; index += 1) {
       const value = predictions.data[index] as number;
-      if (value < 0 || value > 1) throw new InvalidInputError(`predictions${formatIndex(index, predictionShape)}`, `probabilities must be in [0,1], got ${value}`);
+      if (value < 0 || value > 1)
+        throw new InvalidInputError(
+          `predictions${formatIndex(index, predictionShape)}`,
+          `probabilities must be in [0,1], got ${value}`,
+        );
     }
   for (let index = 0; index < targets.data.length; index += 1) {
     if (masked[index]) continue;
     const target = targets.data[index] as number;
     if (lossKind === 'softmax_cross_entropy') {
-      if (!Number.isInteger(target)) throw new InvalidInputError(`targets${formatIndex(index, targets.shape)}`, `class index must be an integer, got ${target}`);
+      if (!Number.isInteger(target))
+        throw new InvalidInputError(
+          `targets${formatIndex(index, targets.shape)}`,
+          `class index must be an integer, got ${target}`,
+        );
       if (target < 0 || target >= classCount)
-        throw new InvalidInputError(`targets${formatIndex(index, targets.shape)}`, `class index ${target} is out of range [0, ${classCount})`);
+        throw new InvalidInputError(
+          `targets${formatIndex(index, targets.shape)}`,
+          `class index ${target} is out of range [0, ${classCount})`,
+        );
     } else if (lossKind === 'sigmoid_cross_entropy' && (target < 0 || target > 1)) {
-      throw new InvalidInputError(`targets${formatIndex(index, targets.shape)}`, `sigmoid targets must be in [0,1], got ${target}`);
+      throw new InvalidInputError(
+        `targets${formatIndex(index, targets.shape)}`,
+        `sigmoid targets must be in [0,1], got ${target}`,
+      );
     }
   }
 
@@ -132,29 +159,47 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
   if (inputs.sampleWeights != null) {
     sampleWeights = Float64Array.from(inputs.sampleWeights);
     if (sampleWeights.length !== sampleCount)
-      throw new InvalidInputError('sampleWeights', `length ${sampleWeights.length} does not match the batch size ${sampleCount}`);
+      throw new InvalidInputError(
+        'sampleWeights',
+        `length ${sampleWeights.length} does not match the batch size ${sampleCount}`,
+      );
     checkNonNegativeWeights('sampleWeights', sampleWeights, [sampleCount]);
   }
   let elementWeights: Float64Array | null = null;
   if (inputs.elementWeights != null) {
     const flat = flattenTensor('elementWeights', inputs.elementWeights);
-    const matches = isEmpty ? flat.data.length === 0 : flat.shape.length === 2 && flat.shape[0] === sampleCount && flat.shape[1] === elementCount;
-    if (!matches) throw new InvalidInputError('elementWeights', `shape [${flat.shape.join(',')}] must be [N,E] = [${sampleCount},${elementCount}]`);
+    const matches = isEmpty
+      ? flat.data.length === 0
+      : flat.shape.length === 2 && flat.shape[0] === sampleCount && flat.shape[1] === elementCount;
+    if (!matches)
+      throw new InvalidInputError(
+        'elementWeights',
+        `shape [${flat.shape.join(',')}] must be [N,E] = [${sampleCount},${elementCount}]`,
+      );
     checkNonNegativeWeights('elementWeights', flat.data, flat.shape);
     elementWeights = flat.data;
   }
   const specElementWeights = spec.elements?.weights;
   if (specElementWeights && !isEmpty && specElementWeights.length !== elementCount)
-    throw new InvalidInputError('elements.weights', `the spec gives ${specElementWeights.length} element weights but the predictions have E = ${elementCount}`);
+    throw new InvalidInputError(
+      'elements.weights',
+      `the spec gives ${specElementWeights.length} element weights but the predictions have E = ${elementCount}`,
+    );
   let difficulty: Float64Array | null = null;
   if (inputs.difficulty != null) {
     difficulty = Float64Array.from(inputs.difficulty);
     if (difficulty.length !== sampleCount)
-      throw new InvalidInputError('difficulty', `length ${difficulty.length} does not match the batch size ${sampleCount}`);
+      throw new InvalidInputError(
+        'difficulty',
+        `length ${difficulty.length} does not match the batch size ${sampleCount}`,
+      );
     checkFinite('difficulty', difficulty, [sampleCount]);
   }
   if (spec.curriculum?.difficulty === 'provided' && difficulty === null)
-    throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided" but no per-sample difficulty was given');
+    throw new InvalidInputError(
+      'difficulty',
+      'curriculum.difficulty is "provided" but no per-sample difficulty was given',
+    );
 
   const clock = inputs.clock ?? {};
   checkClockCounter('epoch', clock.epoch, false);
@@ -173,6 +218,11 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
     sampleWeights,
     elementWeights,
     difficulty,
-    clock: Object.freeze({ epoch: clock.epoch ?? 0, step: clock.step ?? 0, totalEpochs: clock.totalEpochs, totalSteps: clock.totalSteps }),
+    clock: Object.freeze({
+      epoch: clock.epoch ?? 0,
+      step: clock.step ?? 0,
+      totalEpochs: clock.totalEpochs,
+      totalSteps: clock.totalSteps,
+    }),
   });
 }

@@ -28,9 +28,14 @@ export function composeSampleWeights(options: ComposeSampleWeightsOptions): Floa
   const count = labels.length;
   const scale = options.sampleWeightScale ?? 1;
   const output = options.output ?? new Float64Array(count);
-  if (output.length !== count) throw new InvalidInputError('output', `buffer has length ${output.length}, expected ${count}`);
-  for (const [name, values] of [['sampleWeights', options.sampleWeights], ['curriculumWeights', options.curriculumWeights]] as const)
-    if (values && values.length !== count) throw new InvalidInputError(name, `length ${values.length} does not match ${count} labels`);
+  if (output.length !== count)
+    throw new InvalidInputError('output', `buffer has length ${output.length}, expected ${count}`);
+  for (const [name, values] of [
+    ['sampleWeights', options.sampleWeights],
+    ['curriculumWeights', options.curriculumWeights],
+  ] as const)
+    if (values && values.length !== count)
+      throw new InvalidInputError(name, `length ${values.length} does not match ${count} labels`);
   const classWeights = options.classWeights ?? Float64Array.of(1);
   const sampleWeights = options.sampleWeights ?? ones(count);
   const curriculumWeights = options.curriculumWeights ?? ones(count);
@@ -41,11 +46,15 @@ export function composeSampleWeights(options: ComposeSampleWeightsOptions): Floa
   for (let index = 0; index < count; index += 1) {
     const label = labelOf[index] as number;
     outOfRange |= label | (lastClass - label);
-    output[index] = scale * (classWeights[label] as number) * (sampleWeights[index] as number) * (curriculumWeights[index] as number);
+    output[index] =
+      scale * (classWeights[label] as number) * (sampleWeights[index] as number) * (curriculumWeights[index] as number);
   }
   if (outOfRange < 0) {
     const index = labels.findIndex((label) => label < 0 || label > lastClass);
-    throw new InvalidInputError(`labels[${index}]`, `class ${labels[index]} has no class weight (C = ${lastClass + 1})`);
+    throw new InvalidInputError(
+      `labels[${index}]`,
+      `class ${labels[index]} has no class weight (C = ${lastClass + 1})`,
+    );
   }
   return output;
 }

@@ -26,7 +26,10 @@ describe('error taxonomy', () => {
   });
 
   it('recognises errors by marker, also from another copy of the package', () => {
-    const foreign = Object.assign(new Error('from a second bundle'), { code: 'WS_INVALID_INPUT', [Symbol.for('@weightspec/core.error')]: true });
+    const foreign = Object.assign(new Error('from a second bundle'), {
+      code: 'WS_INVALID_INPUT',
+      [Symbol.for('@weightspec/core.error')]: true,
+    });
     expect(WeightspecError.isInstance(foreign)).toBe(true);
     expect(InvalidInputError.isInstance(foreign)).toBe(true);
     expect(ZeroDenominatorError.isInstance(foreign)).toBe(false);

@@ -38,9 +38,7 @@ export class WeightspecError extends Error {
   /** True when `error` is any weightspec error, from any copy of this package. */
   static isInstance(error: unknown): error is WeightspecError {
     return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[weightspecErrorMarker] === true
+      typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[weightspecErrorMarker] === true
     );
   }
 }

@@ -14,7 +14,10 @@ export function createSeededRandom(seed: number): () => number {
 }
 
 /** Fisher-Yates shuffle of `values` in place, drawing from `random`; returns `values`. */
-export function shuffleInPlace<T extends { length: number; [index: number]: unknown }>(values: T, random: () => number): T {
+export function shuffleInPlace<T extends { length: number; [index: number]: unknown }>(
+  values: T,
+  random: () => number,
+): T {
   for (let index = values.length - 1; index > 0; index -= 1) {
     const swap = Math.floor(random() * (index + 1));
     const kept = values[index];

@@ -85,7 +85,8 @@ function softmaxLosses(
     classFactor[element] = weight;
     numeratorLoss[element] = weight * value;
     if (focal) {
-      const alpha = focal.alpha === null ? 1 : typeof focal.alpha === 'number' ? focal.alpha : (focal.alpha[target] ?? 1);
+      const alpha =
+        focal.alpha === null ? 1 : typeof focal.alpha === 'number' ? focal.alpha : (focal.alpha[target] ?? 1);
       modulator[element] = alpha * (oneMinusTrue[element] as number) ** focal.gamma;
     }
   }
@@ -141,9 +142,14 @@ function sigmoidLosses(
   const probability = new Float64Array(count);
   const oneMinusProbability = new Float64Array(count);
   const fromLogits = loss.from === 'logits';
-  const positiveOf = (element: number) => (scheduled.scheduledPositiveWeights ? (scheduled.scheduledPositiveWeights[element % labels] as number) : 1);
-  const negativeOf = (element: number) => (scheduled.scheduledNegativeWeights ? (scheduled.scheduledNegativeWeights[element % labels] as number) : 1);
-  const focalAlpha = (target: number) => (!focal || focal.alpha === null ? 1 : (focal.alpha as number) * target + (1 - (focal.alpha as number)) * (1 - target));
+  const positiveOf = (element: number) =>
+    scheduled.scheduledPositiveWeights ? (scheduled.scheduledPositiveWeights[element % labels] as number) : 1;
+  const negativeOf = (element: number) =>
+    scheduled.scheduledNegativeWeights ? (scheduled.scheduledNegativeWeights[element % labels] as number) : 1;
+  const focalAlpha = (target: number) =>
+    !focal || focal.alpha === null
+      ? 1
+      : (focal.alpha as number) * target + (1 - (focal.alpha as number)) * (1 - target);
   for (let element = 0; element < count; element += 1) {
     if (batch.masked[element]) {
       classFactor[element] = 0;
@@ -172,7 +178,8 @@ function sigmoidLosses(
     numeratorLoss[element] = positiveWeight * smoothed * positiveTerm + negativeWeight * (1 - smoothed) * negativeTerm;
     classFactor[element] = smoothed * positiveWeight + (1 - smoothed) * negativeWeight;
     if (focal) {
-      const oneMinusPt = target * (oneMinusProbability[element] as number) + (1 - target) * (probability[element] as number);
+      const oneMinusPt =
+        target * (oneMinusProbability[element] as number) + (1 - target) * (probability[element] as number);
       modulator[element] = focalAlpha(target) * oneMinusPt ** focal.gamma;
     }
   }
@@ -198,13 +205,14 @@ function sigmoidLosses(
         probabilitySlope = p * q;
       } else {
         const inside = insideClip(prediction);
-        lossSlope = (-positiveWeight * smoothed / p + (negativeWeight * (1 - smoothed)) / q) * inside;
+        lossSlope = ((-positiveWeight * smoothed) / p + (negativeWeight * (1 - smoothed)) / q) * inside;
         probabilitySlope = inside;
       }
       let slope = (modulator[element] as number) * lossSlope;
       if (focal) {
         const oneMinusPt = target * q + (1 - target) * p;
-        const modulatorSlope = focalAlpha(target) * focalSlope(oneMinusPt, focal.gamma) * -(2 * target - 1) * probabilitySlope;
+        const modulatorSlope =
+          focalAlpha(target) * focalSlope(oneMinusPt, focal.gamma) * -(2 * target - 1) * probabilitySlope;
         slope += (numeratorLoss[element] as number) * modulatorSlope;
       }
       gradient[element] = (gradient[element] as number) + coefficient * slope;
@@ -212,7 +220,10 @@ function sigmoidLosses(
   };
 }
 
-function regressionLosses(loss: Extract<LossSpec, { kind: 'mse' | 'mae' | 'huber' }>, batch: WeightingBatch): ElementLosses {
+function regressionLosses(
+  loss: Extract<LossSpec, { kind: 'mse' | 'mae' | 'huber' }>,
+  batch: WeightingBatch,
+): ElementLosses {
   const count = batch.sampleCount * batch.elementCount;
   const rawLoss = new Float64Array(count);
   const classFactor = new Float64Array(count).fill(1);
@@ -225,7 +236,13 @@ function regressionLosses(loss: Extract<LossSpec, { kind: 'mse' | 'mae' | 'huber
     const difference = (batch.predictions[element] as number) - (batch.targets[element] as number);
     const size = Math.abs(difference);
     rawLoss[element] =
-      loss.kind === 'mse' ? difference * difference : loss.kind === 'mae' ? size : size <= delta ? 0.5 * difference * difference : delta * (size - 0.5 * delta);
+      loss.kind === 'mse'
+        ? difference * difference
+        : loss.kind === 'mae'
+          ? size
+          : size <= delta
+            ? 0.5 * difference * difference
+            : delta * (size - 0.5 * delta);
   }
   return {
     rawLoss,
@@ -249,7 +266,12 @@ function regressionLosses(loss: Extract<LossSpec, { kind: 'mse' | 'mae' | 'huber
 }
 
 /** Float64 per-element losses, class factors and focal modulators for any SPEC loss. */
-export function referenceElementLosses(loss: LossSpec, batch: WeightingBatch, scheduled: ScheduledWeighting, focal: FocalRuleSpec | null): ElementLosses {
+export function referenceElementLosses(
+  loss: LossSpec,
+  batch: WeightingBatch,
+  scheduled: ScheduledWeighting,
+  focal: FocalRuleSpec | null,
+): ElementLosses {
   switch (loss.kind) {
     case 'softmax_cross_entropy':
       return softmaxLosses(loss, batch, scheduled, focal);

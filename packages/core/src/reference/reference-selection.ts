@@ -5,7 +5,11 @@ import type { CurriculumSpec, HardMiningRuleSpec } from '../spec/v1/spec-v1-sche
  * Hard-example mining (OHEM): 1 for the k elements with the largest raw loss, 0 otherwise; ties go to
  * the lower flat index; elements with `eligible` 0 (masked) are never kept and do not count.
  */
-export function referenceHardMiningWeights(rule: HardMiningRuleSpec, rawLoss: Float64Array, eligible: Uint8Array): Float64Array {
+export function referenceHardMiningWeights(
+  rule: HardMiningRuleSpec,
+  rawLoss: Float64Array,
+  eligible: Uint8Array,
+): Float64Array {
   const candidates: number[] = [];
   for (let element = 0; element < rawLoss.length; element += 1) if (eligible[element]) candidates.push(element);
   candidates.sort((left, right) => (rawLoss[right] as number) - (rawLoss[left] as number) || left - right);
@@ -16,7 +20,11 @@ export function referenceHardMiningWeights(rule: HardMiningRuleSpec, rawLoss: Fl
 }
 
 /** Self-paced weights v = 1[l < lambda] (hard) or max(0, 1 - l/lambda) (linear), per element. */
-export function referenceSelfPacedWeights(mode: 'hard' | 'linear', threshold: number, rawLoss: Float64Array): Float64Array {
+export function referenceSelfPacedWeights(
+  mode: 'hard' | 'linear',
+  threshold: number,
+  rawLoss: Float64Array,
+): Float64Array {
   return rawLoss.map((loss) => (mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold)));
 }
 
@@ -35,13 +43,18 @@ export function rankByDifficulty(difficulty: ArrayLike<number>): Int32Array {
  * Curriculum weights per sample (SPEC curriculum): select admits the ceil(g*M) easiest; soft gives 1 up
  * to quantile g and falls off linearly over `softness` beyond it.
  */
-export function referenceCurriculumWeights(curriculum: CurriculumSpec, fraction: number, difficulty: ArrayLike<number>): Float64Array {
+export function referenceCurriculumWeights(
+  curriculum: CurriculumSpec,
+  fraction: number,
+  difficulty: ArrayLike<number>,
+): Float64Array {
   const sampleCount = difficulty.length;
   const rank = rankByDifficulty(difficulty);
   const weights = new Float64Array(sampleCount);
   if (curriculum.mode === 'select') {
     const admitted = curriculumAdmitCount(fraction, sampleCount);
-    for (let sample = 0; sample < sampleCount; sample += 1) weights[sample] = (rank[sample] as number) < admitted ? 1 : 0;
+    for (let sample = 0; sample < sampleCount; sample += 1)
+      weights[sample] = (rank[sample] as number) < admitted ? 1 : 0;
   } else {
     for (let sample = 0; sample < sampleCount; sample += 1) {
       const quantile = ((rank[sample] as number) + 1) / sampleCount;

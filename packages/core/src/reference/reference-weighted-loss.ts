@@ -4,7 +4,11 @@ import type { ScheduledWeighting } from '../resolve/resolve-schedules.ts';
 import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
 import type { FocalRuleSpec } from '../spec/v1/spec-v1-schema.ts';
 import { referenceElementLosses } from './reference-element-losses.ts';
-import { referenceCurriculumWeights, referenceHardMiningWeights, referenceSelfPacedWeights } from './reference-selection.ts';
+import {
+  referenceCurriculumWeights,
+  referenceHardMiningWeights,
+  referenceSelfPacedWeights,
+} from './reference-selection.ts';
 
 /** Everything the float64 reference computes for one batch. */
 export interface ReferenceWeightedLoss {
@@ -46,7 +50,11 @@ export function perSampleLoss(elementLoss: Float64Array, batch: WeightingBatch):
  * respect to predictions, with w and every denominator held constant (only phi carries gradient).
  * Conformance vectors are generated from this function.
  */
-export function referenceWeightedLoss(spec: WeightingSpec, scheduled: ScheduledWeighting, batch: WeightingBatch): ReferenceWeightedLoss {
+export function referenceWeightedLoss(
+  spec: WeightingSpec,
+  scheduled: ScheduledWeighting,
+  batch: WeightingBatch,
+): ReferenceWeightedLoss {
   const { sampleCount, elementCount } = batch;
   const count = sampleCount * elementCount;
   const focal = (spec.adaptive ?? []).find((rule): rule is FocalRuleSpec => rule.kind === 'focal') ?? null;
@@ -67,13 +75,23 @@ export function referenceWeightedLoss(spec: WeightingSpec, scheduled: ScheduledW
   (spec.adaptive ?? []).forEach((rule, index) => {
     let factors: Float64Array | null = null;
     if (rule.kind === 'hard_mining') factors = referenceHardMiningWeights(rule, losses.rawLoss, eligible);
-    else if (rule.kind === 'self_paced') factors = referenceSelfPacedWeights(rule.mode, scheduled.selfPacedThresholds[index] as number, losses.rawLoss);
-    if (factors) for (let element = 0; element < count; element += 1) rest[element] = (rest[element] as number) * (factors[element] as number);
+    else if (rule.kind === 'self_paced')
+      factors = referenceSelfPacedWeights(rule.mode, scheduled.selfPacedThresholds[index] as number, losses.rawLoss);
+    if (factors)
+      for (let element = 0; element < count; element += 1)
+        rest[element] = (rest[element] as number) * (factors[element] as number);
   });
   let difficulty: Float64Array | null = null;
   if (spec.curriculum) {
-    difficulty = spec.curriculum.difficulty === 'provided' ? Float64Array.from(batch.difficulty ?? []) : perSampleLoss(losses.rawLoss, batch);
-    const curriculumWeights = referenceCurriculumWeights(spec.curriculum, scheduled.curriculumFraction ?? 1, difficulty);
+    difficulty =
+      spec.curriculum.difficulty === 'provided'
+        ? Float64Array.from(batch.difficulty ?? [])
+        : perSampleLoss(losses.rawLoss, batch);
+    const curriculumWeights = referenceCurriculumWeights(
+      spec.curriculum,
+      scheduled.curriculumFraction ?? 1,
+      difficulty,
+    );
     for (let element = 0; element < count; element += 1)
       rest[element] = (rest[element] as number) * (curriculumWeights[Math.floor(element / elementCount)] as number);
   }
@@ -86,14 +104,27 @@ export function referenceWeightedLoss(spec: WeightingSpec, scheduled: ScheduledW
     weights[element] = weight;
     weightSum += weight;
     if (weight !== 0) nonZero += 1;
-    if (rest[element] !== 0) numerator += (rest[element] as number) * (losses.modulator[element] as number) * (losses.numeratorLoss[element] as number);
+    if (rest[element] !== 0)
+      numerator +=
+        (rest[element] as number) * (losses.modulator[element] as number) * (losses.numeratorLoss[element] as number);
   }
   const reduction = spec.reduction ?? { kind: 'weighted_mean' as const, zeroDenominator: 'zero' as const };
   const denominator =
-    reduction.kind === 'sum' ? 1 : reduction.kind === 'mean' ? count : reduction.kind === 'weighted_mean' ? weightSum : nonZero;
+    reduction.kind === 'sum'
+      ? 1
+      : reduction.kind === 'mean'
+        ? count
+        : reduction.kind === 'weighted_mean'
+          ? weightSum
+          : nonZero;
   const base = { weights, elementLoss: losses.rawLoss, modulator: losses.modulator, difficulty, denominator };
   if (count === 0 || denominator === 0) {
-    const detail = count === 0 ? 'the batch is empty' : reduction.kind === 'weighted_mean' ? 'all weights are zero' : 'no element has a non-zero weight';
+    const detail =
+      count === 0
+        ? 'the batch is empty'
+        : reduction.kind === 'weighted_mean'
+          ? 'all weights are zero'
+          : 'no element has a non-zero weight';
     if (reduction.zeroDenominator === 'error') throw new ZeroDenominatorError(reduction.kind, detail);
     if (reduction.zeroDenominator === 'nan') return { ...base, loss: Number.NaN, gradient: null };
     return { ...base, loss: 0, gradient: new Float64Array(batch.predictions.length) };

@@ -6,7 +6,9 @@ import type { ClassWeightingSpec } from '../spec/v1/spec-v1-schema.ts';
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function applyClip(weights: number[], counts: readonly number[] | null, clip: ClassWeightingSpec['clip']): number[] {
@@ -25,20 +27,30 @@ function applyClip(weights: number[], counts: readonly number[] | null, clip: Cl
  * median_frequency median(f)/f_c (Eigen & Fergus), effective_number (1-b)/(1-b^n_c) scaled to sum C
  * (Cui et al.), max_ratio max(n)/n_c. Classes with n_c = 0 get 0; `clip` applies last.
  */
-export function resolveSoftmaxClassWeights(classWeighting: ClassWeightingSpec, numClasses: number, stats: ClassStatistics | null): number[] {
+export function resolveSoftmaxClassWeights(
+  classWeighting: ClassWeightingSpec,
+  numClasses: number,
+  stats: ClassStatistics | null,
+): number[] {
   if (classWeighting.strategy === 'manual') {
     const given = classWeighting.weights ?? [];
     let weights: number[];
     if (Array.isArray(given)) {
       if (given.length !== numClasses)
-        throw new InvalidInputError('class.weights', `the spec gives ${given.length} class weights but the data has C = ${numClasses} classes`);
+        throw new InvalidInputError(
+          'class.weights',
+          `the spec gives ${given.length} class weights but the data has C = ${numClasses} classes`,
+        );
       weights = [...given];
     } else {
       weights = new Array<number>(numClasses).fill(classWeighting.default);
       for (const [key, weight] of Object.entries(given)) {
         const classIndex = Number(key);
         if (classIndex >= numClasses)
-          throw new InvalidInputError(`class.weights["${key}"]`, `class ${classIndex} is out of range for C = ${numClasses}`);
+          throw new InvalidInputError(
+            `class.weights["${key}"]`,
+            `class ${classIndex} is out of range for C = ${numClasses}`,
+          );
         weights[classIndex] = weight;
       }
     }
@@ -47,11 +59,15 @@ export function resolveSoftmaxClassWeights(classWeighting: ClassWeightingSpec, n
   if (stats === null || stats.kind !== 'classes')
     throw new InvalidInputError('stats', `class strategy ${classWeighting.strategy} needs class counts`);
   if (stats.classCounts.length !== numClasses)
-    throw new InvalidInputError('stats.classCounts', `has ${stats.classCounts.length} classes but the data has C = ${numClasses}`);
+    throw new InvalidInputError(
+      'stats.classCounts',
+      `has ${stats.classCounts.length} classes but the data has C = ${numClasses}`,
+    );
   const counts = stats.classCounts;
   const total = counts.reduce((sum, count) => sum + count, 0);
   const present = counts.filter((count) => count > 0);
-  if (total === 0) throw new InvalidInputError('stats.classCounts', 'all class counts are zero; class weights cannot be computed');
+  if (total === 0)
+    throw new InvalidInputError('stats.classCounts', 'all class counts are zero; class weights cannot be computed');
   let weights: number[];
   switch (classWeighting.strategy) {
     case 'balanced':
@@ -81,7 +97,10 @@ export function resolveSoftmaxClassWeights(classWeighting: ClassWeightingSpec, n
       break;
     }
     default:
-      throw new InvalidInputError('class.strategy', `${classWeighting.strategy} does not apply to softmax cross-entropy`);
+      throw new InvalidInputError(
+        'class.strategy',
+        `${classWeighting.strategy} does not apply to softmax cross-entropy`,
+      );
   }
   return applyClip(weights, counts, classWeighting.clip);
 }
@@ -99,26 +118,45 @@ export function resolveSigmoidClassWeights(
   if (classWeighting.strategy === 'manual') {
     const positive = classWeighting.positive ?? [];
     if (positive.length !== labelCount)
-      throw new InvalidInputError('class.positive', `the spec gives ${positive.length} positive weights but the data has K = ${labelCount} labels`);
+      throw new InvalidInputError(
+        'class.positive',
+        `the spec gives ${positive.length} positive weights but the data has K = ${labelCount} labels`,
+      );
     const negative = classWeighting.negative ?? new Array<number>(labelCount).fill(1);
-    return { positive: applyClip([...positive], null, classWeighting.clip), negative: applyClip([...negative], null, classWeighting.clip) };
+    return {
+      positive: applyClip([...positive], null, classWeighting.clip),
+      negative: applyClip([...negative], null, classWeighting.clip),
+    };
   }
   if (stats === null || stats.kind !== 'labels')
-    throw new InvalidInputError('stats', `class strategy ${classWeighting.strategy} needs positive and negative counts per label`);
+    throw new InvalidInputError(
+      'stats',
+      `class strategy ${classWeighting.strategy} needs positive and negative counts per label`,
+    );
   if (stats.positiveCounts.length !== labelCount)
-    throw new InvalidInputError('stats.positiveCounts', `has ${stats.positiveCounts.length} labels but the data has K = ${labelCount}`);
+    throw new InvalidInputError(
+      'stats.positiveCounts',
+      `has ${stats.positiveCounts.length} labels but the data has K = ${labelCount}`,
+    );
   const positiveCounts = stats.positiveCounts;
   const negativeCounts = stats.negativeCounts;
   let positive: number[];
   let negative: number[];
   if (classWeighting.strategy === 'balanced') {
-    positive = positiveCounts.map((count, label) => (count > 0 ? (count + (negativeCounts[label] as number)) / (2 * count) : 0));
-    negative = negativeCounts.map((count, label) => (count > 0 ? (count + (positiveCounts[label] as number)) / (2 * count) : 0));
+    positive = positiveCounts.map((count, label) =>
+      count > 0 ? (count + (negativeCounts[label] as number)) / (2 * count) : 0,
+    );
+    negative = negativeCounts.map((count, label) =>
+      count > 0 ? (count + (positiveCounts[label] as number)) / (2 * count) : 0,
+    );
   } else if (classWeighting.strategy === 'positive_ratio') {
     positive = positiveCounts.map((count, label) => (count > 0 ? (negativeCounts[label] as number) / count : 0));
     negative = negativeCounts.map(() => 1);
   } else {
     throw new InvalidInputError('class.strategy', `${classWeighting.strategy} does not apply to sigmoid cross-entropy`);
   }
-  return { positive: applyClip(positive, positiveCounts, classWeighting.clip), negative: applyClip(negative, negativeCounts, classWeighting.clip) };
+  return {
+    positive: applyClip(positive, positiveCounts, classWeighting.clip),
+    negative: applyClip(negative, negativeCounts, classWeighting.clip),
+  };
 }

@@ -73,22 +73,33 @@ export function pacingShape(pacing: Exclude<PacingSpec, { kind: 'fixed_exponenti
 export function curriculumFraction(curriculum: CurriculumSpec, clock: ClockState): number {
   const pacing = curriculum.pacing;
   const t = clockTicks(clock, curriculum.unit);
-  if (pacing.kind === 'fixed_exponential') return Math.min(pacing.start * pacing.increase ** Math.floor(t / pacing.every), 1);
+  if (pacing.kind === 'fixed_exponential')
+    return Math.min(pacing.start * pacing.increase ** Math.floor(t / pacing.every), 1);
   const total = curriculum.unit === 'step' ? clock.totalSteps : clock.totalEpochs;
   if (total === undefined)
-    throw new InvalidInputError(`clock.${curriculum.unit === 'step' ? 'totalSteps' : 'totalEpochs'}`, `curriculum pacing ${pacing.kind} needs the total to compute progress t/T`);
+    throw new InvalidInputError(
+      `clock.${curriculum.unit === 'step' ? 'totalSteps' : 'totalEpochs'}`,
+      `curriculum pacing ${pacing.kind} needs the total to compute progress t/T`,
+    );
   const progress = Math.min(t / total / pacing.fullAt, 1);
   const fraction = pacing.start + (1 - pacing.start) * pacingShape(pacing, progress);
   return Math.min(Math.max(fraction, 0), 1);
 }
 
 /** lambda(t) = lambda0 * mu^floor(t/every) (Kumar et al. 2010). */
-export function selfPacedThreshold(rule: { threshold: number; growth: number; every: number; unit: 'epoch' | 'step' }, clock: ClockState): number {
+export function selfPacedThreshold(
+  rule: { threshold: number; growth: number; every: number; unit: 'epoch' | 'step' },
+  clock: ClockState,
+): number {
   return rule.threshold * rule.growth ** Math.floor(clockTicks(clock, rule.unit) / rule.every);
 }
 
 /** Evaluates every schedule of the spec at `clock`. */
-export function resolveSchedules(spec: WeightingSpec, resolved: ResolvedWeighting, clock: ClockState): ScheduledWeighting {
+export function resolveSchedules(
+  spec: WeightingSpec,
+  resolved: ResolvedWeighting,
+  clock: ClockState,
+): ScheduledWeighting {
   const exponent = classWeightExponent(spec.class?.schedule, clock);
   return Object.freeze({
     ...resolved,
@@ -96,7 +107,9 @@ export function resolveSchedules(spec: WeightingSpec, resolved: ResolvedWeightin
     scheduledClassWeights: powerWeights(resolved.classWeights, exponent),
     scheduledPositiveWeights: powerWeights(resolved.positiveWeights, exponent),
     scheduledNegativeWeights: powerWeights(resolved.negativeWeights, exponent),
-    selfPacedThresholds: Object.freeze((spec.adaptive ?? []).map((rule) => (rule.kind === 'self_paced' ? selfPacedThreshold(rule, clock) : null))),
+    selfPacedThresholds: Object.freeze(
+      (spec.adaptive ?? []).map((rule) => (rule.kind === 'self_paced' ? selfPacedThreshold(rule, clock) : null)),
+    ),
     curriculumFraction: spec.curriculum ? curriculumFraction(spec.curriculum, clock) : null,
   });
 }

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseWeightingSpec } from '../spec/parse-weighting-spec.ts';
-import { countClasses, countLabels, mergeClassStatistics, mergeSampleWeightStatistics, sampleWeightStatistics } from '../stats/class-statistics.ts';
+import {
+  countClasses,
+  countLabels,
+  mergeClassStatistics,
+  mergeSampleWeightStatistics,
+  sampleWeightStatistics,
+} from '../stats/class-statistics.ts';
 import { resolveWeighting } from './resolve-weighting.ts';
-import { classWeightExponent, curriculumAdmitCount, curriculumFraction, hardMiningKeepCount, resolveSchedules, selfPacedThreshold } from './resolve-schedules.ts';
+import {
+  classWeightExponent,
+  curriculumAdmitCount,
+  curriculumFraction,
+  hardMiningKeepCount,
+  resolveSchedules,
+  selfPacedThreshold,
+} from './resolve-schedules.ts';
 
-const softmax = (classBlock: unknown) => parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: classBlock });
+const softmax = (classBlock: unknown) =>
+  parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: classBlock });
 // Counts n = (6, 3, 1): n = 10, C = 3.
 const stats = countClasses([0, 0, 0, 0, 0, 0, 1, 1, 1, 2], 3);
 
@@ -38,18 +52,23 @@ describe('softmax class weights (each value worked by hand from n = (6, 3, 1))',
   it('max_ratio = max(n)/n_c, clip bounds it, empty classes get 0', () => {
     expect(weightsOf({ strategy: 'max_ratio' })).toEqual([1, 2, 6]);
     expect(weightsOf({ strategy: 'max_ratio', clip: { min: 1.5, max: 4 } })).toEqual([1.5, 2, 4]);
-    const withEmpty = resolveWeighting(softmax({ strategy: 'max_ratio', clip: { min: 1 } }), { stats: { kind: 'classes', classCounts: [4, 0, 2] } });
+    const withEmpty = resolveWeighting(softmax({ strategy: 'max_ratio', clip: { min: 1 } }), {
+      stats: { kind: 'classes', classCounts: [4, 0, 2] },
+    });
     expect(withEmpty.classWeights).toEqual([1, 0, 2]);
   });
   it('manual weights, array or map with default; wrong length is an input error', () => {
     expect(weightsOf({ strategy: 'manual', weights: { '2': 5 }, default: 0.5 })).toEqual([0.5, 0.5, 5]);
-    expect(() => weightsOf({ strategy: 'manual', weights: [1, 2] })).toThrow(/gives 2 class weights but the data has C = 3/);
+    expect(() => weightsOf({ strategy: 'manual', weights: [1, 2] })).toThrow(
+      /gives 2 class weights but the data has C = 3/,
+    );
     expect(() => weightsOf({ strategy: 'manual', weights: { '7': 1 } })).toThrow(/out of range/);
   });
 });
 
 describe('sigmoid class weights', () => {
-  const spec = (classBlock: unknown) => parseWeightingSpec({ specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: classBlock });
+  const spec = (classBlock: unknown) =>
+    parseWeightingSpec({ specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: classBlock });
   // Two labels over 4 samples: label 0 positives 1 of 4, label 1 positives 2 of 4.
   const labelStats = countLabels([1, 0, 0, 1, 0, 0, 0, 1], 2);
 
@@ -71,7 +90,12 @@ describe('statistics', () => {
     const merged = mergeClassStatistics(countClasses(labels.slice(0, 4), 3), countClasses(labels.slice(4), 3));
     expect(merged).toEqual(countClasses(labels, 3));
     const weights = [1, 2, 3, 4];
-    expect(mergeSampleWeightStatistics(sampleWeightStatistics(weights.slice(0, 1)), sampleWeightStatistics(weights.slice(1)))).toEqual({ weightSum: 10, sampleCount: 4 });
+    expect(
+      mergeSampleWeightStatistics(
+        sampleWeightStatistics(weights.slice(0, 1)),
+        sampleWeightStatistics(weights.slice(1)),
+      ),
+    ).toEqual({ weightSum: 10, sampleCount: 4 });
   });
   it('mean_one divides by the mean; a zero mean is a zero-denominator error', () => {
     const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, sample: { normalize: 'mean_one' } });
@@ -92,21 +116,42 @@ describe('schedules (values worked by hand)', () => {
 
   it('pacing functions at tau = 0.3 with start 0.2 and fullAt 0.6 (x = 0.5)', () => {
     const at = (pacing: object) =>
-      curriculumFraction(parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing } }).curriculum!, clock(3, { totalEpochs: 10 }));
+      curriculumFraction(
+        parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing } })
+          .curriculum!,
+        clock(3, { totalEpochs: 10 }),
+      );
     const base = { start: 0.2, fullAt: 0.6 };
     expect(at({ kind: 'linear', ...base })).toBeCloseTo(0.2 + 0.8 * 0.5, 12);
     expect(at({ kind: 'quadratic', ...base })).toBeCloseTo(0.2 + 0.8 * 0.25, 12);
     expect(at({ kind: 'root', ...base })).toBeCloseTo(0.2 + 0.8 * Math.SQRT1_2, 12);
     expect(at({ kind: 'exponential', ...base })).toBeCloseTo(0.2 + (0.8 * (Math.exp(5) - 1)) / (Math.exp(10) - 1), 12);
-    expect(at({ kind: 'logarithmic', ...base, c: 2 })).toBeCloseTo(0.2 + 0.8 * (1 + Math.log(0.5 + Math.exp(-2)) / 2), 12);
+    expect(at({ kind: 'logarithmic', ...base, c: 2 })).toBeCloseTo(
+      0.2 + 0.8 * (1 + Math.log(0.5 + Math.exp(-2)) / 2),
+      12,
+    );
     expect(at({ kind: 'step', ...base, levels: 3 })).toBeCloseTo(0.2 + 0.8 * (1 / 3), 12);
     // fixed_exponential: 0.2 * 1.5^floor(3/2) = 0.3.
     expect(at({ kind: 'fixed_exponential', start: 0.2, increase: 1.5, every: 2 })).toBeCloseTo(0.3, 12);
-    expect(() => at({ kind: 'linear', start: 0.5 }) && curriculumFraction(parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } } }).curriculum!, clock(1))).toThrow(/totalEpochs/);
+    expect(
+      () =>
+        at({ kind: 'linear', start: 0.5 }) &&
+        curriculumFraction(
+          parseWeightingSpec({
+            specVersion: 1,
+            loss: { kind: 'mse' },
+            curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } },
+          }).curriculum!,
+          clock(1),
+        ),
+    ).toThrow(/totalEpochs/);
   });
 
   it('self-paced threshold grows by mu every `every` ticks', () => {
-    expect(selfPacedThreshold({ threshold: 2, growth: 1.5, every: 2, unit: 'epoch' }, clock(5))).toBeCloseTo(2 * 1.5 ** 2, 12);
+    expect(selfPacedThreshold({ threshold: 2, growth: 1.5, every: 2, unit: 'epoch' }, clock(5))).toBeCloseTo(
+      2 * 1.5 ** 2,
+      12,
+    );
   });
 
   it('keep and admit counts ignore float noise (0.7 * 10 is 7, not 8)', () => {

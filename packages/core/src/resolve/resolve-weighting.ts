@@ -38,13 +38,15 @@ export interface ResolveOptions {
  */
 export function resolveWeighting(spec: WeightingSpec, options: ResolveOptions = {}): ResolvedWeighting {
   const stats = options.stats ?? null;
-  const countsLength = stats === null ? 0 : stats.kind === 'classes' ? stats.classCounts.length : stats.positiveCounts.length;
+  const countsLength =
+    stats === null ? 0 : stats.kind === 'classes' ? stats.classCounts.length : stats.positiveCounts.length;
   const numClasses = options.numClasses ?? countsLength;
   let classWeights: number[] | null = null;
   let positiveWeights: number[] | null = null;
   let negativeWeights: number[] | null = null;
   if (spec.class) {
-    if (spec.loss.kind === 'softmax_cross_entropy') classWeights = resolveSoftmaxClassWeights(spec.class, numClasses, stats);
+    if (spec.loss.kind === 'softmax_cross_entropy')
+      classWeights = resolveSoftmaxClassWeights(spec.class, numClasses, stats);
     else {
       const sigmoidWeights = resolveSigmoidClassWeights(spec.class, numClasses, stats);
       positiveWeights = sigmoidWeights.positive;
@@ -55,7 +57,8 @@ export function resolveWeighting(spec: WeightingSpec, options: ResolveOptions = 
   if (spec.sample?.normalize === 'mean_one' && options.sampleWeights) {
     const { weightSum, sampleCount } = options.sampleWeights;
     if (sampleCount > 0) {
-      if (weightSum === 0) throw new ZeroDenominatorError('sample.normalize mean_one', 'the per-sample weights have mean 0');
+      if (weightSum === 0)
+        throw new ZeroDenominatorError('sample.normalize mean_one', 'the per-sample weights have mean 0');
       sampleWeightScale = sampleCount / weightSum;
     }
   }

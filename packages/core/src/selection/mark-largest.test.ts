@@ -4,7 +4,9 @@ import { markLargest } from './mark-largest.ts';
 
 // Independent reference: sort the indices by value descending, ties by lower index, take the first count.
 function markLargestBySorting(values: readonly number[], count: number): Uint8Array {
-  const order = values.map((_, index) => index).sort((left, right) => (values[right] as number) - (values[left] as number) || left - right);
+  const order = values
+    .map((_, index) => index)
+    .sort((left, right) => (values[right] as number) - (values[left] as number) || left - right);
   const marks = new Uint8Array(values.length);
   for (const index of order.slice(0, Math.max(0, count))) marks[index] = 1;
   return marks;
@@ -25,7 +27,8 @@ describe('markLargest', () => {
   it('works through sorted, reversed and constant inputs (the quickselect worst cases)', () => {
     const ascending = Array.from({ length: 5000 }, (_, index) => index);
     for (const values of [ascending, [...ascending].reverse(), ascending.map(() => 7)])
-      for (const count of [1, 2500, 4999]) expect(markLargest(values, count)).toEqual(markLargestBySorting(values, count));
+      for (const count of [1, 2500, 4999])
+        expect(markLargest(values, count)).toEqual(markLargestBySorting(values, count));
   });
 
   it('treats -0 and 0 as equal, as the comparison sort does', () => {

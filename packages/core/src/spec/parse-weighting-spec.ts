@@ -20,13 +20,24 @@ function findForbiddenKeys(value: unknown, path: (string | number)[], issues: Sp
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       const childPath = [...path, key];
-      if (forbiddenKeys.has(key)) issues.push({ path: childPath, jsonPath: formatJsonPath(childPath), message: `the key "${key}" is not allowed` });
+      if (forbiddenKeys.has(key))
+        issues.push({
+          path: childPath,
+          jsonPath: formatJsonPath(childPath),
+          message: `the key "${key}" is not allowed`,
+        });
       else findForbiddenKeys((value as Record<string, unknown>)[key], childPath, issues);
     }
   }
 }
 
-type ZodIssueLike = { code: string; path: PropertyKey[]; message: string; errors?: ZodIssueLike[][]; issues?: ZodIssueLike[] };
+type ZodIssueLike = {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: ZodIssueLike[][];
+  issues?: ZodIssueLike[];
+};
 
 /**
  * Flattens zod issues to SpecIssues with JSON paths. A failed union ("Invalid input") is replaced by
@@ -37,7 +48,9 @@ function flattenIssues(issues: readonly ZodIssueLike[], prefix: PropertyKey[]): 
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
-      const typeMatched = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+      const typeMatched = issue.errors.filter(
+        (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+      );
       if (typeMatched.length === 1) return flattenIssues(typeMatched[0] as ZodIssueLike[], path);
     }
     const segments = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
@@ -92,7 +105,8 @@ export function safeParseWeightingSpec(
   try {
     return { success: true, spec: parseWeightingSpec(document) };
   } catch (error) {
-    if (InvalidSpecError.isInstance(error) || UnsupportedVersionError.isInstance(error)) return { success: false, error };
+    if (InvalidSpecError.isInstance(error) || UnsupportedVersionError.isInstance(error))
+      return { success: false, error };
     throw error;
   }
 }

@@ -5,7 +5,7 @@ import { weightingSpecV1JsonSchema } from './weighting-spec-json-schema.ts';
 describe('weightspec.v1.schema.json', () => {
   const committed = JSON.parse(readFileSync(new URL('../../weightspec.v1.schema.json', import.meta.url), 'utf8'));
 
-  it('is the schema generated from the parser\'s zod schema (run `pnpm --filter @weightspec/core generate:schema`)', () => {
+  it("is the schema generated from the parser's zod schema (run `pnpm --filter @weightspec/core generate:schema`)", () => {
     expect(committed).toEqual(weightingSpecV1JsonSchema());
   });
 
@@ -14,12 +14,8 @@ describe('weightspec.v1.schema.json', () => {
     expect(committed.required).toEqual(['specVersion', 'loss']);
     expect(committed.properties.specVersion).toEqual({ type: 'number', const: 1 });
     const lossKinds = committed.properties.loss.oneOf ?? committed.properties.loss.anyOf;
-    expect(lossKinds.map((option: { properties: { kind: { const: string } } }) => option.properties.kind.const)).toEqual([
-      'softmax_cross_entropy',
-      'sigmoid_cross_entropy',
-      'mse',
-      'mae',
-      'huber',
-    ]);
+    expect(
+      lossKinds.map((option: { properties: { kind: { const: string } } }) => option.properties.kind.const),
+    ).toEqual(['softmax_cross_entropy', 'sigmoid_cross_entropy', 'mse', 'mae', 'huber']);
   });
 });

@@ -7,7 +7,10 @@ import { weightingSpecV1Schema } from './v1/spec-v1-schema.ts';
  * strategy fits which loss) are checked by the parser only.
  */
 export function weightingSpecV1JsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(weightingSpecV1Schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(weightingSpecV1Schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: 'https://weightspec.dev/schema/weightspec.v1.schema.json',

@@ -17,7 +17,8 @@ export interface SampleWeightStatistics {
 
 function checkCounts(field: string, counts: readonly number[]): void {
   counts.forEach((count, index) => {
-    if (!Number.isInteger(count) || count < 0) throw new InvalidInputError(`${field}[${index}]`, `counts must be integers >= 0, got ${count}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new InvalidInputError(`${field}[${index}]`, `counts must be integers >= 0, got ${count}`);
   });
 }
 
@@ -40,13 +41,21 @@ export function normalizeClassStatistics(value: unknown): ClassStatistics {
     checkCounts('stats.negativeCounts', negativeCounts);
     if (positiveCounts.length !== negativeCounts.length)
       throw new InvalidInputError('stats', 'positiveCounts and negativeCounts must have the same length');
-    return Object.freeze({ kind: 'labels', positiveCounts: Object.freeze([...positiveCounts]), negativeCounts: Object.freeze([...negativeCounts]) });
+    return Object.freeze({
+      kind: 'labels',
+      positiveCounts: Object.freeze([...positiveCounts]),
+      negativeCounts: Object.freeze([...negativeCounts]),
+    });
   }
   throw new InvalidInputError('stats', 'needs classCounts, or positiveCounts and negativeCounts');
 }
 
 /** Counts integer class labels 0..numClasses-1; `masked` elements (1) are skipped. */
-export function countClasses(labels: ArrayLike<number>, numClasses: number, masked?: ArrayLike<number>): ClassStatistics {
+export function countClasses(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  masked?: ArrayLike<number>,
+): ClassStatistics {
   const classCounts = new Array<number>(numClasses).fill(0);
   for (let index = 0; index < labels.length; index += 1) {
     if (masked?.[index]) continue;
@@ -59,7 +68,11 @@ export function countClasses(labels: ArrayLike<number>, numClasses: number, mask
 }
 
 /** Counts positives (>= 0.5) and negatives per label for row-major targets whose last axis has K labels. */
-export function countLabels(targets: ArrayLike<number>, labelCount: number, masked?: ArrayLike<number>): ClassStatistics {
+export function countLabels(
+  targets: ArrayLike<number>,
+  labelCount: number,
+  masked?: ArrayLike<number>,
+): ClassStatistics {
   const positiveCounts = new Array<number>(labelCount).fill(0);
   const negativeCounts = new Array<number>(labelCount).fill(0);
   for (let index = 0; index < targets.length; index += 1) {
@@ -68,7 +81,11 @@ export function countLabels(targets: ArrayLike<number>, labelCount: number, mask
     if ((targets[index] as number) >= 0.5) positiveCounts[label] = (positiveCounts[label] as number) + 1;
     else negativeCounts[label] = (negativeCounts[label] as number) + 1;
   }
-  return Object.freeze({ kind: 'labels', positiveCounts: Object.freeze(positiveCounts), negativeCounts: Object.freeze(negativeCounts) });
+  return Object.freeze({
+    kind: 'labels',
+    positiveCounts: Object.freeze(positiveCounts),
+    negativeCounts: Object.freeze(negativeCounts),
+  });
 }
 
 /** Adds two sets of counts of the same kind; the shorter class list is padded with zeros. */
@@ -94,8 +111,14 @@ export function sampleWeightStatistics(sampleWeights: ArrayLike<number>): Sample
 }
 
 /** Adds two sample-weight statistics (for sharded data). */
-export function mergeSampleWeightStatistics(left: SampleWeightStatistics, right: SampleWeightStatistics): SampleWeightStatistics {
-  return Object.freeze({ weightSum: left.weightSum + right.weightSum, sampleCount: left.sampleCount + right.sampleCount });
+export function mergeSampleWeightStatistics(
+  left: SampleWeightStatistics,
+  right: SampleWeightStatistics,
+): SampleWeightStatistics {
+  return Object.freeze({
+    weightSum: left.weightSum + right.weightSum,
+    sampleCount: left.sampleCount + right.sampleCount,
+  });
 }
 
 /** Class statistics of the batch at hand (SPEC: counts come from `stats`, else from the targets). */

@@ -11,7 +11,12 @@ declare module 'ml-logistic-regression' {
   }
 
   class LogisticRegression {
-    constructor(options?: { numSteps?: number; learningRate?: number; classifiers?: unknown[]; numberClasses?: number });
+    constructor(options?: {
+      numSteps?: number;
+      learningRate?: number;
+      classifiers?: unknown[];
+      numberClasses?: number;
+    });
     numSteps: number;
     learningRate: number;
     numberClasses: number;

@@ -11,8 +11,7 @@ const nonNegative = () => finite().min(0, 'must be >= 0');
 const positive = () => finite().gt(0, 'must be > 0');
 const nonNegativeInteger = () => z.number().int('must be an integer').min(0, 'must be >= 0');
 const positiveInteger = () => z.number().int('must be an integer').min(1, 'must be >= 1');
-const unit = () =>
-  z.enum(['epoch', 'step']).default('epoch').describe('Which clock counter the schedule reads.');
+const unit = () => z.enum(['epoch', 'step']).default('epoch').describe('Which clock counter the schedule reads.');
 
 /** Whether predictions are raw scores (logits) or probabilities. */
 export const predictionFromSchema = z
@@ -94,7 +93,10 @@ export const classWeightingSchema = z.discriminatedUnion('strategy', [
       weights: manualWeightsSchema.optional().describe('Softmax: [C] weights or {"<class>": weight}.'),
       default: nonNegative().default(1).describe('Weight of classes the map form leaves out.'),
       positive: z.array(nonNegative()).optional().describe('Sigmoid: positive-term weight a+ per label [K].'),
-      negative: z.array(nonNegative()).optional().describe('Sigmoid: negative-term weight a- per label [K] (default 1).'),
+      negative: z
+        .array(nonNegative())
+        .optional()
+        .describe('Sigmoid: negative-term weight a- per label [K] (default 1).'),
       ...classCommon,
     })
     .describe('Weights written by hand.'),
@@ -106,7 +108,9 @@ export const classWeightingSchema = z.discriminatedUnion('strategy', [
       ...classCommon,
     })
     .describe('n_c^-p scaled so the mean sample weight is 1.'),
-  z.strictObject({ strategy: z.literal('median_frequency'), ...classCommon }).describe('median(f) / f_c (Eigen & Fergus).'),
+  z
+    .strictObject({ strategy: z.literal('median_frequency'), ...classCommon })
+    .describe('median(f) / f_c (Eigen & Fergus).'),
   z
     .strictObject({
       strategy: z.literal('effective_number'),
@@ -167,7 +171,11 @@ export const selfPacedRuleSchema = z
   })
   .describe('Self-paced learning (Kumar et al. 2010).');
 
-export const adaptiveRuleSchema = z.discriminatedUnion('kind', [focalRuleSchema, hardMiningRuleSchema, selfPacedRuleSchema]);
+export const adaptiveRuleSchema = z.discriminatedUnion('kind', [
+  focalRuleSchema,
+  hardMiningRuleSchema,
+  selfPacedRuleSchema,
+]);
 
 const fraction = () => finite().gt(0, 'must be > 0').max(1, 'must be <= 1');
 
@@ -181,8 +189,12 @@ export const pacingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('linear'), ...pacingBase }).describe('h(x) = x'),
   z.strictObject({ kind: z.literal('quadratic'), ...pacingBase }).describe('h(x) = x^2'),
   z.strictObject({ kind: z.literal('root'), ...pacingBase }).describe('h(x) = sqrt(x)'),
-  z.strictObject({ kind: z.literal('exponential'), ...pacingBase, c: curvature() }).describe('h(x) = (e^{cx}-1)/(e^c-1)'),
-  z.strictObject({ kind: z.literal('logarithmic'), ...pacingBase, c: curvature() }).describe('h(x) = 1 + ln(x + e^-c)/c'),
+  z
+    .strictObject({ kind: z.literal('exponential'), ...pacingBase, c: curvature() })
+    .describe('h(x) = (e^{cx}-1)/(e^c-1)'),
+  z
+    .strictObject({ kind: z.literal('logarithmic'), ...pacingBase, c: curvature() })
+    .describe('h(x) = 1 + ln(x + e^-c)/c'),
   z
     .strictObject({
       kind: z.literal('step'),
@@ -203,7 +215,7 @@ export const pacingSchema = z.discriminatedUnion('kind', [
 export const curriculumSchema = z.strictObject({
   difficulty: z
     .enum(['provided', 'loss'])
-    .describe('provided: per-sample difficulty comes with the data; loss: the model\'s per-sample loss.'),
+    .describe("provided: per-sample difficulty comes with the data; loss: the model's per-sample loss."),
   pacing: pacingSchema,
   mode: z.enum(['select', 'soft']).default('select'),
   softness: positive().default(0.1).describe('soft mode: width of the linear fall-off past the pacing quantile.'),
@@ -232,42 +244,94 @@ export const weightingSpecV1Schema = z
     const classWeighting = spec.class;
     if (classWeighting) {
       if (!isSoftmax && !isSigmoid) {
-        context.addIssue({ code: 'custom', path: ['class'], message: `class weights need a classification loss, not ${spec.loss.kind}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['class'],
+          message: `class weights need a classification loss, not ${spec.loss.kind}`,
+        });
       } else if (classWeighting.strategy === 'manual') {
         if (isSoftmax) {
           if (classWeighting.weights === undefined)
-            context.addIssue({ code: 'custom', path: ['class', 'weights'], message: 'manual softmax class weights need `weights`' });
+            context.addIssue({
+              code: 'custom',
+              path: ['class', 'weights'],
+              message: 'manual softmax class weights need `weights`',
+            });
           for (const key of ['positive', 'negative'] as const)
             if (classWeighting[key] !== undefined)
-              context.addIssue({ code: 'custom', path: ['class', key], message: `\`${key}\` is for sigmoid cross-entropy; use \`weights\`` });
+              context.addIssue({
+                code: 'custom',
+                path: ['class', key],
+                message: `\`${key}\` is for sigmoid cross-entropy; use \`weights\``,
+              });
         } else {
           if (classWeighting.positive === undefined)
-            context.addIssue({ code: 'custom', path: ['class', 'positive'], message: 'manual sigmoid class weights need `positive` [K]' });
+            context.addIssue({
+              code: 'custom',
+              path: ['class', 'positive'],
+              message: 'manual sigmoid class weights need `positive` [K]',
+            });
           if (classWeighting.weights !== undefined)
-            context.addIssue({ code: 'custom', path: ['class', 'weights'], message: '`weights` is for softmax cross-entropy; use `positive` / `negative`' });
-          if (classWeighting.negative && classWeighting.positive && classWeighting.negative.length !== classWeighting.positive.length)
-            context.addIssue({ code: 'custom', path: ['class', 'negative'], message: '`negative` must have as many entries as `positive`' });
+            context.addIssue({
+              code: 'custom',
+              path: ['class', 'weights'],
+              message: '`weights` is for softmax cross-entropy; use `positive` / `negative`',
+            });
+          if (
+            classWeighting.negative &&
+            classWeighting.positive &&
+            classWeighting.negative.length !== classWeighting.positive.length
+          )
+            context.addIssue({
+              code: 'custom',
+              path: ['class', 'negative'],
+              message: '`negative` must have as many entries as `positive`',
+            });
         }
       } else if (isSigmoid && !['balanced', 'positive_ratio'].includes(classWeighting.strategy)) {
-        context.addIssue({ code: 'custom', path: ['class', 'strategy'], message: `sigmoid cross-entropy supports manual, balanced and positive_ratio, not ${classWeighting.strategy}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['class', 'strategy'],
+          message: `sigmoid cross-entropy supports manual, balanced and positive_ratio, not ${classWeighting.strategy}`,
+        });
       } else if (isSoftmax && classWeighting.strategy === 'positive_ratio') {
-        context.addIssue({ code: 'custom', path: ['class', 'strategy'], message: 'positive_ratio is for sigmoid cross-entropy' });
+        context.addIssue({
+          code: 'custom',
+          path: ['class', 'strategy'],
+          message: 'positive_ratio is for sigmoid cross-entropy',
+        });
       }
       const clip = classWeighting.clip;
       if (clip?.min !== undefined && clip.max !== undefined && clip.min > clip.max)
         context.addIssue({ code: 'custom', path: ['class', 'clip'], message: 'clip.min must be <= clip.max' });
       const schedule = classWeighting.schedule;
       if (schedule?.kind === 'anneal' && schedule.over[0] > schedule.over[1])
-        context.addIssue({ code: 'custom', path: ['class', 'schedule', 'over'], message: 'over must be [t0, t1] with t0 <= t1' });
+        context.addIssue({
+          code: 'custom',
+          path: ['class', 'schedule', 'over'],
+          message: 'over must be [t0, t1] with t0 <= t1',
+        });
     }
     (spec.adaptive ?? []).forEach((rule, index) => {
       if (rule.kind !== 'focal') return;
       if (!isSoftmax && !isSigmoid)
-        context.addIssue({ code: 'custom', path: ['adaptive', index], message: `focal needs a classification loss, not ${spec.loss.kind}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['adaptive', index],
+          message: `focal needs a classification loss, not ${spec.loss.kind}`,
+        });
       if (Array.isArray(rule.alpha) && !isSoftmax)
-        context.addIssue({ code: 'custom', path: ['adaptive', index, 'alpha'], message: 'per-class alpha [C] is for softmax; sigmoid takes one number' });
+        context.addIssue({
+          code: 'custom',
+          path: ['adaptive', index, 'alpha'],
+          message: 'per-class alpha [C] is for softmax; sigmoid takes one number',
+        });
       if (isSigmoid && typeof rule.alpha === 'number' && rule.alpha > 1)
-        context.addIssue({ code: 'custom', path: ['adaptive', index, 'alpha'], message: 'sigmoid alpha must be in [0,1]' });
+        context.addIssue({
+          code: 'custom',
+          path: ['adaptive', index, 'alpha'],
+          message: 'sigmoid alpha must be in [0,1]',
+        });
     });
     const focalCount = (spec.adaptive ?? []).filter((rule) => rule.kind === 'focal').length;
     if (focalCount > 1) context.addIssue({ code: 'custom', path: ['adaptive'], message: 'at most one focal rule' });
