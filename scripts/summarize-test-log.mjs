@@ -3,7 +3,10 @@
 // one closing line "N passed, M failed, K skipped" for CI. Exits 1 when no test ran at all.
 import { readFileSync } from 'node:fs';
 
-const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(
+  new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'),
+  '',
+);
 let passed = 0;
 let failed = 0;
 let skipped = 0;

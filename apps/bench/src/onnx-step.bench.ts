@@ -40,12 +40,17 @@ export async function runOnnxBenchmark(): Promise<BenchmarkComparison[]> {
   const ort = await loadOnnxRuntime();
   const random = (() => {
     let state = 12345;
-    return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state / 2147483648) * 2 - 1;
+    };
   })();
   const x = Float32Array.from({ length: rows * 64 }, random);
   const labels = Array.from({ length: rows }, (_, index) => index % 10);
   const oneHot = new Float32Array(rows * 10);
-  labels.forEach((label, row) => (oneHot[row * 10 + label] = 1));
+  labels.forEach((label, row) => {
+    oneHot[row * 10 + label] = 1;
+  });
   const { parameterCount } = packLayers(sizes);
   const theta = Float32Array.from({ length: parameterCount }, () => random() * 0.1);
   const session = async (specDocument: unknown) => {

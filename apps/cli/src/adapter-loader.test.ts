@@ -79,7 +79,12 @@ describe('loading adapters', () => {
     const loaded = await loadClassifierTrainer(
       'tfjs',
       { backend: 'wasm' },
-      importing({ createTfjsClassifierTrainer: async (options: unknown) => (seen.push(options), trainer) }),
+      importing({
+        createTfjsClassifierTrainer: async (options: unknown) => {
+          seen.push(options);
+          return trainer;
+        },
+      }),
     );
     expect(loaded).toBe(trainer);
     expect(seen).toEqual([{ backend: 'wasm' }]);

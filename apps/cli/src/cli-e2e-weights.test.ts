@@ -52,7 +52,9 @@ describe('weightspec weights (built CLI)', () => {
     // w = c_y * s * 1/2: rain 2/3*1/2, sun 4/3*1/2, rain 2/3*2/2, snow 4/3*4/2.
     expect(rows[0]).toBe('index,label,weight');
     const weights = rows.slice(1).map((row) => Number(row.slice(row.lastIndexOf(',') + 1)));
-    [1 / 3, 2 / 3, 2 / 3, 8 / 3].forEach((expected, index) => expect(weights[index]).toBeCloseTo(expected, 14));
+    [1 / 3, 2 / 3, 2 / 3, 8 / 3].forEach((expected, index) => {
+      expect(weights[index]).toBeCloseTo(expected, 14);
+    });
     expect(rows[4]).toMatch(/^3,"snow, wet",/);
   });
 
@@ -68,7 +70,9 @@ describe('weightspec weights (built CLI)', () => {
     expect(summary.stats.classCounts).toEqual([2, 1, 1]);
     // Without --sample-weight every s_i is 1, so the weights are the class weights of each row's label.
     const weights = JSON.parse(readFileSync(join(cwd, 'w.json'), 'utf8')) as number[];
-    [2 / 3, 4 / 3, 2 / 3, 4 / 3].forEach((expected, index) => expect(weights[index]).toBeCloseTo(expected, 14));
+    [2 / 3, 4 / 3, 2 / 3, 4 / 3].forEach((expected, index) => {
+      expect(weights[index]).toBeCloseTo(expected, 14);
+    });
   });
 
   it('refuses to overwrite --out without --force and leaves the file as it was', async () => {

@@ -35,7 +35,9 @@ describe('summarizeWeights and writeSampleWeights', () => {
     expect(await writeSampleWeights(options, summary, outputPath, 'json')).toBe(4);
     // w_i = c_{y_i} * s_i * 1/2: (2/3)(1)/2, 2(3)/2, (2/3)(2)/2, (2/3)(2)/2.
     const weights = JSON.parse(readFileSync(outputPath, 'utf8')) as number[];
-    [1 / 3, 3, 2 / 3, 2 / 3].forEach((expected, index) => expect(weights[index]).toBeCloseTo(expected, 14));
+    [1 / 3, 3, 2 / 3, 2 / 3].forEach((expected, index) => {
+      expect(weights[index]).toBeCloseTo(expected, 14);
+    });
   });
 
   it("weights sigmoid rows by y' a+ + (1-y') a- with the smoothed target, as core does", async () => {
@@ -55,9 +57,9 @@ describe('summarizeWeights and writeSampleWeights', () => {
     const weights = rows.slice(1).map((row) => Number(row.split(',')[2]));
     const positiveRow = 0.9 * 2 + 0.1 * (2 / 3);
     const negativeRow = 0.1 * 2 + 0.9 * (2 / 3);
-    [positiveRow, negativeRow, negativeRow, negativeRow].forEach((expected, index) =>
-      expect(weights[index]).toBeCloseTo(expected, 14),
-    );
+    [positiveRow, negativeRow, negativeRow, negativeRow].forEach((expected, index) => {
+      expect(weights[index]).toBeCloseTo(expected, 14);
+    });
   });
 
   it('gives regression rows their sample weight alone, without a label column', async () => {

@@ -132,7 +132,7 @@ function buildVector(testCase: VectorCase): VectorJson {
     expected.gradient = reshapeLike(result.gradient, testCase.inputs.predictions);
     if (testCase.checkGradient !== false && sampleCount > 0) {
       const numeric = finiteDifferenceGradient(testCase, result);
-      numeric.forEach((value, index) =>
+      numeric.forEach((value, index) => {
         assertClose(
           testCase.id,
           `gradient[${index}] vs finite differences`,
@@ -140,8 +140,8 @@ function buildVector(testCase: VectorCase): VectorJson {
           value,
           1e-4,
           1e-6,
-        ),
-      );
+        );
+      });
       source += hasContinuousDetachedWeights(testCase)
         ? '; gradient checked against central finite differences with the detached weights frozen'
         : '; gradient checked against central finite differences';
@@ -159,9 +159,9 @@ function buildVector(testCase: VectorCase): VectorJson {
       ['negativeWeights', independent.negativeWeights, scheduled.scheduledNegativeWeights],
     ] as const;
     for (const [name, want, got] of lists)
-      want?.forEach((value, index) =>
-        assertClose(testCase.id, `${name}[${index}]`, got?.[index] as number, value, relative, 1e-12),
-      );
+      want?.forEach((value, index) => {
+        assertClose(testCase.id, `${name}[${index}]`, got?.[index] as number, value, relative, 1e-12);
+      });
     source += `; independently worked: ${independent.how}`;
   }
   return { ...head, source, ...tail, expected, ...(testCase.tolerance ? { tolerance: testCase.tolerance } : {}) };

@@ -19,8 +19,12 @@ function randomProblem(width: number) {
     width,
     classes,
   );
-  problem.scaleOfProbability.forEach((_, index) => (problem.scaleOfProbability[index] = -random() * 2));
-  problem.scaleOfComplement.forEach((_, index) => (problem.scaleOfComplement[index] = random() * 2));
+  problem.scaleOfProbability.forEach((_, index) => {
+    problem.scaleOfProbability[index] = -random() * 2;
+  });
+  problem.scaleOfComplement.forEach((_, index) => {
+    problem.scaleOfComplement[index] = random() * 2;
+  });
   return problem;
 }
 

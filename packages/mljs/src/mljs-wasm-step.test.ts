@@ -69,8 +69,12 @@ describe('WebAssembly SIMD kernel', () => {
         width,
         classes,
       );
-      problem.scaleOfProbability.forEach((_, index) => (problem.scaleOfProbability[index] = -random() * 2));
-      problem.scaleOfComplement.forEach((_, index) => (problem.scaleOfComplement[index] = random() * 2));
+      problem.scaleOfProbability.forEach((_, index) => {
+        problem.scaleOfProbability[index] = -random() * 2;
+      });
+      problem.scaleOfComplement.forEach((_, index) => {
+        problem.scaleOfComplement[index] = random() * 2;
+      });
       const simd = createWebAssemblyStepper(problem);
       expect(simd?.kernel).toBe('webassembly-simd');
       if (!simd) return;
@@ -81,9 +85,9 @@ describe('WebAssembly SIMD kernel', () => {
         fusedStepAnyWidth(problem, reference, 0.05);
       }
       expect(reference.some((value) => Math.abs(value) > 0.01)).toBe(true);
-      reference.forEach((value, index) =>
-        expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value)),
-      );
+      reference.forEach((value, index) => {
+        expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value));
+      });
     });
 
   it('gives way to JavaScript where WebAssembly is missing', async () => {

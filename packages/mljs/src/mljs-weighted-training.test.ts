@@ -33,11 +33,11 @@ describe('trainWeightedLogisticRegression', () => {
     const expected = coefficientsOf(original).flat();
     coefficientsOf(weighted)
       .flat()
-      .forEach((value, index) =>
+      .forEach((value, index) => {
         expect(Math.abs(value - (expected[index] as number))).toBeLessThanOrEqual(
           1e-9 * Math.abs(expected[index] as number),
-        ),
-      );
+        );
+      });
     expect(weighted.predict(features)).toEqual(original.predict(new Matrix(features)));
   });
 
@@ -61,12 +61,12 @@ describe('trainWeightedLogisticRegression', () => {
       expect(coefficientsOf(trainWeightedLogisticRegression(data, classesOf, { ...options, bitExact: true }))).toEqual(
         expected,
       );
-      coefficientsOf(trainWeightedLogisticRegression(data, classesOf, options)).forEach((beta, label) =>
+      coefficientsOf(trainWeightedLogisticRegression(data, classesOf, options)).forEach((beta, label) => {
         beta.forEach((value, column) => {
           const reference = (expected[label] as number[])[column] as number;
           expect(Math.abs(value - reference)).toBeLessThanOrEqual(1e-9 * Math.abs(reference));
-        }),
-      );
+        });
+      });
     });
 
   it('the fast kernels and the general per-element path agree on weighted training at widths 3, 7 and 9', () => {
@@ -84,9 +84,9 @@ describe('trainWeightedLogisticRegression', () => {
       const general = coefficientsOf(
         trainWeightedLogisticRegression(data, classesOf, { ...options, onProgress: () => undefined }),
       ).flat();
-      general.forEach((value, index) =>
-        expect(Math.abs(value - (fast[index] as number))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value))),
-      );
+      general.forEach((value, index) => {
+        expect(Math.abs(value - (fast[index] as number))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value)));
+      });
     }
   });
 
@@ -135,7 +135,7 @@ describe('trainWeightedLogisticRegression', () => {
       const model = trainWeightedLogisticRegression(features, labels, { numSteps: 1, learningRate, spec, ...extra });
       // ml.js classifier k scores "not class k": its coefficients are the negated standard ones, and
       // gradient descent on the standard logit z gives beta_std = -lr X^T g, so beta_ml = lr X^T g.
-      coefficientsOf(model).forEach((beta, label) =>
+      coefficientsOf(model).forEach((beta, label) => {
         beta.forEach((value, column) => {
           const expected =
             learningRate *
@@ -144,8 +144,8 @@ describe('trainWeightedLogisticRegression', () => {
               0,
             );
           expect(value).toBeCloseTo(expected, 12);
-        }),
-      );
+        });
+      });
     });
 
   it('a softmax spec applies its class weights as per-sample weights on every one-vs-all problem', () => {
@@ -167,7 +167,9 @@ describe('trainWeightedLogisticRegression', () => {
     const expected = coefficientsOf(viaSample).flat();
     coefficientsOf(viaClass)
       .flat()
-      .forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 12));
+      .forEach((value, index) => {
+        expect(value).toBeCloseTo(expected[index] as number, 12);
+      });
   });
 
   it('folds input feature weights into the coefficients and handles the intercept in predict, toJSON and load', () => {

@@ -116,7 +116,9 @@ describe('backward rules against finite differences', () => {
   for (const [name, body, type = 'double'] of rules)
     it(name, async () => {
       const { analytic, numeric } = await gradientCheck(body, x, type);
-      numeric.forEach((value, index) => expect(analytic[index]).toBeCloseTo(value, type === 'double' ? 6 : 3));
+      numeric.forEach((value, index) => {
+        expect(analytic[index]).toBeCloseTo(value, type === 'double' ? 6 : 3);
+      });
     });
 
   it('prunes nodes that do not lead from the inputs to the loss', () => {

@@ -1,5 +1,5 @@
-import { attribute, OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import type { OnnxShape } from './onnx-graph-builder.ts';
+import { attribute, type OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import type { OnnxNode } from './onnx-model-proto.ts';
 
 /** A backward rule: given a node and the gradient of its output, emits nodes for its inputs' gradients. */
@@ -155,10 +155,16 @@ export function addGradients(builder: OnnxGraphBuilder, loss: string, wrt: reado
   const forwardNodes = [...builder.nodes];
   const dependsOnWrt = new Set(wrt);
   for (const node of forwardNodes)
-    if (node.inputs.some((input) => dependsOnWrt.has(input))) node.outputs.forEach((name) => dependsOnWrt.add(name));
+    if (node.inputs.some((input) => dependsOnWrt.has(input)))
+      node.outputs.forEach((name) => {
+        dependsOnWrt.add(name);
+      });
   const neededForLoss = new Set([loss]);
   for (const node of [...forwardNodes].reverse())
-    if (node.outputs.some((name) => neededForLoss.has(name))) node.inputs.forEach((name) => neededForLoss.add(name));
+    if (node.outputs.some((name) => neededForLoss.has(name)))
+      node.inputs.forEach((name) => {
+        neededForLoss.add(name);
+      });
   const gradients = new Map<string, string>([
     [loss, builder.constant(1, builder.shapeOf(loss).map(() => 1) as number[], builder.typeOf(loss))],
   ]);

@@ -59,14 +59,12 @@ describe('createOnnxTrainer', () => {
     await trainer.fit(features, labels, { epochs: 1, batchSize: 6, sampleWeights });
     const gradient = referenceGradient(spec, before, sampleWeights);
     // First PyTorch SGD step: buf = g + wd * theta, theta' = theta - lr * buf.
-    trainer
-      .parameters()
-      .forEach((value, index) =>
-        expect(value).toBeCloseTo(
-          (before[index] as number) - 0.1 * ((gradient[index] as number) + 0.01 * (before[index] as number)),
-          5,
-        ),
+    trainer.parameters().forEach((value, index) => {
+      expect(value).toBeCloseTo(
+        (before[index] as number) - 0.1 * ((gradient[index] as number) + 0.01 * (before[index] as number)),
+        5,
       );
+    });
     await trainer.release();
   });
 
@@ -92,11 +90,9 @@ describe('createOnnxTrainer', () => {
     const gradient = referenceGradient(miningSpec, before);
     const unmined = referenceGradient({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } }, before);
     expect(gradient.some((value, index) => Math.abs(value - (unmined[index] as number)) > 1e-3)).toBe(true);
-    trainer
-      .parameters()
-      .forEach((value, index) =>
-        expect(value).toBeCloseTo((before[index] as number) - 0.1 * (gradient[index] as number), 5),
-      );
+    trainer.parameters().forEach((value, index) => {
+      expect(value).toBeCloseTo((before[index] as number) - 0.1 * (gradient[index] as number), 5);
+    });
     await trainer.release();
   });
 
@@ -129,9 +125,9 @@ describe('createOnnxTrainer', () => {
     const session = await ort.InferenceSession.create(bytes);
     const output = await session.run({ x: new ort.Tensor('float32', Float32Array.from(features.flat()), [6, 3]) });
     const expected = (await trainer.predictProbabilities(features)).flat();
-    Array.from(output.probabilities?.data as Float32Array).forEach((value, index) =>
-      expect(value).toBeCloseTo(expected[index] as number, 6),
-    );
+    Array.from(output.probabilities?.data as Float32Array).forEach((value, index) => {
+      expect(value).toBeCloseTo(expected[index] as number, 6);
+    });
     // Decode with protobufjs from a hand-written subset of onnx.proto (independent of our encoder).
     const root = protobuf.parse(`syntax = "proto3";
       message OperatorSetIdProto { string domain = 1; int64 version = 2; }

@@ -245,12 +245,11 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
                 });
               } else if (rule.kind === 'self_paced') {
                 const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-                rawLoss.forEach(
-                  (loss, position) =>
-                    (rest[position] =
-                      (rest[position] as number) *
-                      (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold))),
-                );
+                rawLoss.forEach((loss, position) => {
+                  rest[position] =
+                    (rest[position] as number) *
+                    (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold));
+                });
               }
             });
           }

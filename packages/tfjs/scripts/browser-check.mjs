@@ -5,6 +5,7 @@
 // not install). Prints one line per vector and backend; exits 1 on any mismatch.
 //   node packages/tfjs/scripts/browser-check.mjs
 
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -46,26 +47,24 @@ const { port } = server.address();
 let dom;
 try {
   dom = await new Promise((resolve, reject) => {
-    import('node:child_process').then(({ execFile }) =>
-      execFile(
-        '/usr/bin/chromium',
-        [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          `--user-data-dir=${join(out, 'profile')}`,
-          '--virtual-time-budget=60000',
-          '--dump-dom',
-          `http://127.0.0.1:${port}/`,
-        ],
-        { timeout: 120000, maxBuffer: 1 << 24 },
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
-      ),
+    execFile(
+      '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(out, 'profile')}`,
+        '--virtual-time-budget=60000',
+        '--dump-dom',
+        `http://127.0.0.1:${port}/`,
+      ],
+      { timeout: 120000, maxBuffer: 1 << 24 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
     );
   });
 } finally {

@@ -21,7 +21,7 @@ function buildClassifier(
   outputActivation: 'linear' | 'softmax' | 'sigmoid',
 ): LayersModel {
   const model = tf.sequential();
-  hidden.forEach((units, index) =>
+  hidden.forEach((units, index) => {
     model.add(
       tf.layers.dense({
         units,
@@ -29,8 +29,8 @@ function buildClassifier(
         inputShape: index === 0 ? [inputs] : undefined,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
       }),
-    ),
-  );
+    );
+  });
   model.add(
     tf.layers.dense({
       units: classes,

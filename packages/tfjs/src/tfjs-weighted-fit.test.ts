@@ -59,15 +59,15 @@ describe('fitWeighted', () => {
     const gradient = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch)
       .gradient as Float64Array;
     const trained = (model.getWeights()[0] as Tensor).arraySync() as number[][];
-    kernel.forEach((row, input) =>
+    kernel.forEach((row, input) => {
       row.forEach((value, output) => {
         const slope = features.reduce(
           (sum, sample, index) => sum + (sample[input] as number) * (gradient[index * 3 + output] as number),
           0,
         );
         expect(trained[input]?.[output]).toBeCloseTo(value - learningRate * slope, 5);
-      }),
-    );
+      });
+    });
   });
 
   it('ignores whatever masked sequence steps hold: padded inputs and targets do not change training', async () => {

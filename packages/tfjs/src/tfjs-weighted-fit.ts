@@ -181,7 +181,11 @@ export async function fitWeighted(
           ),
         );
       history.epoch.push(epoch);
-      for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
+      for (const [key, value] of Object.entries(logs)) {
+        const series = history.history[key] ?? [];
+        series.push(value);
+        history.history[key] = series;
+      }
       lastLogs = logs;
       await callbacks.onEpochEnd?.(epoch, logs);
     }

@@ -32,7 +32,9 @@ export function createClassifierTrainer() {
       labels.forEach((label, row) => {
         const weight = spec && request.sampleWeights ? request.sampleWeights[row] : 1;
         totals[label] += weight;
-        features[row].forEach((value, column) => (sums[label][column] += weight * value));
+        features[row].forEach((value, column) => {
+          sums[label][column] += weight * value;
+        });
       });
       const centroids = sums.map((sum, label) => sum.map((value) => value / (totals[label] || 1)));
       const distance = (row, centroid) =>

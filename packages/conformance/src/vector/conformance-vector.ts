@@ -68,7 +68,9 @@ function checkNested(file: string, path: (string | number)[], value: unknown): v
     return;
   }
   if (!Array.isArray(value)) throw new MalformedVectorError(file, path, 'expected a number or an array of numbers');
-  value.forEach((item, index) => checkNested(file, [...path, index], item));
+  value.forEach((item, index) => {
+    checkNested(file, [...path, index], item);
+  });
 }
 
 function checkNumberList(file: string, path: (string | number)[], value: unknown): void {

@@ -54,7 +54,9 @@ export function flattenTensor(field: string, value: TensorLike): { data: Float64
         `${field}${path}`,
         `ragged array: expected ${shape[depth]} entries at depth ${depth}`,
       );
-    node.forEach((child, index) => walk(child, depth + 1, `${path}[${index}]`));
+    node.forEach((child, index) => {
+      walk(child, depth + 1, `${path}[${index}]`);
+    });
   };
   walk(value, 0, '');
   return { data, shape };

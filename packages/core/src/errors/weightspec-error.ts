@@ -26,6 +26,7 @@ const weightspecErrorMarker = Symbol.for('@weightspec/core.error');
 export class WeightspecError extends Error {
   /** The stable error code. */
   readonly code: WeightspecErrorCode;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read by isInstance() through the Symbol.for key, across copies of core.
   private readonly [weightspecErrorMarker] = true;
 
   /** Creates an error with a stable `code`; `cause` keeps the native error an adapter mapped. */

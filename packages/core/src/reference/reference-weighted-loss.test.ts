@@ -98,7 +98,9 @@ describe('reference gradient equals central finite differences', () => {
           };
           const analytic = lossOf(spec, inputs).gradient as Float64Array;
           const numeric = numericGradient(spec, inputs, rows);
-          numeric.forEach((value, index) => expect(analytic[index]).toBeCloseTo(value, 5));
+          numeric.forEach((value, index) => {
+            expect(analytic[index]).toBeCloseTo(value, 5);
+          });
         }),
         { numRuns: 25, seed: 7 },
       );
@@ -146,7 +148,9 @@ describe('properties of the weighted loss', () => {
             sampleWeights: order.map((i) => weights[i]),
           });
           expect(permuted.loss).toBeCloseTo(original.loss, 10);
-          order.forEach((from, to) => expect(permuted.weights[to]).toBeCloseTo(original.weights[from] as number, 12));
+          order.forEach((from, to) => {
+            expect(permuted.weights[to]).toBeCloseTo(original.weights[from] as number, 12);
+          });
         },
       ),
       { numRuns: 50, seed: 13 },
@@ -158,12 +162,14 @@ describe('properties of the weighted loss', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 60 }), (targets) => {
         const result = lossOf(spec, { predictions: targets.map(() => [0, 0, 0, 0]), targets });
         const totals = new Map<number, number>();
-        targets.forEach((label, index) =>
-          totals.set(label, (totals.get(label) ?? 0) + (result.weights[index] as number)),
-        );
+        targets.forEach((label, index) => {
+          totals.set(label, (totals.get(label) ?? 0) + (result.weights[index] as number));
+        });
         const values = [...totals.values()];
         // n/(C n_c) * n_c = n/C for each present class.
-        values.forEach((total) => expect(total).toBeCloseTo(targets.length / 4, 10));
+        values.forEach((total) => {
+          expect(total).toBeCloseTo(targets.length / 4, 10);
+        });
       }),
       { numRuns: 100, seed: 17 },
     );

@@ -31,7 +31,9 @@ describe('softmax class weights (each value worked by hand from n = (6, 3, 1))',
   it('inverse_frequency scales n_c^-p so that sum_i c_{y_i} = n', () => {
     // p = 1: raw (1/6, 1/3, 1); sum_c n_c raw_c = 3; scale 10/3.
     const inverse = weightsOf({ strategy: 'inverse_frequency' }) as number[];
-    [10 / 18, 10 / 9, 10 / 3].forEach((value, index) => expect(inverse[index]).toBeCloseTo(value, 12));
+    [10 / 18, 10 / 9, 10 / 3].forEach((value, index) => {
+      expect(inverse[index]).toBeCloseTo(value, 12);
+    });
     const half = weightsOf({ strategy: 'inverse_frequency', power: 0.5 }) as number[];
     const mean = (6 * (half[0] as number) + 3 * (half[1] as number) + (half[2] as number)) / 10;
     expect(mean).toBeCloseTo(1, 12);
@@ -40,13 +42,17 @@ describe('softmax class weights (each value worked by hand from n = (6, 3, 1))',
   it('median_frequency = median(f) / f_c', () => {
     // f = (0.6, 0.3, 0.1), median 0.3.
     const weights = weightsOf({ strategy: 'median_frequency' }) as number[];
-    [0.5, 1, 3].forEach((value, index) => expect(weights[index]).toBeCloseTo(value, 12));
+    [0.5, 1, 3].forEach((value, index) => {
+      expect(weights[index]).toBeCloseTo(value, 12);
+    });
   });
   it('effective_number = (1-b)/(1-b^n_c) scaled to sum C (Cui et al. 2019)', () => {
     const raw = [6, 3, 1].map((count) => 0.9 / (1 - 0.9 ** count) / 10);
     const weights = weightsOf({ strategy: 'effective_number', beta: 0.9 }) as number[];
     const total = raw.reduce((a, b) => a + b, 0);
-    raw.forEach((value, index) => expect(weights[index]).toBeCloseTo((value * 3) / total, 12));
+    raw.forEach((value, index) => {
+      expect(weights[index]).toBeCloseTo((value * 3) / total, 12);
+    });
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(3, 12);
   });
   it('max_ratio = max(n)/n_c, clip bounds it, empty classes get 0', () => {

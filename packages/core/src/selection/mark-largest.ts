@@ -35,6 +35,7 @@ function largestAt(scratch: Float64Array, target: number): number {
     const a = scratch[left] as number;
     const b = scratch[middle] as number;
     const c = scratch[right] as number;
+    // biome-ignore lint/complexity/useMathMinMax: the median of three, not a min or max.
     const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
     let low = left;
     let high = right;

@@ -16,7 +16,9 @@ const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 /** Finds keys such as `__proto__` anywhere in the document (JSON.parse makes them own properties). */
 function findForbiddenKeys(value: unknown, path: (string | number)[], issues: SpecIssue[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => findForbiddenKeys(item, [...path, index], issues));
+    value.forEach((item, index) => {
+      findForbiddenKeys(item, [...path, index], issues);
+    });
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       const childPath = [...path, key];

@@ -9,7 +9,6 @@ import { z } from 'zod';
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const nonNegative = () => finite().min(0, 'must be >= 0');
 const positive = () => finite().gt(0, 'must be > 0');
-const nonNegativeInteger = () => z.number().int('must be an integer').min(0, 'must be >= 0');
 const positiveInteger = () => z.number().int('must be an integer').min(1, 'must be >= 1');
 const unit = () => z.enum(['epoch', 'step']).default('epoch').describe('Which clock counter the schedule reads.');
 
