@@ -102,3 +102,19 @@ export { composeSampleWeights } from './compose/compose-sample-weights.ts';
 export type { ComposeSampleWeightsOptions } from './compose/compose-sample-weights.ts';
 export { createSeededRandom, shuffleInPlace } from './random/seeded-random.ts';
 export { markLargest } from './selection/mark-largest.ts';
+
+// Shared input validators (every adapter and command checks its boundary with these).
+export {
+  FLOAT32_MAX,
+  describeValue,
+  checkFiniteNumber,
+  checkPositiveInteger,
+  checkNumberArray,
+  checkFeatureRows,
+  checkClassLabels,
+} from './validate/input-validators.ts';
+export type { NumberRange, NumberArrayCheck } from './validate/input-validators.ts';
+
+// Labels as users hold them (strings or numbers) and class indices.
+export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';
+export type { ClassLabel, EncodedLabels } from './labels/encode-labels.ts';

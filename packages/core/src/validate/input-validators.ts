@@ -1,0 +1,153 @@
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
+
+/**
+ * Shared validators for every boundary (SPEC "Bad input gets a typed error"): each checks one input,
+ * throws InvalidInputError naming the field (and index) with what was expected and what was given, and
+ * otherwise returns the value in the form the caller computes with. Adapters and commands use these
+ * instead of their own loops, so every entry point rejects the same inputs with the same words.
+ */
+
+/** Largest finite float32 (2^128 - 2^104): float32 frameworks reject values beyond it (SPEC pinned rule 11). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** How a value is shown in an error: long strings and arrays are cut so a hostile input is not echoed. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Options for {@link checkFiniteNumber}. */
+export interface NumberRange {
+  /** Smallest allowed value (inclusive unless `minExclusive`). */
+  readonly min?: number;
+  readonly minExclusive?: boolean;
+  /** Largest allowed value (inclusive). */
+  readonly max?: number;
+  /** Require an integer. */
+  readonly integer?: boolean;
+}
+
+function rangeText(range: NumberRange): string {
+  const parts: string[] = [range.integer ? 'an integer' : 'a finite number'];
+  if (range.min !== undefined) parts.push(`${range.minExclusive ? '>' : '>='} ${range.min}`);
+  if (range.max !== undefined) parts.push(`<= ${range.max}`);
+  return parts.join(' ');
+}
+
+/** Checks one scalar option (learning rate, batch size, epochs, ...): a finite number within `range`. */
+export function checkFiniteNumber(field: string, value: unknown, range: NumberRange = {}): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    (range.min === undefined || (range.minExclusive ? value > range.min : value >= range.min)) &&
+    (range.max === undefined || value <= range.max);
+  if (!ok) throw new InvalidInputError(field, `must be ${rangeText(range)}, got ${describeValue(value)}`);
+  return value as number;
+}
+
+/** Checks a positive integer count (epochs, batch size, hidden units, numSamples). */
+export function checkPositiveInteger(field: string, value: unknown): number {
+  return checkFiniteNumber(field, value, { integer: true, min: 1 });
+}
+
+/** Options for {@link checkNumberArray}. */
+export interface NumberArrayCheck {
+  /** Expected length; a mismatch names both lengths. */
+  readonly length?: number;
+  /** Reject negative values (weights). */
+  readonly nonNegative?: boolean;
+  /** Reject values beyond float32's range, for float32 frameworks (SPEC pinned rule 11). */
+  readonly float32?: boolean;
+  /** Allow an empty array (default true). */
+  readonly allowEmpty?: boolean;
+}
+
+/**
+ * Checks a flat array of numbers (sample weights, difficulty, sigma, timestamps): an array or typed
+ * array of finite numbers (never strings or null), optionally of a given length, >= 0, or within
+ * float32's range. Returns a Float64Array copy.
+ */
+export function checkNumberArray(field: string, values: unknown, check: NumberArrayCheck = {}): Float64Array {
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView)))
+    throw new InvalidInputError(field, `must be an array of numbers, got ${describeValue(values)}`);
+  const list = values as ArrayLike<unknown>;
+  if (check.length !== undefined && list.length !== check.length)
+    throw new InvalidInputError(field, `has ${list.length} values, expected ${check.length}`);
+  if (check.allowEmpty === false && list.length === 0) throw new InvalidInputError(field, 'must not be empty');
+  const out = new Float64Array(list.length);
+  for (let index = 0; index < list.length; index += 1) {
+    const value = list[index];
+    if (typeof value !== 'number' && typeof value !== 'bigint')
+      throw new InvalidInputError(`${field}[${index}]`, `must be a number, got ${describeValue(value)}`);
+    const number = Number(value);
+    if (!Number.isFinite(number))
+      throw new InvalidInputError(`${field}[${index}]`, `must be finite, got ${describeValue(number)}`);
+    if (check.nonNegative && number < 0)
+      throw new InvalidInputError(`${field}[${index}]`, `must be >= 0, got ${describeValue(number)}`);
+    if (check.float32 && Math.abs(number) > FLOAT32_MAX)
+      throw new InvalidInputError(
+        `${field}[${index}]`,
+        `is beyond float32's range (|x| <= ${FLOAT32_MAX}), got ${describeValue(number)}`,
+      );
+    out[index] = number;
+  }
+  return out;
+}
+
+/**
+ * Checks a feature matrix given as rows: at least one row, every row the same width (> 0), every value
+ * finite (and within float32's range when `float32`). Returns rows, columns and the values row-major.
+ */
+export function checkFeatureRows(
+  field: string,
+  rows: unknown,
+  check: { readonly float32?: boolean } = {},
+): { rows: number; columns: number; values: Float64Array } {
+  if (!Array.isArray(rows)) throw new InvalidInputError(field, `must be an array of rows, got ${describeValue(rows)}`);
+  if (rows.length === 0) throw new InvalidInputError(field, 'needs at least one row');
+  const first = rows[0] as unknown;
+  const columns = Array.isArray(first) || ArrayBuffer.isView(first) ? (first as ArrayLike<unknown>).length : -1;
+  if (columns <= 0) throw new InvalidInputError(`${field}[0]`, 'must be a non-empty array of numbers');
+  const values = new Float64Array(rows.length * columns);
+  for (let row = 0; row < rows.length; row += 1) {
+    const line = rows[row] as unknown;
+    if (!(Array.isArray(line) || ArrayBuffer.isView(line)) || (line as ArrayLike<unknown>).length !== columns)
+      throw new InvalidInputError(`${field}[${row}]`, `must have ${columns} values like the first row`);
+    const numbers = checkNumberArray(`${field}[${row}]`, line, check);
+    values.set(numbers, row * columns);
+  }
+  return { rows: rows.length, columns, values };
+}
+
+/**
+ * Checks integer class labels: each an integer in [0, numClasses). Values equal to `maskValue` are
+ * exempt (SPEC "Elements removed by maskValue are exempt from target validation"). Returns Int32Array.
+ */
+export function checkClassLabels(
+  field: string,
+  labels: unknown,
+  options: { readonly numClasses: number; readonly length?: number; readonly maskValue?: number | null },
+): Int32Array {
+  const values = checkNumberArray(field, labels, options.length === undefined ? {} : { length: options.length });
+  const out = new Int32Array(values.length);
+  for (let index = 0; index < values.length; index += 1) {
+    const label = values[index] as number;
+    if (options.maskValue != null && label === options.maskValue) {
+      out[index] = -1;
+      continue;
+    }
+    if (!Number.isInteger(label) || label < 0 || label >= options.numClasses)
+      throw new InvalidInputError(
+        `${field}[${index}]`,
+        `must be an integer class index in [0, ${options.numClasses}), got ${describeValue(label)}`,
+      );
+    out[index] = label;
+  }
+  return out;
+}
