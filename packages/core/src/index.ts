@@ -118,3 +118,30 @@ export type { NumberRange, NumberArrayCheck } from './validate/input-validators.
 // Labels as users hold them (strings or numbers) and class indices.
 export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';
 export type { ClassLabel, EncodedLabels } from './labels/encode-labels.ts';
+
+// Weighted classification metrics (scikit-learn's, with sample_weight everywhere).
+export { confusionMatrix } from './metrics/confusion-matrix.ts';
+export type { ConfusionMatrix, ConfusionMatrixOptions } from './metrics/confusion-matrix.ts';
+export type { MetricOptions } from './metrics/metric-labels.ts';
+export { precisionRecallF1 } from './metrics/precision-recall-f1.ts';
+export type {
+  ClassScores,
+  PrecisionRecallF1,
+  PrecisionRecallF1Options,
+  ZeroDivision,
+} from './metrics/precision-recall-f1.ts';
+export { accuracyScore, balancedAccuracyScore } from './metrics/accuracy-scores.ts';
+export type { BalancedAccuracyOptions } from './metrics/accuracy-scores.ts';
+export { logLoss } from './metrics/log-loss.ts';
+export type { LogLossOptions } from './metrics/log-loss.ts';
+export {
+  classificationReport,
+  formatClassificationReport,
+  classificationReportToJson,
+} from './metrics/classification-report.ts';
+export type {
+  ClassificationReport,
+  ClassificationReportOptions,
+  ClassificationReportJson,
+  ClassificationReportJsonRow,
+} from './metrics/classification-report.ts';
