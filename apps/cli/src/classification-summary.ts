@@ -1,4 +1,4 @@
-import type { ClassificationReport } from '@weightspec/conformance/datasets';
+import type { ClassificationReport } from '@weightspec/core';
 import { formatTextTable } from './text-table.ts';
 
 const score = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(3));
@@ -47,7 +47,7 @@ export function formatSummaryComparison(
 ): string {
   const metrics: [string, (report: ClassificationReport) => number][] = [
     ['balanced accuracy (macro recall)', (report) => report.balancedAccuracy],
-    ['macro F1', (report) => report.macroF1],
+    ['macro F1', (report) => report.macroAvg.f1],
     ['accuracy', (report) => report.accuracy],
   ];
   const columns = [

@@ -1,7 +1,10 @@
-import { InvalidInputError } from '@weightspec/core';
-import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
-import { classificationReport } from '@weightspec/conformance/datasets';
-import type { ClassificationReport } from '@weightspec/conformance/datasets';
+import { InvalidInputError, classificationReport } from '@weightspec/core';
+import type {
+  ClassificationReport,
+  ClassifierTrainer,
+  ClassifierTrainingRequest,
+  TrainedClassifier,
+} from '@weightspec/core';
 import type { CliIo } from './cli-io.ts';
 import type { DatasetPart } from './dataset-split.ts';
 import { createProgressDisplay, epochProgressHandler } from './progress-display.ts';
@@ -9,7 +12,8 @@ import { createProgressDisplay, epochProgressHandler } from './progress-display.
 /** A trained model and its scores on the test rows. */
 export interface EvaluatedClassifier {
   readonly classifier: TrainedClassifier;
-  readonly report: ClassificationReport;
+  /** Core's weighted-metrics report (scikit-learn's definitions) over the classes 0..C-1. */
+  readonly report: ClassificationReport<number>;
   /** Mean training loss of the last epoch (null when the trainer reported no progress). */
   readonly finalLoss: number | null;
 }
@@ -54,5 +58,6 @@ export async function trainAndEvaluate(
         `class ${value} is not an integer in [0, ${request.numClasses})`,
       );
   });
-  return { classifier, report: classificationReport(test.labels, predicted, request.numClasses), finalLoss };
+  const classes = Array.from({ length: request.numClasses }, (_, index) => index);
+  return { classifier, report: classificationReport(test.labels, predicted, { classes }), finalLoss };
 }

@@ -1,6 +1,6 @@
 import { defaultVectorDirectory } from '@weightspec/conformance';
 import { SEATTLE_WEATHER_CLASSES, loadSeattleWeather, splitAndStandardize } from '@weightspec/conformance/datasets';
-import type { ClassificationReport } from '@weightspec/conformance/datasets';
+import type { ClassificationReport } from '@weightspec/core';
 import { countClasses, parseWeightingSpec, serializeWeightingSpec } from '@weightspec/core';
 import type { WeightingAdapter, WeightingSpec } from '@weightspec/core';
 import { loadClassifierTrainer, loadWeightingAdapter, probeInstalledAdapters } from './adapter-loader.ts';
@@ -54,7 +54,7 @@ function demoTable(rows: readonly DemoRow[], rareClasses: readonly number[]): st
       row.adapter,
       row.spec,
       score(row.report.balancedAccuracy),
-      score(row.report.macroF1),
+      score(row.report.macroAvg.f1),
       score(row.report.accuracy),
       ...rareClasses.map((label) => score(row.report.perClass[label]?.recall)),
     ]),
