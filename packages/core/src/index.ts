@@ -145,3 +145,14 @@ export type {
   ClassificationReportJson,
   ClassificationReportJsonRow,
 } from './metrics/classification-report.ts';
+
+// One-line class and sample weights from labels (scikit-learn's compute_class_weight / compute_sample_weight).
+export { computeClassWeights } from './weights/compute-class-weights.ts';
+export type {
+  ClassWeightStrategy,
+  ClassWeightStrategyName,
+  ComputeClassWeightsOptions,
+  ComputedClassWeights,
+} from './weights/compute-class-weights.ts';
+export { computeSampleWeights } from './weights/compute-sample-weights.ts';
+export type { ComputeSampleWeightsOptions } from './weights/compute-sample-weights.ts';
