@@ -156,3 +156,11 @@ export type {
 } from './weights/compute-class-weights.ts';
 export { computeSampleWeights } from './weights/compute-sample-weights.ts';
 export type { ComputeSampleWeightsOptions } from './weights/compute-sample-weights.ts';
+
+// Sampling: the other way to realize weights (PyTorch WeightedRandomSampler, balanced batches, downsampling).
+export { weightedSampler } from './sampling/weighted-sampler.ts';
+export type { WeightedSamplerOptions } from './sampling/weighted-sampler.ts';
+export { classBalancedBatches } from './sampling/class-balanced-batches.ts';
+export type { ClassBalancedBatchOptions } from './sampling/class-balanced-batches.ts';
+export { downsampleAndUpweight } from './sampling/downsample-and-upweight.ts';
+export type { DownsampleOptions, DownsampledRows } from './sampling/downsample-and-upweight.ts';
