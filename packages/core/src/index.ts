@@ -164,3 +164,15 @@ export { classBalancedBatches } from './sampling/class-balanced-batches.ts';
 export type { ClassBalancedBatchOptions } from './sampling/class-balanced-batches.ts';
 export { downsampleAndUpweight } from './sampling/downsample-and-upweight.ts';
 export type { DownsampleOptions, DownsampledRows } from './sampling/downsample-and-upweight.ts';
+
+// Weight generators for the use cases users bring (recency, measurement error, imbalanced regression, segmentation).
+export { recencyWeights, parseDuration } from './weights/recency-weights.ts';
+export type { RecencyWeightOptions } from './weights/recency-weights.ts';
+export { inverseVarianceWeights } from './weights/inverse-variance-weights.ts';
+export { labelDistributionSmoothingWeights, ldsKernelWindow } from './weights/label-distribution-smoothing.ts';
+export type {
+  LabelDistributionSmoothing,
+  LabelDistributionSmoothingOptions,
+} from './weights/label-distribution-smoothing.ts';
+export { unetWeightMap } from './weights/unet-weight-map.ts';
+export type { UnetWeightMapOptions } from './weights/unet-weight-map.ts';
