@@ -1,5 +1,6 @@
 import { extname, resolve } from 'node:path';
 import type { WeightingSpec } from '@weightspec/core';
+import { createRowWeightGenerator, generatedWeightHelp, generatedWeightOptions } from './generated-sample-weights.ts';
 import { expectPositionals, flagOption, requiredStringOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
@@ -23,6 +24,7 @@ Options:
   --data FILE            CSV file with a header row
   --label COLUMN         label column (class names or indices; 0/1 for sigmoid specs)
   --sample-weight COLUMN column of per-sample weights (>= 0)
+${generatedWeightHelp}
   --classes A,B,...      fix the class order (default: integer labels as given, else names sorted)
   --out FILE             write per-sample weights (.csv: index,label,weight; .json: array)
   --format csv|json      format of --out (default: from its extension, else csv)
@@ -116,6 +118,7 @@ export const weightsCommand: CliCommand = {
     format: { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
+    ...generatedWeightOptions,
   },
   async run(parsed, io) {
     expectPositionals('weights', parsed, 0);
@@ -129,7 +132,10 @@ export const weightsCommand: CliCommand = {
     const classes = stringOption(parsed, 'classes')
       ?.split(',')
       .map((name) => name.trim());
-    const options = { dataPath, spec, labelColumn, sampleWeightColumn: stringOption(parsed, 'sample-weight'), classes };
+    const rowWeights = await createRowWeightGenerator(parsed, dataPath);
+    if (rowWeights) io.stderr.write(`sample weights include ${rowWeights.description}\n`);
+    const sampleWeightColumn = stringOption(parsed, 'sample-weight');
+    const options = { dataPath, spec, labelColumn, sampleWeightColumn, classes, rowWeights };
     const summary = await summarizeWeights(options);
     if (flagOption(parsed, 'json')) io.stdout.write(`${JSON.stringify(summaryAsJson(spec, summary), null, 2)}\n`);
     else printSummary(io, spec, summary, labelColumn);

@@ -6,6 +6,7 @@ import { readCsvRecords } from './csv-record-reader.ts';
 import type { CsvRecord } from './csv-record-reader.ts';
 import { MAX_DISTINCT_LABELS, inferLabelEncoding } from './label-encoding.ts';
 import type { LabelEncoding } from './label-encoding.ts';
+import type { RowWeightGenerator } from './generated-sample-weights.ts';
 
 /** What `weightspec weights` reads: a CSV file, the columns to use and the spec. */
 export interface StreamingWeightsOptions {
@@ -17,6 +18,8 @@ export interface StreamingWeightsOptions {
   readonly sampleWeightColumn?: string | null;
   /** Fixed class order for softmax labels (see inferLabelEncoding). */
   readonly classes?: readonly string[] | null;
+  /** Generated per-row factors (recency, 1/sigma^2) that multiply the sample weight. */
+  readonly rowWeights?: RowWeightGenerator | null;
 }
 
 /** The statistics of the first pass and the weights they resolve to. */
@@ -32,6 +35,7 @@ export interface WeightsSummary {
 interface ColumnIndices {
   readonly label: number | null;
   readonly sampleWeight: number | null;
+  readonly generated: readonly number[];
   readonly width: number;
 }
 
@@ -56,6 +60,7 @@ function findColumns(path: string, header: CsvRecord | undefined, options: Strea
   return {
     label: columnIndex(options.labelColumn),
     sampleWeight: columnIndex(options.sampleWeightColumn),
+    generated: (options.rowWeights?.columns ?? []).map((name) => columnIndex(name) as number),
     width: header.fields.length,
   };
 }
@@ -79,6 +84,11 @@ function readRow(path: string, record: CsvRecord, columns: ColumnIndices, option
         `column "${options.sampleWeightColumn}": sample weight "${cell}" is not a finite number >= 0`,
       );
   }
+  if (options.rowWeights)
+    sampleWeight *= options.rowWeights.factor(
+      columns.generated.map((index) => record.fields[index] as string),
+      where,
+    );
   return { label, sampleWeight };
 }
 
@@ -143,7 +153,7 @@ export async function summarizeWeights(options: StreamingWeightsOptions): Promis
     stats = { kind: 'classes', classCounts };
   } else if (spec.loss.kind === 'sigmoid_cross_entropy')
     stats = { kind: 'labels', positiveCounts: [positive], negativeCounts: [negative] };
-  const hasSampleWeights = Boolean(options.sampleWeightColumn);
+  const hasSampleWeights = Boolean(options.sampleWeightColumn || options.rowWeights);
   const resolved = resolveWeighting(spec, {
     stats,
     numClasses: encoding ? encoding.classNames.length : stats ? 1 : undefined,
