@@ -15,8 +15,10 @@ import type { ClassStatistics, ClockState, ScheduledWeighting, WeightingSpec } f
 /**
  * How a spec maps onto one-vs-all logistic regression: element (i, k) is sample i's binary problem
  * "is it class k". A sigmoid-CE spec applies as written to those K elements; a softmax-CE spec's class
- * weights become per-sample weights c_{y_i} on all K problems (scikit-learn's one-vs-rest behaviour),
- * and its label smoothing the targets (1-e) onehot + e/C.
+ * weights become per-sample weights c_{y_i} on all K problems, and its label smoothing the targets
+ * (1-e) onehot + e/C. Spreading class weights as row weights is what scikit-learn's one-vs-rest does
+ * with a dict of class weights; with class_weight='balanced' it balances each binary problem on its
+ * own, which is the sigmoid-CE `balanced` spec (a+ = n/(2 n_k+), a- = n/(2 n_k-)), not softmax's.
  */
 export interface OneVsAllWeighting {
   readonly spec: WeightingSpec | null;
