@@ -1,4 +1,6 @@
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import type { ClassLabel } from '../labels/encode-labels.ts';
+import { describeValue } from '../validate/input-validators.ts';
 import { encodePredictions } from './metric-labels.ts';
 import type { MetricOptions } from './metric-labels.ts';
 
@@ -38,6 +40,8 @@ export function confusionMatrix<Label extends ClassLabel>(
     row[column] = (row[column] as number) + (encoded.weights[index] as number);
   }
   const normalize = options.normalize ?? null;
+  if (normalize !== null && normalize !== 'true' && normalize !== 'pred' && normalize !== 'all')
+    throw new InvalidInputError('normalize', `must be 'true', 'pred', 'all' or null, got ${describeValue(normalize)}`);
   if (normalize !== null) {
     const rowSums = matrix.map((row) => row.reduce((sum, value) => sum + value, 0));
     const columnSums =

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import { encodeLabels } from '../labels/encode-labels.ts';
 import type { ClassLabel } from '../labels/encode-labels.ts';
-import { checkNumberArray } from '../validate/input-validators.ts';
+import { checkNumberArray, describeValue } from '../validate/input-validators.ts';
 
 /** Options every weighted classification metric takes (scikit-learn's `labels` and `sample_weight`). */
 export interface MetricOptions<Label extends ClassLabel = ClassLabel> {
@@ -56,10 +56,12 @@ export function encodePredictions<Label extends ClassLabel>(
   yPred: ArrayLike<Label>,
   options: MetricOptions<Label> = {},
 ): EncodedPredictions<Label> {
-  if (yTrue == null || typeof yTrue.length !== 'number')
-    throw new InvalidInputError('yTrue', 'must be an array of labels');
-  if (yPred == null || typeof yPred.length !== 'number')
-    throw new InvalidInputError('yPred', 'must be an array of labels');
+  for (const [name, labels] of [
+    ['yTrue', yTrue],
+    ['yPred', yPred],
+  ] as const)
+    if (labels == null || typeof labels === 'string' || typeof labels.length !== 'number')
+      throw new InvalidInputError(name, `must be an array of labels, got ${describeValue(labels)}`);
   if (yTrue.length !== yPred.length)
     throw new InvalidInputError('yPred', `has ${yPred.length} labels but yTrue has ${yTrue.length}`);
   if (yTrue.length === 0) throw new InvalidInputError('yTrue', 'needs at least one sample');

@@ -50,6 +50,9 @@ describe('confusionMatrix', () => {
     expect(() => confusionMatrix(['a', 'b'], ['a', 'c'], { classes: ['a', 'b'] })).toThrow(/yPred\[1\]/);
     expect(() => confusionMatrix(['a', 'b'], ['a', 'b'], { sampleWeight: [1, -1] })).toThrow(/sampleWeight\[1\]/);
     expect(() => confusionMatrix(['a', 'b'], ['a'])).toThrow(/yPred: has 1 labels but yTrue has 2/);
+    expect(() => confusionMatrix('ab' as never, ['a', 'b'])).toThrow(/yTrue: must be an array of labels/);
+    expect(() => confusionMatrix(['a'], ['a'], { normalize: 'rows' as never })).toThrow(/normalize/);
+    expect(() => precisionRecallF1(['a'], ['a'], { zeroDivision: 'warn' as never })).toThrow(/zeroDivision/);
   });
 });
 

@@ -1,4 +1,6 @@
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import type { ClassLabel } from '../labels/encode-labels.ts';
+import { describeValue } from '../validate/input-validators.ts';
 import { encodePredictions } from './metric-labels.ts';
 import type { EncodedPredictions, MetricOptions } from './metric-labels.ts';
 
@@ -82,6 +84,8 @@ export function scoresOfEncoded<Label extends ClassLabel>(
   encoded: EncodedPredictions<Label>,
   zeroDivision: ZeroDivision,
 ): PrecisionRecallF1<Label> {
+  if (zeroDivision !== 0 && zeroDivision !== 1 && zeroDivision !== 'nan')
+    throw new InvalidInputError('zeroDivision', `must be 0, 1 or 'nan', got ${describeValue(zeroDivision)}`);
   const { truePositive, trueSum, predictedSum } = classTotals(encoded);
   const perClass = truePositive.map((tp, index) => {
     const support = trueSum[index] as number;

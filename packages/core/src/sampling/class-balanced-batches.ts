@@ -3,7 +3,7 @@ import { encodeLabels } from '../labels/encode-labels.ts';
 import type { ClassLabel } from '../labels/encode-labels.ts';
 import { createSeededRandom, shuffleInPlace } from '../random/seeded-random.ts';
 import { checkPositiveInteger } from '../validate/input-validators.ts';
-import { checkSeed } from './weighted-sampler.ts';
+import { checkOptionsObject, checkSeed } from './weighted-sampler.ts';
 
 /** Options of {@link classBalancedBatches}. */
 export interface ClassBalancedBatchOptions {
@@ -32,7 +32,8 @@ export function classBalancedBatches<Label extends ClassLabel>(
 ): Int32Array[] {
   const { codes, classes } = encodeLabels(labels);
   if (codes.length === 0) throw new InvalidInputError('labels', 'needs at least one label');
-  const batchSize = checkPositiveInteger('batchSize', options?.batchSize);
+  checkOptionsObject(options, '{ batchSize, numBatches?, seed }');
+  const batchSize = checkPositiveInteger('batchSize', options.batchSize);
   const numBatches =
     options.numBatches === undefined
       ? Math.ceil(codes.length / batchSize)

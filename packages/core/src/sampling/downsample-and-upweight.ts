@@ -3,7 +3,7 @@ import { encodeLabels } from '../labels/encode-labels.ts';
 import type { ClassLabel } from '../labels/encode-labels.ts';
 import { createSeededRandom } from '../random/seeded-random.ts';
 import { checkFiniteNumber } from '../validate/input-validators.ts';
-import { checkSeed } from './weighted-sampler.ts';
+import { checkOptionsObject, checkSeed } from './weighted-sampler.ts';
 
 /** Options of {@link downsampleAndUpweight}: give `factor` or `targetRatio`. */
 export interface DownsampleOptions {
@@ -53,7 +53,8 @@ export function downsampleAndUpweight<Label extends ClassLabel>(
   const majorityCode = counts.indexOf(Math.max(...counts));
   const majorityCount = counts[majorityCode] as number;
   const minorityCount = Math.min(...counts);
-  if ((options?.factor === undefined) === (options?.targetRatio === undefined))
+  checkOptionsObject(options, '{ factor | targetRatio, seed }');
+  if ((options.factor === undefined) === (options.targetRatio === undefined))
     throw new InvalidInputError('options', 'give exactly one of `factor` and `targetRatio`');
   let factor: number;
   if (options.factor !== undefined) factor = checkFiniteNumber('factor', options.factor, { min: 1 });

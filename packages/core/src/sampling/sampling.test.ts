@@ -69,6 +69,7 @@ describe('weightedSampler (PyTorch WeightedRandomSampler semantics)', () => {
     expect(() => weightedSampler([1, -1], { numSamples: 1, seed: 1 })).toThrow(/weights\[1\]: must be >= 0/);
     expect(() => weightedSampler([1], { numSamples: 0, seed: 1 })).toThrow(/numSamples/);
     expect(() => weightedSampler([[1, 2]] as never, { numSamples: 1, seed: 1 })).toThrow(/weights\[0\]/);
+    expect(() => weightedSampler([1], undefined as never)).toThrow(/options: must be an object/);
     expect(() => weightedSampler([1], { numSamples: 1 } as never)).toThrow(
       expect.objectContaining({ code: 'WS_INVALID_INPUT', field: 'seed' }),
     );

@@ -17,6 +17,12 @@ export function checkSeed(seed: unknown): number {
   return checkFiniteNumber('seed', seed, { integer: true });
 }
 
+/** Checks that an options argument is an object, naming what it needs. */
+export function checkOptionsObject(options: unknown, needs: string): void {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('options', `must be an object with ${needs}, got ${String(options)}`);
+}
+
 /** Index of the first cumulative weight above `target` (cumulative is non-decreasing). */
 function searchCumulative(cumulative: Float64Array, target: number): number {
   let low = 0;
@@ -46,7 +52,8 @@ function searchCumulative(cumulative: Float64Array, target: number): number {
  */
 export function weightedSampler(weights: ArrayLike<number>, options: WeightedSamplerOptions): Int32Array {
   const values = checkNumberArray('weights', weights, { nonNegative: true });
-  const numSamples = checkPositiveInteger('numSamples', options?.numSamples);
+  checkOptionsObject(options, '{ numSamples, replacement?, seed }');
+  const numSamples = checkPositiveInteger('numSamples', options.numSamples);
   const replacement = options.replacement ?? true;
   if (typeof replacement !== 'boolean')
     throw new InvalidInputError('replacement', `must be a boolean, got ${String(replacement)}`);

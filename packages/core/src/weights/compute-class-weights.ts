@@ -112,10 +112,12 @@ export function computeClassWeights<Label extends ClassLabel>(
   const counts = new Array<number>(classes.length).fill(0);
   for (const code of codes) counts[code] = (counts[code] as number) + 1;
   const stats = { kind: 'classes' as const, classCounts: counts };
-  const resolve = (block: ClassWeightingSpec | undefined) =>
-    block === undefined
-      ? new Float64Array(classes.length).fill(1)
-      : Float64Array.from(resolveSoftmaxClassWeights(block, classes.length, stats));
+  const resolve = (block: ClassWeightingSpec | undefined) => {
+    if (block === undefined) return new Float64Array(classes.length).fill(1);
+    if (block.strategy !== 'manual' && codes.length === 0)
+      throw new InvalidInputError('labels', `is empty; the ${block.strategy} strategy needs class counts`);
+    return Float64Array.from(resolveSoftmaxClassWeights(block, classes.length, stats));
+  };
   let weights: Float64Array;
   const strategy = strategyOrSpec as unknown;
   if (strategy === null || strategy === undefined) weights = new Float64Array(classes.length).fill(1);

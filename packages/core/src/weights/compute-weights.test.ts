@@ -74,6 +74,8 @@ describe('computeClassWeights', () => {
       expect.objectContaining({ code: 'WS_INVALID_SPEC' }),
     );
     expect(() => computeClassWeights(['a', 'b'], 'balanced', { classes: ['a'] })).toThrow(/labels\[1\]/);
+    expect(() => computeClassWeights([], 'balanced', { classes: ['a'] })).toThrow(/labels: is empty/);
+    expect([...computeClassWeights([], { a: 2 }, { classes: ['a'] }).weights]).toEqual([2]);
   });
 });
 
