@@ -88,8 +88,10 @@ export function scoresOfEncoded<Label extends ClassLabel>(
     throw new InvalidInputError('zeroDivision', `must be 0, 1 or 'nan', got ${describeValue(zeroDivision)}`);
   const { truePositive, trueSum, predictedSum } = classTotals(encoded);
   const perClass = truePositive.map((tp, index) => {
-    const support = trueSum[index] as number;
-    const predicted = predictedSum[index] as number;
+    // scikit-learn rebuilds the sums as tp + fn and tp + fp from its multilabel confusion matrix; the
+    // same rounding keeps weighted supports equal to its printout to the last digit.
+    const support = tp + ((trueSum[index] as number) - tp);
+    const predicted = tp + ((predictedSum[index] as number) - tp);
     return {
       precision: divide(tp, predicted, zeroDivision),
       recall: divide(tp, support, zeroDivision),
@@ -97,7 +99,7 @@ export function scoresOfEncoded<Label extends ClassLabel>(
       support,
     };
   });
-  const total = trueSum.reduce((sum, value) => sum + value, 0);
+  const total = perClass.reduce((sum, scores) => sum + scores.support, 0);
   const average = (weights: readonly number[] | null): ClassScores => {
     // scikit-learn: a weighted average whose supports are all zero is zero_division.
     if (weights !== null && total === 0) {
@@ -120,7 +122,12 @@ export function scoresOfEncoded<Label extends ClassLabel>(
       support: total,
     };
   };
-  return { classes: encoded.classes, perClass, macroAvg: average(null), weightedAvg: average(trueSum) };
+  return {
+    classes: encoded.classes,
+    perClass,
+    macroAvg: average(null),
+    weightedAvg: average(perClass.map((scores) => scores.support)),
+  };
 }
 
 /**
