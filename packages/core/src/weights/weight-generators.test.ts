@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../random/seeded-random.ts';
 import { squaredDistanceTransform } from './euclidean-distance-transform.ts';
@@ -120,6 +121,19 @@ describe('unetWeightMap (Ronneberger et al. 2015)', () => {
     expect(map[0]?.[1]).toBeCloseTo(1 + 10 * Math.exp(-((1 + Math.sqrt(5)) ** 2) / 50), 12);
     expect(map[0]?.[2]).toBeCloseTo(1 + 10 * Math.exp(-16 / 50), 12);
     expect(unetWeightMap([[0, 3, 0]], { classWeights: { background: 1, foreground: 2 } })).toEqual([[1, 2, 1]]);
+  });
+
+  it('equals the map computed with scipy distance_transform_edt on a 12x14 image with 4 objects', () => {
+    // Fixture: /usr/bin/python3 packages/core/scripts/generate-unet-weight-map-fixture.py (scipy 1.10.1).
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../fixtures/unet-weight-map-fixture.json', import.meta.url), 'utf8'),
+    ) as { instances: number[][]; weights: number[][] };
+    const map = unetWeightMap(fixture.instances);
+    fixture.weights.forEach((row, rowIndex) => {
+      row.forEach((value, column) => {
+        expect(map[rowIndex]?.[column]).toBeCloseTo(value, 12);
+      });
+    });
   });
 
   it('rejects ragged rows and ids that are not non-negative integers', () => {
