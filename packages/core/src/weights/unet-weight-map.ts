@@ -50,7 +50,9 @@ function readInstances(instances: ArrayLike<ArrayLike<number>>): { labels: Int32
  * d1 and d2 the Euclidean distances (in pixels, between pixel centres) to the nearest and
  * second-nearest object, w_c the class-balance term. The border term makes the thin background gaps
  * between touching cells weigh up to w0 more. Returns [H][W], the element weights of a dense output
- * (stack maps into [N, H, W] for `elementWeights`). Exact distances: one Felzenszwalb-Huttenlocher
+ * [N, H, W, C]: pass `elementWeights: maps.map((map) => map.flat())` ([N, E] with E = H*W in SPEC's
+ * row-major element order), or one map for every image as `elements.weights: map.flat()`. Exact
+ * distances: one Felzenszwalb-Huttenlocher
  * transform per object, O(K * H * W) time for K objects and O(H * W) memory.
  */
 export function unetWeightMap(instances: ArrayLike<ArrayLike<number>>, options: UnetWeightMapOptions = {}): number[][] {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { prepareWeightingComputation } from '../prepare-weighting.ts';
 import { createSeededRandom } from '../random/seeded-random.ts';
+import { referenceWeightedLoss } from '../reference/reference-weighted-loss.ts';
 import { squaredDistanceTransform } from './euclidean-distance-transform.ts';
 import { inverseVarianceWeights } from './inverse-variance-weights.ts';
 import { labelDistributionSmoothingWeights, ldsKernelWindow } from './label-distribution-smoothing.ts';
@@ -134,6 +136,29 @@ describe('unetWeightMap (Ronneberger et al. 2015)', () => {
         expect(map[rowIndex]?.[column]).toBeCloseTo(value, 12);
       });
     });
+  });
+
+  it("feeds a dense softmax output's element weights (SPEC row-major element order)", () => {
+    const map = unetWeightMap([[1, 0, 2]], { classWeights: { background: 1, foreground: 1 } });
+    const computation = prepareWeightingComputation(
+      { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } },
+      {
+        predictions: [
+          [
+            [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        ],
+        targets: [[[1, 0, 1]]],
+        elementWeights: [map.flat()],
+      },
+    );
+    const { weights } = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch);
+    // The gap pixel is 1 px from each object: 1 + 10 exp(-(1 + 1)^2 / 50).
+    expect([...weights]).toEqual([1, 1 + 10 * Math.exp(-4 / 50), 1]);
   });
 
   it('rejects ragged rows and ids that are not non-negative integers', () => {
