@@ -14,6 +14,7 @@ export interface ClassificationReportOptions<Label extends ClassLabel> extends P
 
 /** Everything scikit-learn's classification_report shows, plus balanced accuracy, as numbers. */
 export interface ClassificationReport<Label extends ClassLabel = ClassLabel> {
+  /** The classes, in row order. */
   readonly classes: readonly Label[];
   /** Row names of the text and keys of the JSON, in `classes` order. */
   readonly targetNames: readonly string[];
@@ -23,7 +24,9 @@ export interface ClassificationReport<Label extends ClassLabel = ClassLabel> {
   readonly accuracy: number;
   /** Mean recall over classes present in yTrue (scikit-learn `balanced_accuracy_score`). */
   readonly balancedAccuracy: number;
+  /** Unweighted mean over classes (scikit-learn `macro avg`). */
   readonly macroAvg: ClassScores;
+  /** Mean over classes weighted by support (scikit-learn `weighted avg`). */
   readonly weightedAvg: ClassScores;
   /** Whether sample weights were given (supports are then weight sums, printed as floats). */
   readonly weighted: boolean;

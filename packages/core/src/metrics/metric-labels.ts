@@ -17,8 +17,11 @@ export interface MetricOptions<Label extends ClassLabel = ClassLabel> {
 
 /** True and predicted labels as class indices over one class list, with the checked sample weights. */
 export interface EncodedPredictions<Label extends ClassLabel> {
+  /** The class list both label arrays were encoded with. */
   readonly classes: readonly Label[];
+  /** Class index of each true label. */
   readonly truth: Int32Array;
+  /** Class index of each predicted label. */
   readonly predicted: Int32Array;
   /** Sample weights (all 1 when none were given). */
   readonly weights: Float64Array;

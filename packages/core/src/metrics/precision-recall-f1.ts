@@ -31,6 +31,7 @@ export interface ClassScores {
 
 /** Per-class scores with scikit-learn's macro and weighted averages. */
 export interface PrecisionRecallF1<Label extends ClassLabel = ClassLabel> {
+  /** The classes, in `perClass` order. */
   readonly classes: readonly Label[];
   /** One entry per class, in `classes` order. */
   readonly perClass: readonly ClassScores[];

@@ -39,6 +39,7 @@ export interface ComputeClassWeightsOptions<Label extends ClassLabel> {
 
 /** Class weights aligned with their classes. */
 export interface ComputedClassWeights<Label extends ClassLabel = ClassLabel> {
+  /** The classes, sorted as scikit-learn's LabelEncoder unless given. */
   readonly classes: readonly Label[];
   /** weights[c] is the weight of classes[c]. */
   readonly weights: Float64Array;

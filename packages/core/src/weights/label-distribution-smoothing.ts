@@ -31,7 +31,9 @@ export interface LabelDistributionSmoothing {
   readonly smoothedDensity: Float64Array;
   /** The kernel window (peak 1). */
   readonly window: Float64Array;
+  /** Left edge of bin 0, in target units. */
   readonly origin: number;
+  /** Width of every bin, in target units. */
   readonly binWidth: number;
 }
 
