@@ -30,7 +30,8 @@ export const generatedWeightHelp = `  --date COLUMN          recency weights fro
                          w = max(2^(-age / half-life), min-weight), age from the newest date
   --half-life DURATION   half-life of --date, e.g. 90d, 12h, 2w (units ms, s, m, h, d, w)
   --min-weight W         floor of recency weights, in [0, 1] (default 0)
-  --sigma COLUMN         inverse-variance weights 1 / sigma^2 from a column of standard deviations > 0`;
+  --sigma COLUMN         inverse-variance weights 1 / sigma^2 from a column of standard deviations > 0
+                         (--date and --sigma weights multiply the --sample-weight column)`;
 
 const isoDate = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
 
