@@ -93,6 +93,13 @@ describe('classBalancedBatches', () => {
     expect(classBalancedBatches(labels, { batchSize: 10, seed: 1 }).length).toBe(10);
   });
 
+  it('rejects an empty label list, a bad batch size and a missing seed', () => {
+    expect(() => classBalancedBatches([], { batchSize: 2, seed: 1 })).toThrow(/labels: needs at least one label/);
+    expect(() => classBalancedBatches(labels, { batchSize: 0, seed: 1 })).toThrow(/batchSize/);
+    expect(() => classBalancedBatches(labels, { batchSize: 2, numBatches: 1.5, seed: 1 })).toThrow(/numBatches/);
+    expect(() => classBalancedBatches(labels, { batchSize: 2 } as never)).toThrow(/seed/);
+  });
+
   it("agrees in expectation with 'balanced' class weights: the batch mean estimates the weighted mean", () => {
     const quantity = labels.map((label, row) => (label === 'a' ? 0 : label === 'b' ? 5 : 10) + Math.sin(row));
     const weights = computeSampleWeights(labels, 'balanced');
