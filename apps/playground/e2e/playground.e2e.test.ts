@@ -31,6 +31,8 @@ let baseUrl: string;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 const pageErrors: string[] = [];
+const foreignRequests: string[] = [];
+const requested: string[] = [];
 
 async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -54,6 +56,12 @@ describe('the playground in headless Chromium', () => {
     });
     baseUrl = server.resolvedUrls?.local[0] ?? '';
     browser = await launchChromium();
+    // Every request, workers' included, must stay on the page's own origin: no CDN, no upload.
+    browser.context.on('request', (request) => {
+      const url = request.url();
+      requested.push(url);
+      if (!url.startsWith(baseUrl) && !/^(data|blob):/.test(url)) foreignRequests.push(url);
+    });
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -164,5 +172,13 @@ describe('the playground in headless Chromium', () => {
     expect(await page.inputValue('[data-testid="label-column"]')).toBe('kind');
     await screenshot('04-own-csv');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('made no request outside its own origin (wasm binaries and the dataset are served locally)', () => {
+    // The workers' wasm loads are seen, so the check covers them too.
+    expect(requested.some((url) => /\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(url))).toBe(true);
+    expect(requested.some((url) => /\/assets\/tfjs-backend-wasm[\w-]*\.wasm$/.test(url))).toBe(true);
+    expect(requested.some((url) => url.endsWith('/data/seattle-weather.csv'))).toBe(true);
+    expect(foreignRequests).toEqual([]);
   });
 });
