@@ -62,6 +62,13 @@ describe('SVG charts', () => {
   });
 
   it('formats ticks with three significant digits', () => {
-    expect([0, 0.45678, 11.111, 123456, 0.0001234].map(formatTick)).toEqual(['0', '0.457', '11.1', '1.2e+5', '1.2e-4']);
+    expect([0, 0.45678, 11.111, 1096.6, 1234567, 0.0001234].map(formatTick)).toEqual([
+      '0',
+      '0.457',
+      '11.1',
+      '1097',
+      '1.2e+6',
+      '1.2e-4',
+    ]);
   });
 });

@@ -53,7 +53,8 @@ export function escapeXml(text: string): string {
 export function formatTick(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1000 || magnitude < 0.01) return value.toExponential(1);
+  if (magnitude >= 1e6 || magnitude < 0.01) return value.toExponential(1);
+  if (magnitude >= 1000) return Math.round(value).toString();
   return Number(value.toPrecision(3)).toString();
 }
 

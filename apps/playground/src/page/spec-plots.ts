@@ -1,7 +1,7 @@
 import { UnsupportedFeatureError } from '@weightspec/core';
 import type { WeightingSpec } from '@weightspec/core';
 import { groupedBarChart, lineChart } from '../charts/svg-charts.ts';
-import { classWeightBars, effectiveSampleWeights, histogram, scheduleSeries } from '../plots/plot-data.ts';
+import { classWeightBars, effectiveSampleWeights, histogram, scheduleSeries, valueRange } from '../plots/plot-data.ts';
 import type { PlotSetup } from '../plots/plot-data.ts';
 import { classColor } from './chart-colors.ts';
 
@@ -73,35 +73,32 @@ export function renderSpecPlots(spec: WeightingSpec, setup: Omit<PlotSetup, 'spe
       }),
     ),
   );
-  const first = histogram(effectiveSampleWeights(full, 0), 12);
-  const last = histogram(effectiveSampleWeights(full, setup.epochs - 1), 12);
-  const binLabel = (bin: { from: number; to: number }) => ((bin.from + bin.to) / 2).toPrecision(2);
+  const firstWeights = effectiveSampleWeights(full, 0);
+  const lastWeights = effectiveSampleWeights(full, setup.epochs - 1);
+  const [firstLow, firstHigh] = valueRange(firstWeights);
+  const [lastLow, lastHigh] = valueRange(lastWeights);
+  const range = [Math.min(firstLow, lastLow), Math.max(firstHigh, lastHigh)] as const;
+  const first = histogram(firstWeights, 12, range);
+  const last = histogram(lastWeights, 12, range);
+  const changes = first.some((bin, index) => bin.count !== last[index]?.count);
+  const adaptive = spec.adaptive?.length
+    ? ' Focal, hard-mining and self-paced factors depend on the model, so they are applied during training, not shown here.'
+    : '';
   parts.push(
     figure(
-      `Effective per-sample weight w<sub>i</sub> = c<sub>y<sub>i</sub></sub><sup>α</sup> divided by its mean (1 = as in unweighted training): rows per weight bin at the last epoch${spec.adaptive?.length ? ' (focal, hard-mining and self-paced factors depend on the model and are applied during training)' : ''}.`,
+      `Effective per-sample weight w<sub>i</sub> = c<sub>y<sub>i</sub></sub><sup>α</sup> divided by its mean (1 = as in unweighted training): rows per weight bin${changes ? ' at the first and the last epoch' : ''}.${adaptive}`,
       groupedBarChart({
         title: 'effective per-sample weights',
         testId: 'chart-sample-weights',
-        groups: last.map((bin) => ({ label: binLabel(bin), values: [bin.count] })),
-        seriesNames: [`rows, epoch ${setup.epochs - 1}`],
-        colors: ['#D55E00'],
+        groups: last.map((bin, index) => ({
+          label: ((bin.from + bin.to) / 2).toPrecision(2),
+          values: changes ? [first[index]?.count ?? 0, bin.count] : [bin.count],
+        })),
+        seriesNames: changes ? ['rows, epoch 0', `rows, epoch ${setup.epochs - 1}`] : ['rows'],
+        colors: changes ? ['#E69F00', '#D55E00'] : ['#D55E00'],
         yLabel: 'rows',
       }),
     ),
   );
-  if (first.length !== last.length || first.some((bin, index) => bin.count !== last[index]?.count))
-    parts.push(
-      figure(
-        'The same at epoch 0, before the schedule changes the weights.',
-        groupedBarChart({
-          title: 'effective per-sample weights at epoch 0',
-          testId: 'chart-sample-weights-start',
-          groups: first.map((bin) => ({ label: binLabel(bin), values: [bin.count] })),
-          seriesNames: ['rows, epoch 0'],
-          colors: ['#E69F00'],
-          yLabel: 'rows',
-        }),
-      ),
-    );
   return parts.join('');
 }

@@ -86,5 +86,7 @@ describe('plot data', () => {
     ]);
     expect(histogram([5, 5, 5], 4)).toEqual([{ from: 5, to: 5, count: 3 }]);
     expect(histogram([], 4)).toEqual([]);
+    // A shared range compares two distributions bin by bin: [0, 8] in 4 bins of width 2.
+    expect(histogram([1, 1, 3], 4, [0, 8]).map((bin) => bin.count)).toEqual([2, 1, 0, 0]);
   });
 });

@@ -100,23 +100,35 @@ export function effectiveSampleWeights(setup: PlotSetup, epoch: number): Float64
   return mean > 0 ? weights.map((weight) => weight / mean) : weights;
 }
 
-/**
- * Equal-width histogram of `values` over [min, max] with `binCount` bins (the last bin closed). All
- * values equal give one bin around them.
- */
-export function histogram(values: ArrayLike<number>, binCount: number): HistogramBin[] {
-  if (values.length === 0) return [];
+/** The smallest and largest of `values` ([0, 0] when empty). */
+export function valueRange(values: ArrayLike<number>): [number, number] {
+  if (values.length === 0) return [0, 0];
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   for (let index = 0; index < values.length; index += 1) {
     low = Math.min(low, values[index] as number);
     high = Math.max(high, values[index] as number);
   }
+  return [low, high];
+}
+
+/**
+ * Equal-width histogram of `values` over `range` (default: their own min and max) with `binCount` bins,
+ * the last bin closed; pass one range to compare two distributions bin by bin. An empty range (all
+ * values equal) gives one bin around them.
+ */
+export function histogram(
+  values: ArrayLike<number>,
+  binCount: number,
+  range: readonly [number, number] = valueRange(values),
+): HistogramBin[] {
+  if (values.length === 0) return [];
+  const [low, high] = range;
   if (low === high) return [{ from: low, to: high, count: values.length }];
   const width = (high - low) / binCount;
   const counts = new Array<number>(binCount).fill(0);
   for (let index = 0; index < values.length; index += 1) {
-    const bin = Math.min(binCount - 1, Math.floor(((values[index] as number) - low) / width));
+    const bin = Math.min(binCount - 1, Math.max(0, Math.floor(((values[index] as number) - low) / width)));
     counts[bin] = (counts[bin] as number) + 1;
   }
   return counts.map((count, bin) => ({ from: low + bin * width, to: low + (bin + 1) * width, count }));
