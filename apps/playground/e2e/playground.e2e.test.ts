@@ -38,11 +38,21 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
+/** Trains with `engine` until the Train button is enabled again; a failed run fails here with its message. */
 async function train(engine: 'tfjs' | 'onnx'): Promise<void> {
   await page.selectOption('[data-testid="engine"]', engine);
   await page.click('[data-testid="train"]');
-  await page.waitForSelector('[data-testid="chart-recall"]', { timeout: 240_000 });
+  await page.waitForFunction(
+    () => !(document.querySelector('[data-testid="train"]') as HTMLButtonElement).disabled,
+    null,
+    { timeout: 240_000 },
+  );
+  expect(await page.textContent('[data-testid="train-status"]')).toMatch(/^Done: /);
+  expect(await page.isVisible('[data-testid="chart-recall"]')).toBe(true);
 }
+
+// Training in Chromium shares two cores with the rest of the test run: generous limits per test.
+const browserTestTimeout = 300_000;
 
 describe('the playground in headless Chromium', () => {
   beforeAll(async () => {
@@ -72,7 +82,7 @@ describe('the playground in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+    await server?.close();
   });
 
   it('loads seattle-weather and plots the balanced class weights it resolves to', async () => {
@@ -112,39 +122,47 @@ describe('the playground in headless Chromium', () => {
     expect(await page.textContent('[data-testid="spec-status"]')).toContain('Valid');
   });
 
-  it('trains unweighted against weighted with tfjs, then with ONNX Runtime Web', async () => {
-    await page.fill('[data-testid="epochs"]', '2');
-    await page.dispatchEvent('[data-testid="epochs"]', 'change');
-    for (const engine of ['tfjs', 'onnx'] as const) {
-      await train(engine);
-      const status = (await page.textContent('[data-testid="train-status"]')) ?? '';
-      expect(status).toContain(engine === 'tfjs' ? 'tfjs' : 'onnxruntime-web');
-      // Two runs of two epochs: four loss points, all finite and positive.
-      const losses = await page.$$eval('[data-testid="chart-loss"] circle title', (nodes) =>
-        nodes.map((node) => Number((node.textContent ?? '').split(': ').pop())),
-      );
-      expect(losses).toHaveLength(4);
-      for (const loss of losses) expect(loss).toBeGreaterThan(0);
-      const recallBars = await page.$$eval('[data-testid="chart-recall"] rect:not(.legend)', (nodes) => nodes.length);
-      expect(recallBars).toBe(10);
-      const macroRecall = Number(await page.getAttribute('[data-testid="results"]', 'data-macro-recall-weighted'));
-      expect(macroRecall).toBeGreaterThan(0);
-      expect(macroRecall).toBeLessThanOrEqual(1);
-      await screenshot(`03-trained-${engine}`);
-    }
-  });
+  it(
+    'trains unweighted against weighted with tfjs, then with ONNX Runtime Web',
+    async () => {
+      await page.fill('[data-testid="epochs"]', '2');
+      await page.dispatchEvent('[data-testid="epochs"]', 'change');
+      for (const engine of ['tfjs', 'onnx'] as const) {
+        await train(engine);
+        const status = (await page.textContent('[data-testid="train-status"]')) ?? '';
+        expect(status).toContain(engine === 'tfjs' ? 'tfjs' : 'onnxruntime-web');
+        // Two runs of two epochs: four loss points, all finite and positive.
+        const losses = await page.$$eval('[data-testid="chart-loss"] circle title', (nodes) =>
+          nodes.map((node) => Number((node.textContent ?? '').split(': ').pop())),
+        );
+        expect(losses).toHaveLength(4);
+        for (const loss of losses) expect(loss).toBeGreaterThan(0);
+        const recallBars = await page.$$eval('[data-testid="chart-recall"] rect:not(.legend)', (nodes) => nodes.length);
+        expect(recallBars).toBe(10);
+        const macroRecall = Number(await page.getAttribute('[data-testid="results"]', 'data-macro-recall-weighted'));
+        expect(macroRecall).toBeGreaterThan(0);
+        expect(macroRecall).toBeLessThanOrEqual(1);
+        await screenshot(`03-trained-${engine}`);
+      }
+    },
+    browserTestTimeout,
+  );
 
-  it('stops a long run and keeps the page responsive', async () => {
-    await page.fill('[data-testid="epochs"]', '200');
-    await page.selectOption('[data-testid="engine"]', 'onnx');
-    await page.click('[data-testid="train"]');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="train-status"]')?.textContent?.includes('epoch'),
-    );
-    await page.click('[data-testid="stop"]');
-    expect(await page.textContent('[data-testid="train-status"]')).toContain('Stopped after');
-    expect(await page.isEnabled('[data-testid="train"]')).toBe(true);
-  });
+  it(
+    'stops a long run and keeps the page responsive',
+    async () => {
+      await page.fill('[data-testid="epochs"]', '200');
+      await page.selectOption('[data-testid="engine"]', 'onnx');
+      await page.click('[data-testid="train"]');
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid="train-status"]')?.textContent?.includes('epoch'),
+      );
+      await page.click('[data-testid="stop"]');
+      expect(await page.textContent('[data-testid="train-status"]')).toContain('Stopped after');
+      expect(await page.isEnabled('[data-testid="train"]')).toBe(true);
+    },
+    browserTestTimeout,
+  );
 
   it('round-trips the spec through the share link', async () => {
     await page.selectOption('[data-testid="preset-select"]', 'curriculum');
