@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { vegaDatasetPath } from '@weightspec/conformance/datasets';
 import { describe, expect, it } from 'vitest';
-import { buildDataset, guessLabelColumn, readCsvText } from './csv-dataset.ts';
+import { MAX_CSV_BYTES, buildDataset, checkCsvSize, guessLabelColumn, readCsvText } from './csv-dataset.ts';
 
 const errorOf = (action: () => unknown) => {
   try {
@@ -51,6 +51,11 @@ describe('CSV datasets parsed in the browser', () => {
     expect(errorOf(() => buildDataset(readCsvText('x,l\n1,p\n2,q\n', 'id.csv'), 'x', 'id.csv')).message).toContain(
       'no numeric feature',
     );
+  });
+
+  it('refuses files over the size limit before reading them', () => {
+    expect(() => checkCsvSize('ok.csv', MAX_CSV_BYTES)).not.toThrow();
+    expect(errorOf(() => checkCsvSize('big.csv', 30 * 1024 * 1024)).message).toContain('big.csv: is 30.0 MB');
   });
 
   it('reads seattle-weather.csv (vega-datasets) as the page bundles it', () => {

@@ -21,6 +21,21 @@ export interface PlaygroundDataset {
 /** Most classes the page trains on: more than this is almost surely the wrong label column. */
 export const MAX_PLAYGROUND_CLASSES = 50;
 
+/**
+ * Largest CSV the page reads (bytes): parsing runs on the page's thread and the rows are copied to two
+ * training workers, so a laptop stays responsive; bigger files belong to `weightspec train`, which streams.
+ */
+export const MAX_CSV_BYTES = 25 * 1024 * 1024;
+
+/** Refuses a file over MAX_CSV_BYTES before reading it, naming the size and the alternative. */
+export function checkCsvSize(name: string, bytes: number): void {
+  if (bytes > MAX_CSV_BYTES)
+    throw new InvalidInputError(
+      name,
+      `is ${(bytes / 1024 / 1024).toFixed(1)} MB; the page reads at most ${MAX_CSV_BYTES / 1024 / 1024} MB (use weightspec train for larger files)`,
+    );
+}
+
 /** Parses CSV text (RFC 4180, as the conformance loader) into a header and rows; errors name the line. */
 export function readCsvText(text: string, source: string): CsvTable {
   const table = parseCsv(text, source);

@@ -1,7 +1,7 @@
 import { splitAndStandardize } from '@weightspec/conformance/datasets';
 import type { CsvTable } from '@weightspec/conformance/datasets';
 import { escapeXml } from '../charts/svg-charts.ts';
-import { buildDataset, guessLabelColumn, readCsvText } from '../data/csv-dataset.ts';
+import { buildDataset, checkCsvSize, guessLabelColumn, readCsvText } from '../data/csv-dataset.ts';
 import type { PlaygroundDataset } from '../data/csv-dataset.ts';
 import { element } from './page-dom.ts';
 
@@ -84,6 +84,7 @@ export function mountDatasetPanel(onChange: (prepared: PreparedDataset | null, e
       return;
     }
     try {
+      checkCsvSize(file.name, file.size);
       useTable(readCsvText(await file.text(), file.name), file.name, '');
     } catch (error) {
       status.className = 'error';

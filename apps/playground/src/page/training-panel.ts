@@ -109,6 +109,10 @@ export function mountTrainingPanel(inputs: () => TrainingInputs): void {
       status.textContent = !spec ? 'Fix the spec first.' : 'Load a dataset first.';
       return;
     }
+    if (spec.loss.kind !== 'softmax_cross_entropy') {
+      status.textContent = `The page trains softmax classifiers; this spec's loss is ${spec.loss.kind}.`;
+      return;
+    }
     let hiddenUnits: number[];
     try {
       hiddenUnits = parseHiddenUnits(element<HTMLInputElement>('hidden-units').value);
