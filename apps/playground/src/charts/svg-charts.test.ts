@@ -59,6 +59,16 @@ describe('SVG charts', () => {
     });
     expect([...svg.matchAll(/<circle /g)]).toHaveLength(3);
     expect(svg).toContain('<title>loss, epoch 2: 0.5</title>');
+    const long = lineChart({
+      title: 't',
+      testId: 'x',
+      series: [{ name: 'g', color: '#000', values: new Array(61).fill(1) }],
+      xCount: 61,
+      xLabel: 'epoch',
+      yLabel: 'g',
+    });
+    expect(long).not.toContain('<circle ');
+    expect(long).toContain('<polyline ');
   });
 
   it('formats ticks with three significant digits', () => {

@@ -18,6 +18,7 @@ const plotHeight = 160;
 const margin = { right: 12, bottom: 42, left: 48 };
 const plotWidth = width - margin.left - margin.right;
 const legendRowHeight = 14;
+const maxMarkers = 60;
 
 /** Legend entries laid out left to right above the plot, wrapping into rows (about 6 px per character). */
 interface LegendLayout {
@@ -134,7 +135,8 @@ export function lineChart(options: {
   const lines = options.series.map((series) => {
     const points = series.values.map(point).join(' ');
     const dash = series.dashed ? ' stroke-dasharray="5 4"' : '';
-    const markers = series.values
+    // Past 60 points the markers only clutter the line (and the page); the line alone remains.
+    const markers = (series.values.length > maxMarkers ? [] : series.values)
       .map((value, index) => {
         const [x, y] = point(value, index).split(',');
         return `<circle cx="${x}" cy="${y}" r="2.5" fill="${series.color}"><title>${escapeXml(`${series.name}, ${options.xLabel} ${index}: ${formatTick(value)}`)}</title></circle>`;

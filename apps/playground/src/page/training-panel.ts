@@ -176,7 +176,7 @@ export function mountTrainingPanel(inputs: () => TrainingInputs): void {
     render();
   });
   stopButton.addEventListener('click', () => {
-    const done = Math.min(...[...(runs?.values() ?? [])].map((run) => run.losses.length));
-    finish(`Stopped after ${done} of ${epochs} epochs; the curves so far are kept, recall needs a finished run.`);
+    const reached = variants.map((variant) => `${variant} ${runs?.get(variant)?.losses.length ?? 0}`).join(', ');
+    finish(`Stopped at epochs ${reached} of ${epochs}; the curves so far are kept, recall needs a finished run.`);
   });
 }
