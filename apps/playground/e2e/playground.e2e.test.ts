@@ -139,9 +139,13 @@ describe('the playground in headless Chromium', () => {
         for (const loss of losses) expect(loss).toBeGreaterThan(0);
         const recallBars = await page.$$eval('[data-testid="chart-recall"] rect:not(.legend)', (nodes) => nodes.length);
         expect(recallBars).toBe(10);
-        const macroRecall = Number(await page.getAttribute('[data-testid="results"]', 'data-macro-recall-weighted'));
-        expect(macroRecall).toBeGreaterThan(0);
-        expect(macroRecall).toBeLessThanOrEqual(1);
+        const recall = async (variant: string) =>
+          Number(await page.getAttribute('[data-testid="results"]', `data-macro-recall-${variant}`));
+        const weighted = await recall('weighted');
+        expect(weighted).toBeLessThanOrEqual(1);
+        // Balanced class weights raise macro recall on seattle-weather, as the adapters' own tests find
+        // (seeded runs, so this holds run after run).
+        expect(weighted).toBeGreaterThan(await recall('unweighted'));
         await screenshot(`03-trained-${engine}`);
       }
     },

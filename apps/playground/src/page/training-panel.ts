@@ -98,6 +98,7 @@ export function mountTrainingPanel(inputs: () => TrainingInputs): void {
       const row = (label: string, pick: (done: Extract<TrainingEvent, { type: 'done' }>) => string) =>
         `<tr><th>${label}</th><td>${pick(unweighted)}</td><td>${pick(weighted)}</td></tr>`;
       results.innerHTML = `<tr><th></th><th>unweighted</th><th>weighted</th></tr>${row('macro recall', (done) => done.macroRecall.toFixed(3))}${row('accuracy', (done) => done.accuracy.toFixed(3))}${row('seconds', (done) => done.seconds.toFixed(1))}`;
+      results.dataset.macroRecallUnweighted = unweighted.macroRecall.toFixed(6);
       results.dataset.macroRecallWeighted = weighted.macroRecall.toFixed(6);
       finish(`Done: ${runs.get('weighted')?.runtime}.`);
     }
@@ -139,6 +140,7 @@ export function mountTrainingPanel(inputs: () => TrainingInputs): void {
       tfjsBackend: element<HTMLSelectElement>('tfjs-backend').value as TfjsBackendChoice,
     };
     results.innerHTML = '';
+    delete results.dataset.macroRecallUnweighted;
     delete results.dataset.macroRecallWeighted;
     runs = new Map();
     const current = runs;
