@@ -118,3 +118,6 @@ export type { NumberRange, NumberArrayCheck } from './validate/input-validators.
 // Labels as users hold them (strings or numbers) and class indices.
 export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';
 export type { ClassLabel, EncodedLabels } from './labels/encode-labels.ts';
+export { checkFloat32Range } from './batch/weighting-batch.ts';
+export { scaleWeightsForFloat32 } from './adapter/float32-weight-scaling.ts';
+export type { Float32WeightScaling } from './adapter/float32-weight-scaling.ts';

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import { InvalidSpecError } from '../errors/invalid-spec-error.ts';
 import type { ClassStatistics } from '../stats/class-statistics.ts';
 import type { ClassWeightingSpec } from '../spec/v1/spec-v1-schema.ts';
 
@@ -74,7 +75,12 @@ export function resolveSoftmaxClassWeights(
       weights = counts.map((count) => (count > 0 ? total / (numClasses * count) : 0));
       break;
     case 'inverse_frequency': {
-      const raw = counts.map((count) => (count > 0 ? count ** -classWeighting.power : 0));
+      // In log space (SPEC pinned rule 11): n_c^-p underflows for a large p, so each term is taken
+      // relative to the largest, e^{-p ln n_c - max}; the rarest class then has 1 and the sum is >= 1.
+      const power = classWeighting.power;
+      const logs = counts.map((count) => (count > 0 ? -power * Math.log(count) : Number.NEGATIVE_INFINITY));
+      const largest = Math.max(...logs);
+      const raw = logs.map((value) => (value === Number.NEGATIVE_INFINITY ? 0 : Math.exp(value - largest)));
       const weightedTotal = counts.reduce((sum, count, index) => sum + count * (raw[index] as number), 0);
       weights = raw.map((value) => (value * total) / weightedTotal);
       break;
@@ -102,7 +108,22 @@ export function resolveSoftmaxClassWeights(
         `${classWeighting.strategy} does not apply to softmax cross-entropy`,
       );
   }
-  return applyClip(weights, counts, classWeighting.clip);
+  return checkFiniteWeights(applyClip(weights, counts, classWeighting.clip), ['class', 'strategy']);
+}
+
+/**
+ * SPEC pinned rule 11: a valid spec never yields NaN silently. Every strategy above is computed so that
+ * it stays finite; this is the guard that turns any overflow left into an error naming the field.
+ */
+function checkFiniteWeights(weights: number[], path: (string | number)[]): number[] {
+  weights.forEach((weight, index) => {
+    if (!Number.isFinite(weight))
+      throw InvalidSpecError.at(
+        path,
+        `class weight ${index} overflows float64 (${weight}); lower the exponent or counts`,
+      );
+  });
+  return weights;
 }
 
 /**
@@ -156,7 +177,7 @@ export function resolveSigmoidClassWeights(
     throw new InvalidInputError('class.strategy', `${classWeighting.strategy} does not apply to sigmoid cross-entropy`);
   }
   return {
-    positive: applyClip(positive, positiveCounts, classWeighting.clip),
-    negative: applyClip(negative, negativeCounts, classWeighting.clip),
+    positive: checkFiniteWeights(applyClip(positive, positiveCounts, classWeighting.clip), ['class', 'strategy']),
+    negative: checkFiniteWeights(applyClip(negative, negativeCounts, classWeighting.clip), ['class', 'strategy']),
   };
 }
