@@ -25,7 +25,8 @@ function largest(values: Iterable<number>): number {
 
 /** Class weights of `scheduled` divided by `scale`. */
 function divideClassWeights(scheduled: ScheduledWeighting, scale: number): ScheduledWeighting {
-  const divide = (list: readonly number[] | null) => list && Object.freeze(list.map((weight) => weight / scale));
+  const divide = (list: readonly number[] | null) =>
+    list === null ? null : Object.freeze(list.map((weight) => weight / scale));
   return {
     ...scheduled,
     sampleWeightScale: 1,

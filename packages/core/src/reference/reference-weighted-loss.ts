@@ -141,14 +141,17 @@ export function referenceWeightedLoss(
     return { ...base, loss: 0, gradient: new Float64Array(batch.predictions.length) };
   }
   const loss = (numerator / scaledDenominator) * scale;
-  if (!Number.isFinite(loss))
-    throw new InvalidInputError(
-      'weights',
-      `the ${reduction.kind} of the weighted losses overflows float64 (${loss}); rescale the weights`,
-    );
   const gradient = new Float64Array(batch.predictions.length);
   for (let element = 0; element < count; element += 1)
     losses.accumulateGradient(element, (((rest[element] as number) / restScale) * scale) / scaledDenominator, gradient);
+  // SPEC pinned rule 11: finite inputs whose loss or slope still overflows float64 (mse of 1e200, a sum
+  // of weights near 1e308) are an input error, never an Infinity or NaN handed on.
+  const overflowAt = Number.isFinite(loss) ? gradient.findIndex((value) => !Number.isFinite(value)) : -1;
+  if (!Number.isFinite(loss) || overflowAt >= 0)
+    throw new InvalidInputError(
+      overflowAt >= 0 ? `predictions (flat index ${overflowAt})` : 'predictions',
+      `the ${reduction.kind} of the weighted losses or its gradient overflows float64 (loss ${loss}); rescale the predictions, targets or weights`,
+    );
   return { ...base, loss, gradient };
 }
 
@@ -167,7 +170,7 @@ function largestClassWeight(scheduled: ScheduledWeighting): number {
 /** The schedule's class weights divided by `scale` (the rest of `scheduled` unchanged). */
 function scaleClassWeights(scheduled: ScheduledWeighting, scale: number): ScheduledWeighting {
   if (scale === 1) return scheduled;
-  const divide = (list: readonly number[] | null) => list && list.map((weight) => weight / scale);
+  const divide = (list: readonly number[] | null) => (list === null ? null : list.map((weight) => weight / scale));
   return {
     ...scheduled,
     scheduledClassWeights: divide(scheduled.scheduledClassWeights),
