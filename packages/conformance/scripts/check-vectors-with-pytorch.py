@@ -126,7 +126,7 @@ def compute(vector):
     if "elementWeights" in inputs:
         rest = rest * torch.tensor(inputs["elementWeights"]).reshape(-1)
     if spec.get("elements", {}).get("weights"):
-        rest = rest * torch.tensor(spec["elements"]["weights"]).repeat(n)
+        rest = rest * torch.tensor(spec["elements"]["weights"], dtype=torch.float64).reshape(-1).repeat(n)
     weights = (c * keep * rest).detach()
     numerator = (rest * modulator * numerator_loss * keep).sum()
     reduction = spec.get("reduction", {}).get("kind", "weighted_mean")

@@ -104,8 +104,17 @@ export function denseCases(): VectorCase[] {
     withIndependent(
       {
         id: 'dense/softmax-spec-element-weights',
-        description: 'elements.weights [E] = [H*W] in row-major pixel order, broadcast over the samples.',
-        spec: { specVersion: 1, loss: softmax, elements: { weights: [1, 2, 0, 0.5, 1, 3] } },
+        description: 'elements.weights of shape [H,W] = [2,3] (row-major pixel order), broadcast over the samples.',
+        spec: {
+          specVersion: 1,
+          loss: softmax,
+          elements: {
+            weights: [
+              [1, 2, 0],
+              [0.5, 1, 3],
+            ],
+          },
+        },
         inputs: { predictions: logits, targets: labels },
       },
       {

@@ -120,6 +120,48 @@ describe('dense outputs (SPEC "Dense outputs"), worked by hand', () => {
     expect(result.loss).toBeCloseTo(5 * Math.log(2), 12);
   });
 
+  it('elements.weights may be given on the element axes [H,W]; a ragged or wrong-sized one is rejected', () => {
+    const inputs = {
+      predictions: [
+        [
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+        ],
+      ],
+      targets: [
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ],
+    };
+    const nested = resultOf(
+      {
+        loss: { kind: 'softmax_cross_entropy' },
+        elements: {
+          weights: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      },
+      inputs,
+    );
+    expect(Array.from(nested.weights)).toEqual([1, 2, 3, 4]);
+    expect(() =>
+      resultOf({ loss: { kind: 'softmax_cross_entropy' }, elements: { weights: [[1, 2], [3]] } }, inputs),
+    ).toThrow(expect.objectContaining({ code: 'WS_INVALID_SPEC', message: expect.stringContaining('ragged') }));
+    expect(() =>
+      resultOf({ loss: { kind: 'softmax_cross_entropy' }, elements: { weights: [[1, 2, 3]] } }, inputs),
+    ).toThrow(expect.objectContaining({ code: 'WS_INVALID_INPUT' }));
+  });
+
   it('a void label masked by maskValue is exempt from validation and from the class counts', () => {
     const result = resultOf(
       { loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' }, elements: { maskValue: 255 } },
