@@ -161,6 +161,13 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
     }
   }
 
+  (spec.adaptive ?? []).forEach((rule, index) => {
+    if (rule.kind === 'focal' && Array.isArray(rule.alpha) && !isEmpty && rule.alpha.length !== classCount)
+      throw new InvalidInputError(
+        `adaptive[${index}].alpha`,
+        `the spec gives ${rule.alpha.length} per-class focal alphas but the predictions have C = ${classCount} classes`,
+      );
+  });
   let sampleWeights: Float64Array | null = null;
   if (inputs.sampleWeights != null) {
     sampleWeights = Float64Array.from(inputs.sampleWeights);

@@ -37,17 +37,19 @@ export function resolveSoftmaxClassWeights(
     const given = classWeighting.weights ?? [];
     let weights: number[];
     if (Array.isArray(given)) {
-      if (given.length !== numClasses)
+      // numClasses 0: an empty batch without stats tells no C; the weights as written stand.
+      if (given.length !== numClasses && numClasses !== 0)
         throw new InvalidInputError(
           'class.weights',
           `the spec gives ${given.length} class weights but the data has C = ${numClasses} classes`,
         );
       weights = [...given];
     } else {
-      weights = new Array<number>(numClasses).fill(classWeighting.default);
+      const size = numClasses !== 0 ? numClasses : Math.max(0, ...Object.keys(given).map((key) => Number(key) + 1));
+      weights = new Array<number>(size).fill(classWeighting.default);
       for (const [key, weight] of Object.entries(given)) {
         const classIndex = Number(key);
-        if (classIndex >= numClasses)
+        if (classIndex >= weights.length)
           throw new InvalidInputError(
             `class.weights["${key}"]`,
             `class ${classIndex} is out of range for C = ${numClasses}`,
@@ -67,8 +69,9 @@ export function resolveSoftmaxClassWeights(
   const counts = stats.classCounts;
   const total = counts.reduce((sum, count) => sum + count, 0);
   const present = counts.filter((count) => count > 0);
-  if (total === 0)
-    throw new InvalidInputError('stats.classCounts', 'all class counts are zero; class weights cannot be computed');
+  // Every class empty (an empty batch, or every element masked): each class gets 0 as SPEC gives an
+  // empty class, and the reduction's zeroDenominator policy decides what the batch yields.
+  if (total === 0) return counts.map(() => 0);
   let weights: number[];
   switch (classWeighting.strategy) {
     case 'balanced':
@@ -138,12 +141,17 @@ export function resolveSigmoidClassWeights(
 ): { positive: number[]; negative: number[] } {
   if (classWeighting.strategy === 'manual') {
     const positive = classWeighting.positive ?? [];
-    if (positive.length !== labelCount)
+    if (positive.length !== labelCount && labelCount !== 0)
       throw new InvalidInputError(
         'class.positive',
         `the spec gives ${positive.length} positive weights but the data has K = ${labelCount} labels`,
       );
-    const negative = classWeighting.negative ?? new Array<number>(labelCount).fill(1);
+    const negative = classWeighting.negative ?? new Array<number>(positive.length).fill(1);
+    if (negative.length !== positive.length)
+      throw new InvalidInputError(
+        'class.negative',
+        `the spec gives ${negative.length} negative weights but ${positive.length} positive weights (K labels)`,
+      );
     return {
       positive: applyClip([...positive], null, classWeighting.clip),
       negative: applyClip([...negative], null, classWeighting.clip),
