@@ -119,5 +119,5 @@ export type { NumberRange, NumberArrayCheck } from './validate/input-validators.
 export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';
 export type { ClassLabel, EncodedLabels } from './labels/encode-labels.ts';
 export { checkFloat32Range } from './batch/weighting-batch.ts';
-export { scaleWeightsForFloat32 } from './adapter/float32-weight-scaling.ts';
+export { checkFloat32Result, scaleWeightsForFloat32 } from './adapter/float32-weight-scaling.ts';
 export type { Float32WeightScaling } from './adapter/float32-weight-scaling.ts';

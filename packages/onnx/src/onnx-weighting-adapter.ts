@@ -1,6 +1,7 @@
 import {
   ZeroDenominatorError,
   checkFloat32Range,
+  checkFloat32Result,
   curriculumAdmitCount,
   hardMiningKeepCount,
   markLargest,
@@ -178,13 +179,14 @@ export async function createOnnxWeightingAdapter(options: OnnxWeightingAdapterOp
         const denominator = outputs.denominator?.data[0] as number;
         if (denominator === 0 && reduction.zeroDenominator === 'error')
           throw new ZeroDenominatorError(reduction.kind, 'the weights leave nothing to divide by');
-        return {
+        const result = {
           loss: (outputs.loss?.data[0] as number) * lossFactor,
           weights: Float64Array.from(outputs.weights?.data as Float32Array, (value) => value * weightFactor),
           gradient: wantGradient
             ? Float64Array.from(outputs.gradient?.data as Float32Array, (value) => value * lossFactor)
             : null,
         };
+        return checkFloat32Result(result, computation);
       } finally {
         await session.release();
       }

@@ -1,4 +1,4 @@
-import { ZeroDenominatorError, checkFloat32Range, scaleWeightsForFloat32 } from '@weightspec/core';
+import { ZeroDenominatorError, checkFloat32Range, checkFloat32Result, scaleWeightsForFloat32 } from '@weightspec/core';
 import type { WeightingAdapter, WeightingComputation, WeightingResult } from '@weightspec/core';
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
@@ -70,7 +70,7 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
             gradient: null,
           };
           (weights as unknown as Tensor).dispose();
-          return result;
+          return checkFloat32Result(result, computation);
         }
         const { value, grad } = tf.valueAndGrad(lossOf)(predictions);
         const result = {
@@ -79,7 +79,7 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
           gradient: Float64Array.from(grad.dataSync(), (value) => value * lossFactor),
         };
         (weights as unknown as Tensor).dispose();
-        return result;
+        return checkFloat32Result(result, computation);
       } finally {
         tf.engine().endScope();
       }

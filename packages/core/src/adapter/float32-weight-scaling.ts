@@ -1,6 +1,7 @@
 import type { WeightingBatch } from '../batch/weighting-batch.ts';
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import type { ScheduledWeighting } from '../resolve/resolve-schedules.ts';
-import type { WeightingComputation } from './weighting-adapter.ts';
+import type { WeightingComputation, WeightingResult } from './weighting-adapter.ts';
 
 /** A computation rescaled for a float32 framework, and the float64 factors that undo the rescaling. */
 export interface Float32WeightScaling {
@@ -86,4 +87,24 @@ export function scaleWeightsForFloat32(computation: WeightingComputation): Float
     weightFactor,
     lossFactor: reduction.kind === 'weighted_mean' ? 1 : weightFactor,
   };
+}
+
+/**
+ * SPEC pinned rule 11 ("a valid spec never yields NaN silently") for float32 adapters: finite inputs
+ * within float32's range can still overflow a float32 intermediate (an mse of 1e20, a sum of losses near
+ * 3e38). Returns `result` when its loss and gradient are finite (or the loss is the NaN that
+ * `zeroDenominator: nan` asks for), else throws an InvalidInputError saying so.
+ */
+export function checkFloat32Result<T extends WeightingResult>(result: T, computation: WeightingComputation): T {
+  const reduction = computation.spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
+  const askedForNaN = Number.isNaN(result.loss) && reduction.zeroDenominator === 'nan';
+  const gradient = result.gradient ?? [];
+  let badGradient = -1;
+  for (let index = 0; index < gradient.length && badGradient < 0; index += 1)
+    if (!Number.isFinite(gradient[index])) badGradient = index;
+  if ((Number.isFinite(result.loss) || askedForNaN) && badGradient < 0) return result;
+  throw new InvalidInputError(
+    'predictions',
+    `the ${reduction.kind} loss ${badGradient >= 0 ? `gradient (flat index ${badGradient})` : `(${result.loss})`} overflows float32 in this adapter; scale the predictions and targets down (the float64 reference has no such limit)`,
+  );
 }
