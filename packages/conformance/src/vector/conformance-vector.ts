@@ -9,7 +9,7 @@ export interface ConformanceExpected {
   readonly weights?: readonly (readonly number[])[];
   /** Softmax class weights at the vector's clock [C]. */
   readonly classWeights?: readonly number[];
-  /** Sigmoid a+ per label at the clock [K] (extension of the SPEC format for sigmoid class weights). */
+  /** Sigmoid a+ per label at the clock [K] (SPEC allows these instead of classWeights for sigmoid specs). */
   readonly positiveWeights?: readonly number[];
   /** Sigmoid a- per label at the clock [K]. */
   readonly negativeWeights?: readonly number[];
