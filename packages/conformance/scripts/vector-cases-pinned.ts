@@ -289,6 +289,42 @@ function ruleNineToTwelve(): VectorCase[] {
       },
     },
     {
+      id: 'pinned/rule-11-sigmoid-label-weights-near-float64-max',
+      description: 'Rule 11: sigmoid a+ = 1e308 and a- = 1.5e308 per label: the weight sum overflows float64.',
+      spec: {
+        specVersion: 1,
+        loss: sigmoid,
+        class: { strategy: 'manual', positive: [1e308, 1e308], negative: [1.5e308, 1.5e308] },
+      },
+      inputs: {
+        predictions: [
+          [0.3, -1.2],
+          [2, 0.1],
+        ],
+        targets: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+      independent: {
+        loss: independentLoss({
+          loss: 'sigmoid',
+          predictions: [
+            [0.3, -1.2],
+            [2, 0.1],
+          ],
+          targets: [
+            [1, 0],
+            [0, 1],
+          ],
+          positiveWeights: [1, 1],
+          negativeWeights: [1.5, 1.5],
+          reduction: 'weighted_mean',
+        }).loss,
+        how: `${generator}, on a+ = 1 and a- = 1.5`,
+      },
+    },
+    {
       id: 'pinned/rule-11-inverse-frequency-huge-power',
       description: 'Rule 11: inverse_frequency with power 2000 (n_c^-p underflows) is computed in log space.',
       spec: { specVersion: 1, loss: softmax, class: { strategy: 'inverse_frequency', power: 2000 } },

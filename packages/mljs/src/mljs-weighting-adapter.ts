@@ -1,5 +1,10 @@
 import { Matrix } from 'ml-matrix';
-import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount } from '@weightspec/core';
+import {
+  ZeroDenominatorError,
+  curriculumAdmitCount,
+  hardMiningKeepCount,
+  scaleWeightsForFloat32,
+} from '@weightspec/core';
 import type { WeightingAdapter, WeightingComputation, WeightingResult } from '@weightspec/core';
 
 const EPSILON = 1e-7;
@@ -261,6 +266,16 @@ export function createMljsWeightingAdapter(): WeightingAdapter {
           'ml-logistic-regression predicts one row of K labels per sample; dense outputs [N,d1..dk] (per-pixel) need another framework',
       },
     },
-    computeWeightedLoss: computeWithMlMatrix,
+    async computeWeightedLoss(given: WeightingComputation): Promise<WeightingResult> {
+      // SPEC pinned rule 11: weights are rescaled by their maximum (sums of weights near 1e308 overflow
+      // float64 too) and the factor is multiplied back; it cancels in weighted_mean.
+      const { computation, weightFactor, lossFactor } = scaleWeightsForFloat32(given);
+      const result = await computeWithMlMatrix(computation);
+      return {
+        loss: result.loss * lossFactor,
+        weights: Float64Array.from(result.weights, (weight) => weight * weightFactor),
+        gradient: result.gradient ? Float64Array.from(result.gradient, (slope) => slope * lossFactor) : null,
+      };
+    },
   };
 }

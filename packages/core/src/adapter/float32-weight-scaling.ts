@@ -41,7 +41,8 @@ function divideClassWeights(scheduled: ScheduledWeighting, scale: number): Sched
  * SPEC pinned rule 11 for adapters that compute in float32: weights are combined in float64 and rescaled
  * by their maximum before any float32 cast, so tiny (1e-40, below float32's normal range) or huge
  * (1e38 and beyond) finite weights give the reference result. The scales cancel in weighted_mean; for the
- * other reductions the adapter multiplies its loss and gradient by `lossFactor` in float64.
+ * other reductions the adapter multiplies its loss and gradient by `lossFactor` in float64. Float64
+ * adapters use it too: a sum of weights near 1e308 overflows float64 just the same (the mljs adapter).
  */
 export function scaleWeightsForFloat32(computation: WeightingComputation): Float32WeightScaling {
   const { spec, scheduled, batch } = computation;
