@@ -16,7 +16,7 @@ const unit = () => z.enum(['epoch', 'step']).default('epoch').describe('Which cl
 export const predictionFromSchema = z
   .enum(['logits', 'probabilities'])
   .default('logits')
-  .describe('logits: raw scores; probabilities: clipped to [1e-7, 1-1e-7] as Keras does.');
+  .describe('logits: raw scores; probabilities: each log argument clipped, log(max(p, 1e-7)), log(max(1-p, 1e-7)).');
 
 const labelSmoothingSchema = finite()
   .min(0, 'must be >= 0')
