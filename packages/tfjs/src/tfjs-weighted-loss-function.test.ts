@@ -65,4 +65,27 @@ describe('createTfjsWeightedLoss', () => {
     tf.dispose([x, y, evaluated]);
     model.dispose();
   });
+
+  it('counts classes from the batch targets when a counted strategy has no stats (SPEC: else the targets)', async () => {
+    const tf = await cpuTfjs();
+    const loss = createTfjsWeightedLoss(tf, {
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      class: { strategy: 'balanced' },
+    });
+    // Targets (0, 0, 1): balanced 3/(2*2) = 0.75 and 3/2 = 1.5. Losses ln 4, ln 2, ln 2 (logits (0, ln 3),
+    // (0, 0), (0, 0)): (0.75 ln 4 + 0.75 ln 2 + 1.5 ln 2) / 3 = 1.25 ln 2, worked by hand.
+    const value = tf.tidy(
+      () =>
+        loss(
+          tf.tensor2d([
+            [0, Math.log(3)],
+            [0, 0],
+            [0, 0],
+          ]),
+          tf.tensor1d([0, 0, 1]),
+        ).dataSync()[0] as number,
+    );
+    expect(value).toBeCloseTo(1.25 * Math.LN2, 5);
+  });
 });

@@ -1,5 +1,7 @@
 import {
   InvalidInputError,
+  countClasses,
+  countLabels,
   parseWeightingSpec,
   resolveSchedules,
   resolveWeighting,
@@ -58,7 +60,8 @@ function classIndexTargets(tf: Tfjs, spec: WeightingSpec, predictions: Tensor, t
  * training loops (`optimizer.minimize(() => loss(model.apply(x), y))`, `tf.variableGrads`): the
  * gradient flows through the loss and the focal modulator, never through the weights. Without
  * `numClasses`, the number of classes (or labels) is read from the predictions' last axis on the first
- * call (SPEC: C is the size of that axis). Softmax targets may be class indices or one-hot.
+ * call (SPEC: C is the size of that axis); without `stats`, a counted class strategy (balanced, ...)
+ * counts each batch's own targets, as SPEC says. Softmax targets may be class indices or one-hot.
  *
  * @example const loss = createTfjsWeightedLoss(tf, spec, { stats: countClasses(labels, 5) });
  * @example model.compile({ optimizer: 'adam', loss: createTfjsWeightedLoss(tf, spec, { forCompile: true }) });
@@ -85,13 +88,30 @@ export function createTfjsWeightedLoss(
       numClasses,
       sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
     });
+  // SPEC: class counts come from `stats`, else from the targets at hand, so a counted strategy without
+  // stats is resolved on every batch from its own targets (masked elements not counted, pinned rule 3).
+  const countsFromBatch = spec.class !== undefined && spec.class.strategy !== 'manual' && options.stats == null;
   // Resolve now when C is known (errors surface at creation), else once per C seen in the predictions.
-  const knowsClasses = options.numClasses !== undefined || options.stats != null || !spec.class;
+  const knowsClasses = !countsFromBatch && (options.numClasses !== undefined || options.stats != null || !spec.class);
   const fixed = knowsClasses ? resolveFor(options.numClasses) : null;
   const byClassCount = new Map<number, ResolvedWeighting>();
-  const resolvedFor = (predictions: Tensor): ResolvedWeighting => {
+  const resolvedFor = (predictions: Tensor, classTargets: Tensor): ResolvedWeighting => {
     if (fixed) return fixed;
     const classCount = predictions.rank >= 2 ? (predictions.shape[predictions.rank - 1] as number) : 1;
+    if (countsFromBatch) {
+      const values = classTargets.dataSync();
+      const maskValue = spec.elements?.maskValue;
+      const masked = Uint8Array.from(values, (value) => (value === maskValue ? 1 : 0));
+      const stats =
+        spec.loss.kind === 'softmax_cross_entropy'
+          ? countClasses(values, classCount, masked)
+          : countLabels(values, classCount, masked);
+      return resolveWeighting(spec, {
+        stats,
+        numClasses: classCount,
+        sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
+      });
+    }
     let resolved = byClassCount.get(classCount);
     if (!resolved) {
       resolved = resolveFor(classCount);
@@ -106,8 +126,8 @@ export function createTfjsWeightedLoss(
       totalEpochs: extras.clock?.totalEpochs,
       totalSteps: extras.clock?.totalSteps,
     };
-    const scheduled = resolveSchedules(spec, resolvedFor(predictions), clock);
     const classTargets = classIndexTargets(tf, spec, predictions, targets);
+    const scheduled = resolveSchedules(spec, resolvedFor(predictions, classTargets), clock);
     return tfjsWeightedLoss(tf, spec, scheduled, predictions, classTargets, extras).loss;
   };
   if (options.forCompile) return (yTrue: Tensor, yPred: Tensor) => loss(yPred, yTrue);
