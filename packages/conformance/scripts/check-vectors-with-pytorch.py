@@ -5,8 +5,8 @@ Run by hand (CI never needs Python):
     apt-get install -y python3-torch python3-numpy
     /usr/bin/python3 packages/conformance/scripts/check-vectors-with-pytorch.py [vector-folder]
 
-Covers vectors whose weights do not depend on the losses (no hard mining, self-paced or curriculum) and
-whose class weights are listed in `expected` (classWeights / positiveWeights / negativeWeights), so the
+Covers vectors without a curriculum (hard mining and self-paced are recomputed here from the raw losses)
+and whose class weights are listed in `expected` (classWeights / positiveWeights / negativeWeights), so the
 class strategies themselves are not re-derived here. Prints one line per vector and a summary; exits 1
 on any mismatch of loss, weights or gradient beyond 1e-9 relative + 1e-12 absolute.
 """
@@ -28,7 +28,7 @@ def load(folder):
 
 # Cases whose point is a float edge that naive autograd gets wrong (NaN): focal gamma < 1 where
 # 1 - p_t rounds to 0 (pinned rule 10) and weights whose sum overflows float64 (pinned rule 11).
-NAIVE_NAN = ("pinned/rule-10-", "pinned/rule-11-class-weights-near-float64-max")
+NAIVE_NAN = ("pinned/rule-10-", "pinned/rule-11-class-weights-near-float64-max", "pinned/rule-11-sigmoid-label-weights-near")
 
 
 def supported(vector):
@@ -36,7 +36,7 @@ def supported(vector):
     expected = vector["expected"]
     if "error" in expected or not isinstance(spec, dict) or spec.get("specVersion") != 1:
         return False
-    if spec.get("curriculum") or any(rule["kind"] != "focal" for rule in spec.get("adaptive", [])):
+    if spec.get("curriculum"):
         return False
     if spec.get("class") and not any(k in expected for k in ("classWeights", "positiveWeights")):
         return False
@@ -127,6 +127,24 @@ def compute(vector):
         rest = rest * torch.tensor(inputs["elementWeights"]).reshape(-1)
     if spec.get("elements", {}).get("weights"):
         rest = rest * torch.tensor(spec["elements"]["weights"], dtype=torch.float64).reshape(-1).repeat(n)
+    clock = inputs.get("clock", {})
+    for rule in spec.get("adaptive", []):
+        raw_values = raw.detach()
+        if rule["kind"] == "hard_mining":
+            # k = max(minKeep, ceil(keepFraction * unmasked)), largest raw losses, ties to the lower index.
+            candidates = [i for i in range(count) if keep[i] > 0]
+            candidates.sort(key=lambda i: (-raw_values[i].item(), i))
+            k = min(len(candidates), max(rule.get("minKeep", 1), math.ceil(round(rule["keepFraction"] * len(candidates), 9))))
+            chosen = torch.zeros(count)
+            chosen[candidates[:k]] = 1.0
+            rest = rest * chosen
+        elif rule["kind"] == "self_paced":
+            t = clock.get("step" if rule.get("unit") == "step" else "epoch", 0)
+            threshold = rule["threshold"] * rule.get("growth", 1) ** math.floor(t / rule.get("every", 1))
+            if rule.get("mode", "hard") == "hard":
+                rest = rest * (raw_values < threshold).double()
+            else:
+                rest = rest * torch.clamp(1 - raw_values / threshold, min=0)
     weights = (c * keep * rest).detach()
     numerator = (rest * modulator * numerator_loss * keep).sum()
     reduction = spec.get("reduction", {}).get("kind", "weighted_mean")
