@@ -34,4 +34,16 @@ describe('tfjs adapter at the edges of float32 (SPEC pinned rule 11)', () => {
     expect(result.loss / 1.3e-39).toBeCloseTo(1, 5);
     expect(Array.from(result.weights)).toEqual([expect.closeTo(1e-40, 46), expect.closeTo(3e-40, 46)]);
   });
+
+  it('ranks curriculum difficulties in float64 (1.00000002 and 1.00000001 are one float32)', async () => {
+    const adapter = await createTfjsWeightingAdapter({ backend: 'cpu' });
+    // start 0.5 at epoch 0 admits ceil(0.5 * 2) = 1 sample: the easier, sample 1 (worked by hand).
+    const close = computation(
+      { loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } } },
+      { predictions: [[1], [2]], targets: [[0], [0]], difficulty: [1.00000002, 1.00000001] },
+    );
+    const result = await adapter.computeWeightedLoss(close);
+    expect(Array.from(result.weights)).toEqual([0, 1]);
+    expect(result.loss).toBeCloseTo(4, 5);
+  });
 });

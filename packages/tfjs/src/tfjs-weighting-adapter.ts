@@ -5,6 +5,22 @@ import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
 import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
 
+/**
+ * Each sample's 0-based rank by difficulty ascending (ties to the lower index), ordered in float64: the
+ * curriculum ranks these exact small integers in float32 instead of difficulties that float32 would
+ * round together (1.00000002 and 1.00000001) or overflow (1e39). Ranking ranks gives the same order.
+ */
+function float64Ranks(difficulty: Float64Array): Float64Array {
+  const order = Array.from(difficulty.keys()).sort(
+    (left, right) => (difficulty[left] as number) - (difficulty[right] as number) || left - right,
+  );
+  const ranks = new Float64Array(difficulty.length);
+  order.forEach((sample, position) => {
+    ranks[sample] = position;
+  });
+  return ranks;
+}
+
 /** Options of createTfjsWeightingAdapter. */
 export interface TfjsWeightingAdapterOptions {
   readonly backend?: TfjsBackendName;
@@ -53,7 +69,7 @@ export async function createTfjsWeightingAdapter(options: TfjsWeightingAdapterOp
           elementWeights: batch.elementWeights
             ? tf.tensor2d(Array.from(batch.elementWeights), [batch.sampleCount, batch.elementCount])
             : null,
-          difficulty: batch.difficulty,
+          difficulty: batch.difficulty ? float64Ranks(batch.difficulty) : null,
         };
         let weights: Tensor | null = null;
         const lossOf = (input: Tensor) => {
