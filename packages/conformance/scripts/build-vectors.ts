@@ -6,6 +6,8 @@
 import { WeightspecError, prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
 import type { VectorCase } from './vector-case.ts';
 import { coreCases } from './vector-cases-core.ts';
+import { denseCases } from './vector-cases-dense.ts';
+import { pinnedRuleCases } from './vector-cases-pinned.ts';
 import { ruleCases } from './vector-cases-rules.ts';
 
 const referenceSource = 'core float64 reference (referenceWeightedLoss in @weightspec/core)';
@@ -169,5 +171,5 @@ function buildVector(testCase: VectorCase): VectorJson {
 
 /** Every vector, in a stable order. */
 export function buildVectors(): VectorJson[] {
-  return [...coreCases(), ...ruleCases()].map(buildVector);
+  return [...coreCases(), ...ruleCases(), ...pinnedRuleCases(), ...denseCases()].map(buildVector);
 }

@@ -595,6 +595,13 @@ export function ruleCases(): VectorCase[] {
       'WS_INVALID_INPUT',
     ],
     [
+      'input-focal-alpha-length',
+      'Per-class focal alpha [C] whose length is not the C of the predictions.',
+      { specVersion: 1, loss: softmaxSpec, adaptive: [{ kind: 'focal', alpha: [0.25, 0.5, 1] }] },
+      ok,
+      'WS_INVALID_INPUT',
+    ],
+    [
       'zero-denominator-error',
       'nonzero_mean with every weight zero and zeroDenominator error.',
       { specVersion: 1, loss: softmaxSpec, reduction: { kind: 'nonzero_mean', zeroDenominator: 'error' } },

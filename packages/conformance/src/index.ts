@@ -4,7 +4,7 @@ export { loadVectors, loadVectorsSync, defaultVectorDirectory } from './vector/l
 export type { VectorProblem } from './vector/load-vectors.ts';
 export { compareNumbers, widerTolerance } from './runner/compare-values.ts';
 export type { Tolerance, ValueComparison } from './runner/compare-values.ts';
-export { runVectorOnAdapter } from './runner/run-vector.ts';
+export { checkWeightingAdapter, runVectorOnAdapter } from './runner/run-vector.ts';
 export type { CaseResult } from './runner/run-vector.ts';
 export { runConformance } from './runner/run-conformance.ts';
 export type { ConformanceReport, RunConformanceOptions } from './runner/run-conformance.ts';

@@ -45,4 +45,16 @@ describe('committed vectors', () => {
       expect(ids.has(`reduction/${reduction}`)).toBe(true);
     for (const policy of ['zero', 'nan', 'error']) expect(ids.has(`zero-denominator/empty-batch-${policy}`)).toBe(true);
   });
+
+  it('pin every SPEC v1.1 rule and cover dense outputs with independently computed values', () => {
+    for (let rule = 1; rule <= 12; rule += 1)
+      expect(
+        vectors.some((vector) => vector.id.startsWith(`pinned/rule-${rule}-`)),
+        `a vector for pinned rule ${rule}`,
+      ).toBe(true);
+    const dense = vectors.filter((vector) => vector.id.startsWith('dense/'));
+    expect(dense.length).toBeGreaterThanOrEqual(12);
+    const independentDense = dense.filter((vector) => vector.source.includes('scripts/independent-loss.ts'));
+    expect(independentDense.length).toBeGreaterThanOrEqual(12);
+  });
 });

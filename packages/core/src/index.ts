@@ -176,3 +176,8 @@ export type {
 } from './weights/label-distribution-smoothing.ts';
 export { unetWeightMap } from './weights/unet-weight-map.ts';
 export type { UnetWeightMapOptions } from './weights/unet-weight-map.ts';
+
+// Float32 adapters: range check, weights rescaled in float64 before the cast (SPEC pinned rule 11).
+export { checkFloat32Range } from './batch/weighting-batch.ts';
+export { checkFloat32Result, scaleWeightsForFloat32 } from './adapter/float32-weight-scaling.ts';
+export type { Float32WeightScaling } from './adapter/float32-weight-scaling.ts';

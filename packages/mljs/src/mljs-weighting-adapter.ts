@@ -1,5 +1,10 @@
 import { Matrix } from 'ml-matrix';
-import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount } from '@weightspec/core';
+import {
+  ZeroDenominatorError,
+  curriculumAdmitCount,
+  hardMiningKeepCount,
+  scaleWeightsForFloat32,
+} from '@weightspec/core';
 import type { WeightingAdapter, WeightingComputation, WeightingResult } from '@weightspec/core';
 
 const EPSILON = 1e-7;
@@ -66,20 +71,27 @@ async function computeWithMlMatrix({
   let positiveTerm: Matrix;
   let negativeTerm: Matrix;
   let inside: Matrix | null = null;
+  let clippedProbability: Matrix | null = null;
+  let clippedComplement: Matrix | null = null;
+  let positiveInside: Matrix | null = null;
+  let negativeInside: Matrix | null = null;
   if (loss.from === 'logits') {
     positiveTerm = softplus(predictions.clone().neg());
     negativeTerm = softplus(predictions);
     probability = Matrix.exp(positiveTerm.clone().neg());
     complement = Matrix.exp(negativeTerm.clone().neg());
   } else {
-    inside = indicator(predictions, (value) => value >= EPSILON && value <= 1 - EPSILON);
-    probability = Matrix.min(
-      Matrix.max(predictions, filled(rows, columns, EPSILON)),
-      filled(rows, columns, 1 - EPSILON),
-    );
-    complement = filled(rows, columns, 1).sub(probability);
-    positiveTerm = Matrix.log(probability).neg();
-    negativeTerm = Matrix.log(complement).neg();
+    // SPEC pinned rule 9: each log argument is clipped on its own, log(max(p, 1e-7)) and
+    // log(max(1 - p, 1e-7)), each with slope 0 where its clip is active; focal reads p as given.
+    inside = filled(rows, columns, 1);
+    probability = predictions.clone();
+    complement = filled(rows, columns, 1).sub(predictions);
+    clippedProbability = Matrix.max(probability, filled(rows, columns, EPSILON));
+    clippedComplement = Matrix.max(complement, filled(rows, columns, EPSILON));
+    positiveInside = indicator(probability, (value) => value >= EPSILON);
+    negativeInside = indicator(complement, (value) => value >= EPSILON);
+    positiveTerm = Matrix.log(clippedProbability).neg();
+    negativeTerm = Matrix.log(clippedComplement).neg();
   }
   const positiveWeights = filled(rows, columns, 1).mulRowVector(
     scheduled.scheduledPositiveWeights ?? new Array(columns).fill(1),
@@ -203,10 +215,16 @@ async function computeWithMlMatrix({
       lossSlope = positiveWeights
         .clone()
         .mul(targets)
-        .div(probability)
+        .div(clippedProbability as Matrix)
+        .mul(positiveInside as Matrix)
         .neg()
-        .add(negativeWeights.clone().mul(notTargets).div(complement))
-        .mul(inside);
+        .add(
+          negativeWeights
+            .clone()
+            .mul(notTargets)
+            .div(clippedComplement as Matrix)
+            .mul(negativeInside as Matrix),
+        );
     } else {
       lossSlope = positiveWeights
         .clone()
@@ -244,8 +262,20 @@ export function createMljsWeightingAdapter(): WeightingAdapter {
         'loss.mae': notAClassifierLoss,
         'loss.huber': notAClassifierLoss,
         'shape.sequence': 'ml-logistic-regression takes tabular rows [N,D]; outputs are [N,K]',
+        'shape.dense':
+          'ml-logistic-regression predicts one row of K labels per sample; dense outputs [N,d1..dk] (per-pixel) need another framework',
       },
     },
-    computeWeightedLoss: computeWithMlMatrix,
+    async computeWeightedLoss(given: WeightingComputation): Promise<WeightingResult> {
+      // SPEC pinned rule 11: weights are rescaled by their maximum (sums of weights near 1e308 overflow
+      // float64 too) and the factor is multiplied back; it cancels in weighted_mean.
+      const { computation, weightFactor, lossFactor } = scaleWeightsForFloat32(given);
+      const result = await computeWithMlMatrix(computation);
+      return {
+        loss: result.loss * lossFactor,
+        weights: Float64Array.from(result.weights, (weight) => weight * weightFactor),
+        gradient: result.gradient ? Float64Array.from(result.gradient, (slope) => slope * lossFactor) : null,
+      };
+    },
   };
 }

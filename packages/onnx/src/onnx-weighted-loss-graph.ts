@@ -1,7 +1,7 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import { attribute, OnnxGraphBuilder } from './onnx-graph-builder.ts';
 
-/** Keras' epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]. */
+/** Keras' epsilon: each log argument a is clipped on its own, log(max(a, EPSILON)) (SPEC pinned rule 9). */
 const EPSILON = 1e-7;
 /** Smallest normal float32: the floor under a zero denominator. */
 const FLOAT32_SMALLEST_NORMAL = 1.1754943508222875e-38;
@@ -24,6 +24,27 @@ export interface WeightedLossGraph {
   readonly rawLoss: string;
   readonly weights: string;
   readonly denominator: string;
+}
+
+/**
+ * log(max(a, 1e-7)) as Where(a >= 1e-7, a, 1e-7): the clip on one log argument (SPEC pinned rule 9), with
+ * the gradient passed where a >= 1e-7 (as torch.clamp) through the Where backward rule.
+ */
+function clippedLog(b: OnnxGraphBuilder, argument: string): string {
+  const epsilon = b.constant(EPSILON);
+  return b.node('Log', [b.node('Where', [b.node('GreaterOrEqual', [argument, epsilon]), argument, epsilon])]);
+}
+
+/**
+ * x^gamma for the focal modulator with value 0 and gradient 0 at x = 0 (SPEC pinned rule 10): ONNX
+ * Runtime's float32 Sigmoid returns exactly 0 below about -18, and Pow's backward rule would compute
+ * gamma * 0^(gamma-1) = 0 * Infinity there. gamma = 0 gives the constant 1.
+ */
+function safePower(b: OnnxGraphBuilder, x: string, gamma: number): string {
+  if (gamma === 0) return b.constant(1);
+  const positive = b.node('Greater', [x, b.constant(0)]);
+  const base = b.node('Where', [positive, x, b.constant(1)]);
+  return b.node('Where', [positive, b.node('Pow', [base, b.constant(gamma)]), b.constant(0)]);
 }
 
 /** The per-element raw loss, class-weighted loss, class factor and focal modulator as graph values. */
@@ -54,9 +75,9 @@ function elementTerms(
       // 1 - p_y as the sum of the other classes' probabilities, exact where p_y rounds to 1.
       oneMinusTrue = () => rowSum(b.node('Mul', [b.node('Exp', [logProbabilities]), b.node('Sub', [one, targets])]));
     } else {
-      const clipped = b.node('Clip', [predictions, b.constant(EPSILON), b.constant(1 - EPSILON)]);
-      logProbabilities = b.node('Log', [clipped]);
-      oneMinusTrue = () => b.node('Sub', [one, rowSum(b.node('Mul', [clipped, targets]))]);
+      logProbabilities = clippedLog(b, predictions);
+      // Focal reads p_y as given: the clip belongs to the log argument only.
+      oneMinusTrue = () => b.node('Sub', [one, rowSum(b.node('Mul', [predictions, targets]))]);
     }
     const rawLoss = b.node('Mul', [b.node('Neg', [rowSum(b.node('Mul', [smoothed, logProbabilities]))]), rowHasTarget]);
     const classFactor = scheduled.scheduledClassWeights
@@ -70,7 +91,7 @@ function elementTerms(
           : typeof focal.alpha === 'number'
             ? b.constant(focal.alpha)
             : rowSum(b.node('Mul', [targets, b.constant(focal.alpha, [width])]));
-      modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusTrue(), b.constant(focal.gamma)])]);
+      modulator = b.node('Mul', [alpha, safePower(b, oneMinusTrue(), focal.gamma)]);
     }
     return { rawLoss, classLoss: b.node('Mul', [rawLoss, classFactor]), classFactor, modulator };
   }
@@ -90,10 +111,11 @@ function elementTerms(
       probability = b.node('Sigmoid', [predictions]);
       complement = b.node('Sigmoid', [b.node('Neg', [predictions])]);
     } else {
-      probability = b.node('Clip', [predictions, b.constant(EPSILON), b.constant(1 - EPSILON)]);
-      complement = b.node('Sub', [one, probability]);
-      positiveTerm = b.node('Neg', [b.node('Log', [probability])]);
-      negativeTerm = b.node('Neg', [b.node('Log', [complement])]);
+      // 1 - clip(p) is not float32-exact (1 - 1e-7 rounds to 0.99999988): clip each log argument instead.
+      probability = predictions;
+      complement = b.node('Sub', [one, predictions]);
+      positiveTerm = b.node('Neg', [clippedLog(b, probability)]);
+      negativeTerm = b.node('Neg', [clippedLog(b, complement)]);
     }
     const positiveWeights = b.constant(scheduled.scheduledPositiveWeights ?? new Array<number>(width).fill(1), [width]);
     const negativeWeights = b.constant(scheduled.scheduledNegativeWeights ?? new Array<number>(width).fill(1), [width]);
@@ -120,7 +142,7 @@ function elementTerms(
               b.node('Mul', [targets, b.constant(focal.alpha as number)]),
               b.node('Mul', [notTarget, b.constant(1 - (focal.alpha as number))]),
             ]);
-      modulator = b.node('Mul', [alpha, b.node('Pow', [oneMinusPt, b.constant(focal.gamma)])]);
+      modulator = b.node('Mul', [alpha, safePower(b, oneMinusPt, focal.gamma)]);
     }
     return { rawLoss, classLoss, classFactor, modulator };
   }

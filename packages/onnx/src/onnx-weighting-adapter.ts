@@ -1,4 +1,12 @@
-import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount, markLargest } from '@weightspec/core';
+import {
+  ZeroDenominatorError,
+  checkFloat32Range,
+  checkFloat32Result,
+  curriculumAdmitCount,
+  hardMiningKeepCount,
+  markLargest,
+  scaleWeightsForFloat32,
+} from '@weightspec/core';
 import type { WeightingAdapter, WeightingBatch, WeightingComputation, WeightingResult } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
@@ -123,13 +131,21 @@ export async function createOnnxWeightingAdapter(options: OnnxWeightingAdapterOp
     specVersions: [1],
     capabilities: { unsupported: {} },
     minimumTolerance: { relative: 2e-4, absolute: 1e-5 },
-    async computeWeightedLoss(computation: WeightingComputation): Promise<WeightingResult> {
+    async computeWeightedLoss(given: WeightingComputation): Promise<WeightingResult> {
+      // SPEC pinned rule 11: values beyond float32 are an input error; weights are combined in float64
+      // and rescaled by their maximum before the float32 cast, the scale multiplied back in float64.
+      checkFloat32Range(given.batch);
+      const { computation, weightFactor, lossFactor } = scaleWeightsForFloat32(given);
       const { spec, batch, wantGradient } = computation;
       const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
-      if (batch.sampleCount === 0) {
+      if (batch.sampleCount * batch.elementCount === 0) {
         if (reduction.zeroDenominator === 'error') throw new ZeroDenominatorError(reduction.kind, 'the batch is empty');
         const loss = reduction.zeroDenominator === 'nan' ? Number.NaN : 0;
-        return { loss, weights: [], gradient: loss === 0 ? new Float64Array(batch.predictions.length) : null };
+        return {
+          loss,
+          weights: new Float64Array(batch.sampleCount * batch.elementCount),
+          gradient: loss === 0 ? new Float64Array(batch.predictions.length) : null,
+        };
       }
       const { rows, width, restWidth } = layoutOf(batch);
       const graph = buildWeightedLossGraph(spec, computation.scheduled, width);
@@ -163,11 +179,14 @@ export async function createOnnxWeightingAdapter(options: OnnxWeightingAdapterOp
         const denominator = outputs.denominator?.data[0] as number;
         if (denominator === 0 && reduction.zeroDenominator === 'error')
           throw new ZeroDenominatorError(reduction.kind, 'the weights leave nothing to divide by');
-        return {
-          loss: outputs.loss?.data[0] as number,
-          weights: Float64Array.from(outputs.weights?.data as Float32Array),
-          gradient: wantGradient ? Float64Array.from(outputs.gradient?.data as Float32Array) : null,
+        const result = {
+          loss: (outputs.loss?.data[0] as number) * lossFactor,
+          weights: Float64Array.from(outputs.weights?.data as Float32Array, (value) => value * weightFactor),
+          gradient: wantGradient
+            ? Float64Array.from(outputs.gradient?.data as Float32Array, (value) => value * lossFactor)
+            : null,
         };
+        return checkFloat32Result(result, computation);
       } finally {
         await session.release();
       }

@@ -2,7 +2,7 @@ import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs';
 import type { Tfjs } from './tfjs-peer.ts';
 
-/** Keras' epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]. */
+/** Keras' epsilon: each log argument a is clipped on its own, log(max(a, EPSILON)) (SPEC pinned rule 9). */
 const EPSILON = 1e-7;
 
 /** Per-element tensors of one batch, all shaped [N*E]. */
@@ -75,9 +75,10 @@ export function tfjsElementTerms(
     if (loss.from === 'logits') {
       logProbabilities = tf.logSoftmax(scores);
     } else {
-      const clipped = tf.clipByValue(scores, EPSILON, 1 - EPSILON);
-      logProbabilities = tf.log(clipped);
-      oneMinusTrue = () => tf.scalar(1).sub(tf.sum(clipped.mul(oneHot), 1));
+      // tf.maximum passes the gradient to its first input at a tie, as torch.clamp does at the bound.
+      logProbabilities = tf.log(tf.maximum(scores, EPSILON));
+      // Focal reads p_y as given: the clip belongs to the log argument only.
+      oneMinusTrue = () => tf.scalar(1).sub(tf.sum(scores.mul(oneHot), 1));
     }
     const rawLoss = applyKeep(tf.neg(tf.sum(smoothed.mul(logProbabilities), 1))) as Tensor1D;
     const classFactor = applyKeep(
@@ -122,10 +123,12 @@ export function tfjsElementTerms(
       probability = tf.sigmoid(flatPredictions);
       complement = tf.sigmoid(tf.neg(flatPredictions));
     } else {
-      probability = tf.clipByValue(flatPredictions, EPSILON, 1 - EPSILON);
-      complement = tf.scalar(1).sub(probability);
-      positiveTerm = tf.neg(tf.log(probability));
-      negativeTerm = tf.neg(tf.log(complement));
+      // SPEC pinned rule 9: 1 - clip(p) is not float32-exact (1 - 1e-7 rounds to 0.99999988), so each log
+      // argument is clipped on its own: log(max(p, 1e-7)) and log(max(1 - p, 1e-7)).
+      probability = flatPredictions;
+      complement = tf.scalar(1).sub(flatPredictions);
+      positiveTerm = tf.neg(tf.log(tf.maximum(probability, EPSILON)));
+      negativeTerm = tf.neg(tf.log(tf.maximum(complement, EPSILON)));
     }
     const labelIndex = tf.range(0, flatPredictions.shape[0], 1, 'int32').mod(tf.scalar(labelCount, 'int32'));
     const positiveWeight = scheduled.scheduledPositiveWeights

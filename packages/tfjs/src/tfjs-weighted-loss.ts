@@ -23,7 +23,10 @@ export interface TfjsWeightingExtras {
 export interface TfjsWeightedLoss {
   /** Reduced loss; differentiable in the predictions through the loss terms and the focal modulator. */
   readonly loss: Scalar;
-  /** Final weights w [N,E] (constant for the gradient). */
+  /**
+   * Final weights w [N,E] (constant for the gradient). With plain-array sample weights under
+   * weighted_mean these are w divided by the largest sample weight (the factor cancels in the loss).
+   */
   readonly weights: Tensor;
   /** Raw per-element loss [N,E]. */
   readonly elementLoss: Tensor;
@@ -57,8 +60,10 @@ function restWeights(
 ): Tensor {
   const total = sampleCount * elementCount;
   let rest: Tensor = keep.reshape([sampleCount, elementCount]);
-  if (extras.sampleWeights != null)
-    rest = rest.mul(asTensor(tf, extras.sampleWeights).reshape([sampleCount, 1]).mul(scheduled.sampleWeightScale));
+  if (extras.sampleWeights != null) {
+    const sampleWeights = asTensor(tf, extras.sampleWeights).reshape([sampleCount, 1]);
+    rest = rest.mul(scheduled.sampleWeightScale === 1 ? sampleWeights : sampleWeights.mul(scheduled.sampleWeightScale));
+  }
   if (extras.elementWeights != null) rest = rest.mul(extras.elementWeights.reshape([sampleCount, elementCount]));
   if (spec.elements?.weights) rest = rest.mul(tf.tensor2d([spec.elements.weights as number[]]));
   rest = rest.reshape([total]);
@@ -124,11 +129,28 @@ function restWeights(
 export function tfjsWeightedLoss(
   tf: Tfjs,
   spec: WeightingSpec,
-  scheduled: ScheduledWeighting,
+  givenScheduled: ScheduledWeighting,
   predictions: Tensor,
   targets: Tensor,
-  extras: TfjsWeightingExtras = {},
+  givenExtras: TfjsWeightingExtras = {},
 ): TfjsWeightedLoss {
+  let scheduled = givenScheduled;
+  let extras = givenExtras;
+  const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
+  const given = extras.sampleWeights;
+  if (given != null && !(given instanceof tf.Tensor)) {
+    // SPEC pinned rule 11: plain-array sample weights are scaled in float64 before the float32 cast, by
+    // mean_one's factor and, for weighted_mean (where any common factor cancels), by their maximum, so
+    // weights like 1e-40 or 1e39 neither flush to 0 nor overflow.
+    const values = Float64Array.from(given as ArrayLike<number>, (value) => value * scheduled.sampleWeightScale);
+    if (reduction.kind === 'weighted_mean') {
+      const largest = values.reduce((maximum, value) => Math.max(maximum, value), 0);
+      if (largest > 0)
+        for (let index = 0; index < values.length; index += 1) values[index] = (values[index] as number) / largest;
+    }
+    extras = { ...extras, sampleWeights: values };
+    scheduled = { ...scheduled, sampleWeightScale: 1 };
+  }
   const terms = tfjsElementTerms(tf, spec, scheduled, predictions, targets);
   const { sampleCount, elementCount } = terms;
   const total = sampleCount * elementCount;
@@ -144,7 +166,6 @@ export function tfjsWeightedLoss(
     : restWeights(tf, spec, scheduled, terms.rawLoss, terms.keep, sampleCount, elementCount, extras);
   const weights = terms.classFactor.mul(rest);
   const numerator = tf.sum(rest.mul(terms.modulator).mul(terms.classLoss));
-  const reduction = spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
   let denominator: Scalar;
   if (reduction.kind === 'sum') denominator = tf.scalar(total === 0 ? 0 : 1);
   else if (reduction.kind === 'mean') denominator = tf.scalar(total);

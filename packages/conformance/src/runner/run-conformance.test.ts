@@ -130,4 +130,58 @@ describe('runConformance', () => {
     expect(table.trim().split('\n').at(-1)).toBe('1 passed, 0 failed, 0 skipped (1 vectors x 1 adapters)');
     expect(JSON.parse(JSON.stringify(report)).passed).toBe(1);
   });
+
+  it('treats a vector with an Infinity expected value or tolerance as malformed (it could never fail)', async () => {
+    // JSON has no Infinity literal, but 1e999 parses to Infinity.
+    const text = JSON.stringify(pytorchStyleVector);
+    const directory = writeVectors({
+      'infinite-loss.json': text.replace(/"expected":\{"loss":[^,]+,/, '"expected":{"loss":1e999,'),
+      'infinite-class-weight.json': JSON.stringify({
+        ...pytorchStyleVector,
+        id: 'class-weight',
+        expected: { classWeights: [1, 2] },
+      }).replace('"classWeights":[1,2]', '"classWeights":[1,1e999]'),
+      'infinite-tolerance.json': JSON.stringify({ ...pytorchStyleVector, id: 'tolerance' }).replace(
+        /}$/,
+        ',"tolerance":{"relative":1e999,"absolute":0}}',
+      ),
+    });
+    const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    const messages = report.problems.map((problem) => problem.message).join('\n');
+    expect(messages).toContain('$.expected.loss: must be a finite number or "NaN"');
+    expect(messages).toContain('$.expected.classWeights[1]: expected values must be finite');
+    expect(messages).toContain('$.tolerance.relative: must be a finite number >= 0');
+    expect(report.passed).toBe(0);
+    expect(report.failed).toBe(3);
+  });
+
+  it('rejects an adapter object that is not one ({}) with a typed error naming what is missing', async () => {
+    await expect(runConformance({ adapters: [{} as WeightingAdapter], vectors: [] })).rejects.toThrow(
+      expect.objectContaining({ code: 'WS_INVALID_INPUT', message: expect.stringContaining('computeWeightedLoss') }),
+    );
+  });
+
+  it('reports an adapter that throws a plain Error or returns {} as a failure without a stack', async () => {
+    const directory = writeVectors({ 'case.json': pytorchStyleVector });
+    const throwing: WeightingAdapter = {
+      ...createReferenceAdapter(),
+      id: 'throwing',
+      async computeWeightedLoss() {
+        throw new TypeError('boom');
+      },
+    };
+    const empty: WeightingAdapter = {
+      ...createReferenceAdapter(),
+      id: 'empty',
+      async computeWeightedLoss() {
+        return {} as never;
+      },
+    };
+    const report = await runConformance({ adapters: [throwing, empty], vectorDirectories: [directory] });
+    expect(report.failed).toBe(2);
+    expect(report.results[0]?.reason).toBe(
+      'the adapter threw an untyped error (adapters must throw WeightspecErrors): TypeError: boom',
+    );
+    expect(report.results[1]?.reason).toMatch(/malformed result: loss must be a number/);
+  });
 });

@@ -2,7 +2,7 @@ import type { WeightingAdapter } from '@weightspec/core';
 import { defaultVectorDirectory, loadVectors } from '../vector/load-vectors.ts';
 import type { VectorProblem } from '../vector/load-vectors.ts';
 import type { ConformanceVector } from '../vector/conformance-vector.ts';
-import { runVectorOnAdapter } from './run-vector.ts';
+import { checkWeightingAdapter, runVectorOnAdapter } from './run-vector.ts';
 import type { CaseResult } from './run-vector.ts';
 
 /** The outcome of a conformance run; plain data, safe to JSON.stringify. */
@@ -33,6 +33,9 @@ export interface RunConformanceOptions {
  * Malformed vector files are reported as problems and make the run fail.
  */
 export async function runConformance(options: RunConformanceOptions): Promise<ConformanceReport> {
+  options.adapters.forEach((adapter, index) => {
+    checkWeightingAdapter(adapter, `adapters[${index}]`);
+  });
   let vectors: readonly ConformanceVector[];
   let problems: readonly VectorProblem[] = [];
   if (options.vectors) vectors = options.vectors;

@@ -1,4 +1,10 @@
-import { WeightspecError, parseWeightingSpec, prepareWeightingComputation, requiredFeatures } from '@weightspec/core';
+import {
+  InvalidInputError,
+  WeightspecError,
+  parseWeightingSpec,
+  prepareWeightingComputation,
+  requiredFeatures,
+} from '@weightspec/core';
 import type { WeightingAdapter, WeightingFeature } from '@weightspec/core';
 import type { ConformanceVector } from '../vector/conformance-vector.ts';
 import { compareNumbers, flattenExpected, widerTolerance } from './compare-values.ts';
@@ -27,12 +33,58 @@ function unsupportedReason(adapter: WeightingAdapter, features: readonly Weighti
 }
 
 /**
+ * Checks that `value` is a WeightingAdapter (id, specVersions, capabilities.unsupported,
+ * computeWeightedLoss) and returns it typed; anything else, such as `{}` from a third-party module, is
+ * an InvalidInputError naming the missing member instead of a TypeError deep inside a run.
+ */
+export function checkWeightingAdapter(value: unknown, field = 'adapter'): WeightingAdapter {
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null)
+    problems.push(`an object, got ${value === null ? 'null' : typeof value}`);
+  else {
+    if (typeof record.id !== 'string' || record.id === '') problems.push('`id` (a non-empty string)');
+    if (!Array.isArray(record.specVersions)) problems.push('`specVersions` (an array of spec versions)');
+    const capabilities = record.capabilities as { unsupported?: unknown } | undefined;
+    if (typeof capabilities !== 'object' || capabilities === null || typeof capabilities.unsupported !== 'object')
+      problems.push('`capabilities.unsupported` (an object, {} when everything is supported)');
+    if (typeof record.computeWeightedLoss !== 'function') problems.push('`computeWeightedLoss` (a function)');
+  }
+  if (problems.length > 0)
+    throw new InvalidInputError(field, `is not a weighting adapter: it needs ${problems.join(', ')}`);
+  return value as WeightingAdapter;
+}
+
+const isArrayLike = (value: unknown): boolean =>
+  Array.isArray(value) ||
+  ArrayBuffer.isView(value) ||
+  (typeof value === 'object' && value !== null && 'length' in value);
+
+/** What is wrong with an adapter's result ({loss: number, weights: ArrayLike, gradient?}), or null. */
+function describeMalformedResult(result: unknown): string | null {
+  if (typeof result !== 'object' || result === null)
+    return `expected {loss, weights, gradient?}, got ${String(result)}`;
+  const record = result as Record<string, unknown>;
+  if (typeof record.loss !== 'number') return `loss must be a number, got ${typeof record.loss}`;
+  if (!isArrayLike(record.weights)) return 'weights must be an array of numbers';
+  if (record.gradient != null && !isArrayLike(record.gradient)) return 'gradient must be an array of numbers or null';
+  return null;
+}
+
+/** A non-WeightspecError in words, without its stack (SPEC: no raw stack traces). */
+function describeUntypedError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
  * Runs one vector on one adapter: prepares the computation with core (parse, validate, resolve,
  * schedules), lets the adapter compute with its framework, and compares loss, weights, class weights
  * and gradient within tolerance, or the error code for error cases. Cases that use a feature the
  * adapter declares unsupported are skipped with the adapter's reason.
  */
 export async function runVectorOnAdapter(vector: ConformanceVector, adapter: WeightingAdapter): Promise<CaseResult> {
+  checkWeightingAdapter(adapter);
   const base = { vectorId: vector.id, adapterId: adapter.id };
   const expected = vector.expected;
   const tolerance = widerTolerance(vector.tolerance, adapter.minimumTolerance);
@@ -64,6 +116,16 @@ export async function runVectorOnAdapter(vector: ConformanceVector, adapter: Wei
       ...computation,
       wantGradient: gradientSupported && expected.gradient !== undefined,
     });
+    const malformedResult = describeMalformedResult(result);
+    if (malformedResult)
+      return {
+        ...base,
+        status: 'fail',
+        reason: `the adapter returned a malformed result: ${malformedResult}`,
+        maxRelativeError: Number.POSITIVE_INFINITY,
+        checked: [],
+        notChecked: [],
+      };
     if (expected.error !== undefined)
       return {
         ...base,
@@ -147,7 +209,7 @@ export async function runVectorOnAdapter(vector: ConformanceVector, adapter: Wei
     return {
       ...base,
       status: 'fail',
-      reason: `untyped error: ${(error as Error)?.stack ?? String(error)}`,
+      reason: `the adapter threw an untyped error (adapters must throw WeightspecErrors): ${describeUntypedError(error)}`,
       maxRelativeError: Number.POSITIVE_INFINITY,
       checked: [],
       notChecked: [],

@@ -9,7 +9,7 @@ export interface ConformanceExpected {
   readonly weights?: readonly (readonly number[])[];
   /** Softmax class weights at the vector's clock [C]. */
   readonly classWeights?: readonly number[];
-  /** Sigmoid a+ per label at the clock [K] (extension of the SPEC format for sigmoid class weights). */
+  /** Sigmoid a+ per label at the clock [K] (SPEC allows these instead of classWeights for sigmoid specs). */
   readonly positiveWeights?: readonly number[];
   /** Sigmoid a- per label at the clock [K]. */
   readonly negativeWeights?: readonly number[];
@@ -73,10 +73,12 @@ function checkNested(file: string, path: (string | number)[], value: unknown): v
   });
 }
 
-function checkNumberList(file: string, path: (string | number)[], value: unknown): void {
+function checkNumberList(file: string, path: (string | number)[], value: unknown, finite = false): void {
   if (!Array.isArray(value)) throw new MalformedVectorError(file, path, 'expected an array of numbers');
   value.forEach((item, index) => {
     if (typeof item !== 'number') throw new MalformedVectorError(file, [...path, index], 'expected a number');
+    if (finite && !Number.isFinite(item))
+      throw new MalformedVectorError(file, [...path, index], `expected values must be finite, got ${item}`);
   });
 }
 
@@ -131,12 +133,18 @@ export function parseConformanceVector(json: unknown, file = '<memory>'): Confor
     );
   for (const key of Object.keys(expected))
     if (!expectedKeys.has(key)) throw new MalformedVectorError(file, ['expected', key], 'unknown key');
-  if (expected.loss !== undefined && typeof expected.loss !== 'number' && expected.loss !== 'NaN')
-    throw new MalformedVectorError(file, ['expected', 'loss'], 'must be a number or "NaN"');
+  // SPEC: a vector whose expected values or tolerances are not finite (other than loss "NaN") is
+  // malformed: an Infinity (JSON 1e999) could never fail a comparison.
+  if (
+    expected.loss !== undefined &&
+    !(typeof expected.loss === 'number' && Number.isFinite(expected.loss)) &&
+    expected.loss !== 'NaN'
+  )
+    throw new MalformedVectorError(file, ['expected', 'loss'], 'must be a finite number or "NaN"');
   if (expected.weights !== undefined) checkNested(file, ['expected', 'weights'], expected.weights);
   if (expected.gradient !== undefined) checkNested(file, ['expected', 'gradient'], expected.gradient);
   for (const key of ['classWeights', 'positiveWeights', 'negativeWeights'] as const)
-    if (expected[key] !== undefined) checkNumberList(file, ['expected', key], expected[key]);
+    if (expected[key] !== undefined) checkNumberList(file, ['expected', key], expected[key], true);
   if (expected.error !== undefined) {
     if (!WEIGHTSPEC_ERROR_CODES.includes(expected.error as WeightspecErrorCode))
       throw new MalformedVectorError(
@@ -152,8 +160,11 @@ export function parseConformanceVector(json: unknown, file = '<memory>'): Confor
     const given = json.tolerance;
     if (!isRecord(given)) throw new MalformedVectorError(file, ['tolerance'], 'must be {relative, absolute}');
     for (const key of ['relative', 'absolute'] as const)
-      if (given[key] !== undefined && (typeof given[key] !== 'number' || (given[key] as number) < 0))
-        throw new MalformedVectorError(file, ['tolerance', key], 'must be a number >= 0');
+      if (
+        given[key] !== undefined &&
+        (typeof given[key] !== 'number' || !Number.isFinite(given[key]) || (given[key] as number) < 0)
+      )
+        throw new MalformedVectorError(file, ['tolerance', key], 'must be a finite number >= 0');
     tolerance = {
       relative: (given.relative as number | undefined) ?? DEFAULT_TOLERANCE.relative,
       absolute: (given.absolute as number | undefined) ?? DEFAULT_TOLERANCE.absolute,

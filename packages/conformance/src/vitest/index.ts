@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WeightingAdapter } from '@weightspec/core';
 import { defaultVectorDirectory, loadVectorsSync } from '../vector/load-vectors.ts';
-import { runVectorOnAdapter } from '../runner/run-vector.ts';
+import { InvalidInputError, WeightspecError } from '@weightspec/core';
+import { checkWeightingAdapter, runVectorOnAdapter } from '../runner/run-vector.ts';
 
 /** Options of describeConformance. */
 export interface DescribeConformanceOptions {
@@ -25,7 +26,18 @@ export function describeConformance(
   let adapter: WeightingAdapter | undefined;
   describe(options.name ?? 'conformance', () => {
     beforeAll(async () => {
-      adapter = await createAdapter();
+      let created: unknown;
+      try {
+        created = await createAdapter();
+      } catch (error) {
+        if (WeightspecError.isInstance(error)) throw error;
+        throw new InvalidInputError(
+          'createAdapter',
+          `the adapter factory threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          { cause: error },
+        );
+      }
+      adapter = checkWeightingAdapter(created, 'createAdapter()');
     });
     afterAll(async () => {
       await adapter?.dispose?.();

@@ -11,6 +11,7 @@ export const WEIGHTING_FEATURES = Object.freeze([
   'loss.from_probabilities',
   'loss.label_smoothing',
   'shape.sequence',
+  'shape.dense',
   'batch.empty',
   'class.weights',
   'class.schedule',
@@ -61,6 +62,10 @@ export function requiredFeatures(
     if (batch.sampleCount === 0) features.add('batch.empty');
     // [N,T,C] softmax, or [N,T,K] / [N,T,D] for the others: more than one axis past the batch axis.
     if (batch.predictionShape.length > 2) features.add('shape.sequence');
+    // Dense outputs (SPEC v1.1): two or more element axes, [N,d1..dk,C] softmax (rank >= 4) or
+    // [N,d1..dk] sigmoid / regression with k >= 2 (rank >= 3).
+    const elementAxes = batch.predictionShape.length - (batch.lossKind === 'softmax_cross_entropy' ? 2 : 1);
+    if (elementAxes >= 2) features.add('shape.dense');
   }
   return [...features];
 }

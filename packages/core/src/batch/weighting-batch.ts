@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import { FLOAT32_MAX } from '../validate/input-validators.ts';
 import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
 import type { LossKind } from '../spec/v1/spec-v1-schema.ts';
 import { flattenTensor, formatIndex } from './nested-array.ts';
@@ -14,13 +15,16 @@ export interface Clock {
 
 /** What a caller hands over for one batch, in nested-array or dense form. */
 export interface WeightingInputs {
-  /** [N,C] or [N,T,C] for softmax CE; [N,K] or [N] for sigmoid CE; [N,D] or [N] for regression. */
+  /**
+   * [N,C], [N,T,C] or dense [N,d1..dk,C] for softmax CE; [N], [N,K] or dense [N,d1..dk] for sigmoid CE
+   * and regression (SPEC "Dense outputs": the last axis is C / K / D).
+   */
   readonly predictions: TensorLike;
-  /** Class indices [N] / [N,T] for softmax CE; values of the predictions' shape otherwise. */
+  /** Class indices [N] / [N,T] / [N,d1..dk] for softmax CE; values of the predictions' shape otherwise. */
   readonly targets: TensorLike;
   /** Per-sample weights s_i >= 0, length N. */
   readonly sampleWeights?: ArrayLike<number> | null;
-  /** Per-element weights m_ij >= 0, [N,E]. */
+  /** Per-element weights m_ij >= 0: [N,E], or [N,d1..dk] on the element axes (row-major, as SPEC). */
   readonly elementWeights?: TensorLike | null;
   /** Per-sample difficulty d_i (higher = harder), length N; for `curriculum.difficulty: provided`. */
   readonly difficulty?: ArrayLike<number> | null;
@@ -36,8 +40,10 @@ export interface WeightingBatch {
   readonly lossKind: LossKind;
   /** N. */
   readonly sampleCount: number;
-  /** E: output elements per sample (1 for [N,C] softmax, T for sequences, K labels, D outputs). */
+  /** E: output elements per sample (1 for [N,C] softmax, T for sequences, K labels, D outputs, d1*..*dk). */
   readonly elementCount: number;
+  /** The element axes [d1..dk] (E is their product; [] for [N,C] softmax and rank-1 predictions). */
+  readonly elementShape: readonly number[];
   /** Size of the predictions' last axis: C classes (softmax), K labels (sigmoid) or D outputs; 1 for rank 1. */
   readonly classCount: number;
   readonly predictionShape: readonly number[];
@@ -155,6 +161,13 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
     }
   }
 
+  (spec.adaptive ?? []).forEach((rule, index) => {
+    if (rule.kind === 'focal' && Array.isArray(rule.alpha) && !isEmpty && rule.alpha.length !== classCount)
+      throw new InvalidInputError(
+        `adaptive[${index}].alpha`,
+        `the spec gives ${rule.alpha.length} per-class focal alphas but the predictions have C = ${classCount} classes`,
+      );
+  });
   let sampleWeights: Float64Array | null = null;
   if (inputs.sampleWeights != null) {
     sampleWeights = Float64Array.from(inputs.sampleWeights);
@@ -168,13 +181,18 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
   let elementWeights: Float64Array | null = null;
   if (inputs.elementWeights != null) {
     const flat = flattenTensor('elementWeights', inputs.elementWeights);
-    const matches = isEmpty
-      ? flat.data.length === 0
-      : flat.shape.length === 2 && flat.shape[0] === sampleCount && flat.shape[1] === elementCount;
+    // [N,E] always; [N,d1..dk] on the element axes of dense outputs; [N] when E = 1.
+    const onElementAxes =
+      flat.shape.length === elementShape.length + 1 &&
+      flat.shape[0] === sampleCount &&
+      elementShape.every((size, axis) => flat.shape[axis + 1] === size);
+    const flatMatches = flat.shape.length === 2 && flat.shape[0] === sampleCount && flat.shape[1] === elementCount;
+    const perSample = elementCount === 1 && flat.shape.length === 1 && flat.shape[0] === sampleCount;
+    const matches = isEmpty ? flat.data.length === 0 : onElementAxes || flatMatches || perSample;
     if (!matches)
       throw new InvalidInputError(
         'elementWeights',
-        `shape [${flat.shape.join(',')}] must be [N,E] = [${sampleCount},${elementCount}]`,
+        `shape [${flat.shape.join(',')}] must be [N,E] = [${sampleCount},${elementCount}] or [N,${elementShape.join(',')}] (the element axes)`,
       );
     checkNonNegativeWeights('elementWeights', flat.data, flat.shape);
     elementWeights = flat.data;
@@ -210,6 +228,7 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
     lossKind,
     sampleCount,
     elementCount,
+    elementShape: Object.freeze(isEmpty ? [] : elementShape),
     classCount,
     predictionShape: Object.freeze([...predictionShape]),
     predictions: predictions.data,
@@ -225,4 +244,23 @@ export function prepareWeightingBatch(spec: WeightingSpec, inputs: WeightingInpu
       totalSteps: clock.totalSteps,
     }),
   });
+}
+
+/**
+ * SPEC pinned rule 11, for adapters that compute in float32 (tfjs, ONNX Runtime): predictions and
+ * targets beyond float32's range (|x| > 3.4028234e38) would become Infinity and then NaN, so they are
+ * an InvalidInputError naming the first such value. Weights are not checked: adapters combine them in
+ * float64 and rescale them before the cast (see scaleWeightsForFloat32).
+ */
+export function checkFloat32Range(batch: WeightingBatch): void {
+  for (const [field, data, shape] of [
+    ['predictions', batch.predictions, batch.predictionShape],
+    ['targets', batch.targets, [batch.sampleCount, ...batch.elementShape]],
+  ] as const)
+    for (let index = 0; index < data.length; index += 1)
+      if (Math.abs(data[index] as number) > FLOAT32_MAX && !(field === 'targets' && batch.masked[index]))
+        throw new InvalidInputError(
+          `${field}${formatIndex(index, shape)}`,
+          `is beyond float32's range (|x| <= ${FLOAT32_MAX}), got ${data[index]}; this adapter computes in float32`,
+        );
 }

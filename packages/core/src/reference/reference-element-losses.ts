@@ -2,7 +2,7 @@ import type { WeightingBatch } from '../batch/weighting-batch.ts';
 import type { FocalRuleSpec, LossSpec } from '../spec/v1/spec-v1-schema.ts';
 import type { ScheduledWeighting } from '../resolve/resolve-schedules.ts';
 
-/** Keras' epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]. */
+/** Keras' epsilon: each log argument is clipped from below, log(max(p, EPSILON)) (SPEC pinned rule 9). */
 export const PROBABILITY_EPSILON = 1e-7;
 
 /**
@@ -21,8 +21,13 @@ export interface ElementLosses {
 
 const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-const clipProbability = (p: number): number => Math.min(Math.max(p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON);
-const insideClip = (p: number): number => (p >= PROBABILITY_EPSILON && p <= 1 - PROBABILITY_EPSILON ? 1 : 0);
+/**
+ * SPEC pinned rule 9: the clip is applied to each log argument on its own, log(max(a, 1e-7)) for a = p
+ * and a = 1 - p (float32 adapters cannot form 1 - 1e-7); its slope is 0 where the clip is active.
+ */
+const clippedLog = (argument: number): number => Math.log(Math.max(argument, PROBABILITY_EPSILON));
+/** d log(max(a, eps)) / d a: 1/a where a >= eps (the clip inactive, as torch.clamp passes it), else 0. */
+const clippedLogSlope = (argument: number): number => (argument >= PROBABILITY_EPSILON ? 1 / argument : 0);
 
 /** d/dx of (1-x)^gamma scaled: gamma (1-x)^(gamma-1), with 0 where it is 0*inf (x = 1, gamma < 1). */
 function focalSlope(oneMinus: number, gamma: number): number {
@@ -73,11 +78,12 @@ function softmaxLosses(
       oneMinusTrue[element] = others;
     } else {
       for (let c = 0; c < classes; c += 1) {
-        const p = clipProbability(batch.predictions[offset + c] as number);
+        const p = batch.predictions[offset + c] as number;
         const q = (c === target ? 1 - epsilon : 0) + epsilon / classes;
-        value -= q * Math.log(p);
+        if (q !== 0) value -= q * clippedLog(p);
         probabilities[offset + c] = p;
       }
+      // Focal reads the probability as given (the clip belongs to the log arguments only).
       oneMinusTrue[element] = 1 - (probabilities[offset + target] as number);
     }
     rawLoss[element] = value;
@@ -115,9 +121,8 @@ function softmaxLosses(
           lossSlope = p - q;
           trueProbabilitySlope = pTrue * ((c === target ? 1 : 0) - p);
         } else {
-          const inside = insideClip(batch.predictions[offset + c] as number);
-          lossSlope = (-q / p) * inside;
-          trueProbabilitySlope = c === target ? inside : 0;
+          lossSlope = q === 0 ? 0 : -q * clippedLogSlope(p);
+          trueProbabilitySlope = c === target ? 1 : 0;
         }
         const slope = phi * classWeight * lossSlope + weightedLoss * focalTerm * trueProbabilitySlope;
         gradient[offset + c] = (gradient[offset + c] as number) + coefficient * slope;
@@ -166,11 +171,10 @@ function sigmoidLosses(
       probability[element] = sigmoid(prediction);
       oneMinusProbability[element] = sigmoid(-prediction);
     } else {
-      const p = clipProbability(prediction);
-      positiveTerm = -Math.log(p);
-      negativeTerm = -Math.log(1 - p);
-      probability[element] = p;
-      oneMinusProbability[element] = 1 - p;
+      positiveTerm = -clippedLog(prediction);
+      negativeTerm = -clippedLog(1 - prediction);
+      probability[element] = prediction;
+      oneMinusProbability[element] = 1 - prediction;
     }
     const positiveWeight = positiveOf(element);
     const negativeWeight = negativeOf(element);
@@ -204,9 +208,10 @@ function sigmoidLosses(
         lossSlope = -positiveWeight * smoothed * q + negativeWeight * (1 - smoothed) * p;
         probabilitySlope = p * q;
       } else {
-        const inside = insideClip(prediction);
-        lossSlope = ((-positiveWeight * smoothed) / p + (negativeWeight * (1 - smoothed)) / q) * inside;
-        probabilitySlope = inside;
+        const positiveSlope = smoothed === 0 ? 0 : -positiveWeight * smoothed * clippedLogSlope(prediction);
+        const negativeSlope = smoothed === 1 ? 0 : negativeWeight * (1 - smoothed) * clippedLogSlope(1 - prediction);
+        lossSlope = positiveSlope + negativeSlope;
+        probabilitySlope = 1;
       }
       let slope = (modulator[element] as number) * lossSlope;
       if (focal) {

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import { ZeroDenominatorError } from '../errors/zero-denominator-error.ts';
 import type { WeightingBatch } from '../batch/weighting-batch.ts';
 import type { ScheduledWeighting } from '../resolve/resolve-schedules.ts';
@@ -58,7 +59,11 @@ export function referenceWeightedLoss(
   const { sampleCount, elementCount } = batch;
   const count = sampleCount * elementCount;
   const focal = (spec.adaptive ?? []).find((rule): rule is FocalRuleSpec => rule.kind === 'focal') ?? null;
-  const losses = referenceElementLosses(spec.loss, batch, scheduled, focal);
+  // SPEC pinned rule 11: class weights and the other factors are each divided by their maximum, so sums
+  // of weights near 1e308 (or products of tiny ones) stay in range; the scales are multiplied back in
+  // at the end, where they cancel for weighted_mean.
+  const classScale = largestClassWeight(scheduled);
+  const losses = referenceElementLosses(spec.loss, batch, scaleClassWeights(scheduled, classScale), focal);
   // rest = every weight factor but the class factor; w = classFactor * rest.
   const rest = new Float64Array(count).fill(1);
   const eligible = new Uint8Array(count);
@@ -95,21 +100,26 @@ export function referenceWeightedLoss(
     for (let element = 0; element < count; element += 1)
       rest[element] = (rest[element] as number) * (curriculumWeights[Math.floor(element / elementCount)] as number);
   }
+  let restScale = 0;
+  for (let element = 0; element < count; element += 1) restScale = Math.max(restScale, rest[element] as number);
+  if (restScale === 0) restScale = 1;
   const weights = new Float64Array(count);
   let numerator = 0;
   let weightSum = 0;
   let nonZero = 0;
   for (let element = 0; element < count; element += 1) {
-    const weight = (losses.classFactor[element] as number) * (rest[element] as number);
-    weights[element] = weight;
-    weightSum += weight;
-    if (weight !== 0) nonZero += 1;
-    if (rest[element] !== 0)
-      numerator +=
-        (rest[element] as number) * (losses.modulator[element] as number) * (losses.numeratorLoss[element] as number);
+    const scaledRest = (rest[element] as number) / restScale;
+    const scaledWeight = (losses.classFactor[element] as number) * scaledRest;
+    weights[element] = (losses.classFactor[element] as number) * classScale * (rest[element] as number);
+    weightSum += scaledWeight;
+    if (scaledWeight !== 0 || weights[element] !== 0) nonZero += 1;
+    if (scaledRest !== 0)
+      numerator += scaledRest * (losses.modulator[element] as number) * (losses.numeratorLoss[element] as number);
   }
   const reduction = spec.reduction ?? { kind: 'weighted_mean' as const, zeroDenominator: 'zero' as const };
-  const denominator =
+  // The scaled denominator; `scale` is what the scaled ratio is multiplied by (1 for weighted_mean).
+  const scale = reduction.kind === 'weighted_mean' ? 1 : classScale * restScale;
+  const scaledDenominator =
     reduction.kind === 'sum'
       ? 1
       : reduction.kind === 'mean'
@@ -117,8 +127,9 @@ export function referenceWeightedLoss(
         : reduction.kind === 'weighted_mean'
           ? weightSum
           : nonZero;
+  const denominator = reduction.kind === 'weighted_mean' ? weightSum * classScale * restScale : scaledDenominator;
   const base = { weights, elementLoss: losses.rawLoss, modulator: losses.modulator, difficulty, denominator };
-  if (count === 0 || denominator === 0) {
+  if (count === 0 || scaledDenominator === 0) {
     const detail =
       count === 0
         ? 'the batch is empty'
@@ -129,8 +140,41 @@ export function referenceWeightedLoss(
     if (reduction.zeroDenominator === 'nan') return { ...base, loss: Number.NaN, gradient: null };
     return { ...base, loss: 0, gradient: new Float64Array(batch.predictions.length) };
   }
+  const loss = (numerator / scaledDenominator) * scale;
   const gradient = new Float64Array(batch.predictions.length);
   for (let element = 0; element < count; element += 1)
-    losses.accumulateGradient(element, (rest[element] as number) / denominator, gradient);
-  return { ...base, loss: numerator / denominator, gradient };
+    losses.accumulateGradient(element, (((rest[element] as number) / restScale) * scale) / scaledDenominator, gradient);
+  // SPEC pinned rule 11: finite inputs whose loss or slope still overflows float64 (mse of 1e200, a sum
+  // of weights near 1e308) are an input error, never an Infinity or NaN handed on.
+  const overflowAt = Number.isFinite(loss) ? gradient.findIndex((value) => !Number.isFinite(value)) : -1;
+  if (!Number.isFinite(loss) || overflowAt >= 0)
+    throw new InvalidInputError(
+      overflowAt >= 0 ? `predictions (flat index ${overflowAt})` : 'predictions',
+      `the ${reduction.kind} of the weighted losses or its gradient overflows float64 (loss ${loss}); rescale the predictions, targets or weights`,
+    );
+  return { ...base, loss, gradient };
+}
+
+/** The largest class weight in effect (softmax c, or sigmoid a+ and a-); 1 when there is none above 0. */
+function largestClassWeight(scheduled: ScheduledWeighting): number {
+  let largest = 0;
+  for (const list of [
+    scheduled.scheduledClassWeights,
+    scheduled.scheduledPositiveWeights,
+    scheduled.scheduledNegativeWeights,
+  ])
+    for (const weight of list ?? []) largest = Math.max(largest, weight);
+  return largest > 0 ? largest : 1;
+}
+
+/** The schedule's class weights divided by `scale` (the rest of `scheduled` unchanged). */
+function scaleClassWeights(scheduled: ScheduledWeighting, scale: number): ScheduledWeighting {
+  if (scale === 1) return scheduled;
+  const divide = (list: readonly number[] | null) => (list === null ? null : list.map((weight) => weight / scale));
+  return {
+    ...scheduled,
+    scheduledClassWeights: divide(scheduled.scheduledClassWeights),
+    scheduledPositiveWeights: divide(scheduled.scheduledPositiveWeights),
+    scheduledNegativeWeights: divide(scheduled.scheduledNegativeWeights),
+  };
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import { InvalidSpecError } from '../errors/invalid-spec-error.ts';
 import type { ClassStatistics } from '../stats/class-statistics.ts';
 import type { ClassWeightingSpec } from '../spec/v1/spec-v1-schema.ts';
 
@@ -36,17 +37,19 @@ export function resolveSoftmaxClassWeights(
     const given = classWeighting.weights ?? [];
     let weights: number[];
     if (Array.isArray(given)) {
-      if (given.length !== numClasses)
+      // numClasses 0: an empty batch without stats tells no C; the weights as written stand.
+      if (given.length !== numClasses && numClasses !== 0)
         throw new InvalidInputError(
           'class.weights',
           `the spec gives ${given.length} class weights but the data has C = ${numClasses} classes`,
         );
       weights = [...given];
     } else {
-      weights = new Array<number>(numClasses).fill(classWeighting.default);
+      const size = numClasses !== 0 ? numClasses : Math.max(0, ...Object.keys(given).map((key) => Number(key) + 1));
+      weights = new Array<number>(size).fill(classWeighting.default);
       for (const [key, weight] of Object.entries(given)) {
         const classIndex = Number(key);
-        if (classIndex >= numClasses)
+        if (classIndex >= weights.length)
           throw new InvalidInputError(
             `class.weights["${key}"]`,
             `class ${classIndex} is out of range for C = ${numClasses}`,
@@ -66,15 +69,21 @@ export function resolveSoftmaxClassWeights(
   const counts = stats.classCounts;
   const total = counts.reduce((sum, count) => sum + count, 0);
   const present = counts.filter((count) => count > 0);
-  if (total === 0)
-    throw new InvalidInputError('stats.classCounts', 'all class counts are zero; class weights cannot be computed');
+  // Every class empty (an empty batch, or every element masked): each class gets 0 as SPEC gives an
+  // empty class, and the reduction's zeroDenominator policy decides what the batch yields.
+  if (total === 0) return counts.map(() => 0);
   let weights: number[];
   switch (classWeighting.strategy) {
     case 'balanced':
       weights = counts.map((count) => (count > 0 ? total / (numClasses * count) : 0));
       break;
     case 'inverse_frequency': {
-      const raw = counts.map((count) => (count > 0 ? count ** -classWeighting.power : 0));
+      // In log space (SPEC pinned rule 11): n_c^-p underflows for a large p, so each term is taken
+      // relative to the largest, e^{-p ln n_c - max}; the rarest class then has 1 and the sum is >= 1.
+      const power = classWeighting.power;
+      const logs = counts.map((count) => (count > 0 ? -power * Math.log(count) : Number.NEGATIVE_INFINITY));
+      const largest = Math.max(...logs);
+      const raw = logs.map((value) => (value === Number.NEGATIVE_INFINITY ? 0 : Math.exp(value - largest)));
       const weightedTotal = counts.reduce((sum, count, index) => sum + count * (raw[index] as number), 0);
       weights = raw.map((value) => (value * total) / weightedTotal);
       break;
@@ -102,7 +111,22 @@ export function resolveSoftmaxClassWeights(
         `${classWeighting.strategy} does not apply to softmax cross-entropy`,
       );
   }
-  return applyClip(weights, counts, classWeighting.clip);
+  return checkFiniteWeights(applyClip(weights, counts, classWeighting.clip), ['class', 'strategy']);
+}
+
+/**
+ * SPEC pinned rule 11: a valid spec never yields NaN silently. Every strategy above is computed so that
+ * it stays finite; this is the guard that turns any overflow left into an error naming the field.
+ */
+function checkFiniteWeights(weights: number[], path: (string | number)[]): number[] {
+  weights.forEach((weight, index) => {
+    if (!Number.isFinite(weight))
+      throw InvalidSpecError.at(
+        path,
+        `class weight ${index} overflows float64 (${weight}); lower the exponent or counts`,
+      );
+  });
+  return weights;
 }
 
 /**
@@ -117,12 +141,17 @@ export function resolveSigmoidClassWeights(
 ): { positive: number[]; negative: number[] } {
   if (classWeighting.strategy === 'manual') {
     const positive = classWeighting.positive ?? [];
-    if (positive.length !== labelCount)
+    if (positive.length !== labelCount && labelCount !== 0)
       throw new InvalidInputError(
         'class.positive',
         `the spec gives ${positive.length} positive weights but the data has K = ${labelCount} labels`,
       );
-    const negative = classWeighting.negative ?? new Array<number>(labelCount).fill(1);
+    const negative = classWeighting.negative ?? new Array<number>(positive.length).fill(1);
+    if (negative.length !== positive.length)
+      throw new InvalidInputError(
+        'class.negative',
+        `the spec gives ${negative.length} negative weights but ${positive.length} positive weights (K labels)`,
+      );
     return {
       positive: applyClip([...positive], null, classWeighting.clip),
       negative: applyClip([...negative], null, classWeighting.clip),
@@ -156,7 +185,7 @@ export function resolveSigmoidClassWeights(
     throw new InvalidInputError('class.strategy', `${classWeighting.strategy} does not apply to sigmoid cross-entropy`);
   }
   return {
-    positive: applyClip(positive, positiveCounts, classWeighting.clip),
-    negative: applyClip(negative, negativeCounts, classWeighting.clip),
+    positive: checkFiniteWeights(applyClip(positive, positiveCounts, classWeighting.clip), ['class', 'strategy']),
+    negative: checkFiniteWeights(applyClip(negative, negativeCounts, classWeighting.clip), ['class', 'strategy']),
   };
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import { InvalidSpecError } from '../errors/invalid-spec-error.ts';
 import type { WeightingBatch } from '../batch/weighting-batch.ts';
 import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
 import type { ClassScheduleSpec, CurriculumSpec, PacingSpec } from '../spec/v1/spec-v1-schema.ts';
@@ -31,21 +32,47 @@ export function clockTicks(clock: ClockState, unit: 'epoch' | 'step'): number {
   return unit === 'step' ? clock.step : clock.epoch;
 }
 
-/** alpha(t) of a class-weight schedule: deferred is a 0/1 switch, anneal is linear and clamped. */
+/**
+ * alpha(t) of a class-weight schedule: deferred is a 0/1 switch, anneal is linear and clamped. SPEC
+ * pinned rule 1: `t >= t1` is checked first, so an anneal with t0 = t1 gives `to` from t1 on.
+ */
 export function classWeightExponent(schedule: ClassScheduleSpec | undefined, clock: ClockState): number {
   if (!schedule) return 1;
   const t = clockTicks(clock, schedule.unit);
   if (schedule.kind === 'deferred') return t >= schedule.start ? 1 : 0;
   const [t0, t1] = schedule.over;
-  if (t <= t0) return schedule.from;
   if (t >= t1) return schedule.to;
+  if (t <= t0) return schedule.from;
   return schedule.from + ((schedule.to - schedule.from) * (t - t0)) / (t1 - t0);
 }
 
-/** c^alpha, keeping 0^alpha = 0 for empty classes when alpha = 0 would make it 1. */
+/**
+ * c^alpha with 0^0 = 1 (SPEC pinned rule 1): alpha 0 means unweighted, an empty class included. A weight
+ * of 0 under any other alpha stays 0 (0^-1 would be Infinity). A power that overflows float64 is an
+ * InvalidSpecError naming the schedule (pinned rule 11), never an Infinity that turns into NaN later.
+ */
 function powerWeights(weights: readonly number[] | null, exponent: number): readonly number[] | null {
   if (weights === null) return null;
-  return Object.freeze(weights.map((weight) => (weight === 0 ? 0 : weight ** exponent)));
+  return Object.freeze(
+    weights.map((weight, index) => {
+      if (exponent === 0) return 1;
+      if (weight === 0) return 0;
+      const powered = weight ** exponent;
+      if (!Number.isFinite(powered) || (powered === 0 && exponent < 0))
+        throw InvalidSpecError.at(
+          ['class', 'schedule'],
+          `class weight ${weight} (index ${index}) raised to alpha = ${exponent} is beyond float64's range`,
+        );
+      return powered;
+    }),
+  );
+}
+
+/** log(e^a + e^b) without overflow or underflow. */
+function logAddExp(a: number, b: number): number {
+  const larger = Math.max(a, b);
+  if (larger === Number.NEGATIVE_INFINITY) return larger;
+  return larger + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
 /** h(x) of a pacing kind on x in [0,1] (SPEC curriculum pacing). */
@@ -58,9 +85,11 @@ export function pacingShape(pacing: Exclude<PacingSpec, { kind: 'fixed_exponenti
     case 'root':
       return Math.sqrt(x);
     case 'exponential':
-      return Math.expm1(pacing.c * x) / Math.expm1(pacing.c);
+      // (e^{cx}-1)/(e^c-1) = e^{c(x-1)} (1-e^{-cx})/(1-e^{-c}): no overflow for c > 709 (pinned rule 11).
+      return (Math.exp(pacing.c * (x - 1)) * -Math.expm1(-pacing.c * x)) / -Math.expm1(-pacing.c);
     case 'logarithmic':
-      return 1 + Math.log(x + Math.exp(-pacing.c)) / pacing.c;
+      // ln(x + e^-c) as a log-sum-exp, so e^-c underflowing for large c does not give ln(0) at x = 0.
+      return 1 + logAddExp(Math.log(x), -pacing.c) / pacing.c;
     case 'step':
       return Math.floor(x * pacing.levels) / pacing.levels;
   }
@@ -69,12 +98,15 @@ export function pacingShape(pacing: Exclude<PacingSpec, { kind: 'fixed_exponenti
 /**
  * g(t), the admitted fraction, clamped to [0,1]: b + (1-b) h(min(tau/a, 1)) with tau = t/T, or
  * min(b * increase^floor(t/every), 1) for fixed_exponential (Hacohen & Weinshall 2019; Wu et al. 2021).
+ * SPEC pinned rule 7: at t = 0 (or without a clock) tau = 0 whatever the totals; a total is needed
+ * only for t > 0.
  */
 export function curriculumFraction(curriculum: CurriculumSpec, clock: ClockState): number {
   const pacing = curriculum.pacing;
   const t = clockTicks(clock, curriculum.unit);
   if (pacing.kind === 'fixed_exponential')
     return Math.min(pacing.start * pacing.increase ** Math.floor(t / pacing.every), 1);
+  if (t === 0) return Math.min(Math.max(pacing.start + (1 - pacing.start) * pacingShape(pacing, 0), 0), 1);
   const total = curriculum.unit === 'step' ? clock.totalSteps : clock.totalEpochs;
   if (total === undefined)
     throw new InvalidInputError(

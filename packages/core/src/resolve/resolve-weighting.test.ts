@@ -103,10 +103,25 @@ describe('statistics', () => {
       ),
     ).toEqual({ weightSum: 10, sampleCount: 4 });
   });
-  it('mean_one divides by the mean; a zero mean is a zero-denominator error', () => {
+  it('mean_one divides by the mean; a zero mean leaves the weights 0 (SPEC pinned rule 6)', () => {
     const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, sample: { normalize: 'mean_one' } });
     expect(resolveWeighting(spec, { sampleWeights: { weightSum: 8, sampleCount: 4 } }).sampleWeightScale).toBe(0.5);
-    expect(() => resolveWeighting(spec, { sampleWeights: { weightSum: 0, sampleCount: 4 } })).toThrow(/mean 0/);
+    expect(resolveWeighting(spec, { sampleWeights: { weightSum: 0, sampleCount: 4 } }).sampleWeightScale).toBe(1);
+  });
+  it('mean_one whose 1/mean or sum overflows float64 is WS_INVALID_SPEC at sample.normalize (pinned rule 11)', () => {
+    const spec = parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, sample: { normalize: 'mean_one' } });
+    for (const weightSum of [2e-320, Number.POSITIVE_INFINITY])
+      expect(() => resolveWeighting(spec, { sampleWeights: { weightSum, sampleCount: 2 } })).toThrow(
+        expect.objectContaining({ code: 'WS_INVALID_SPEC', message: expect.stringContaining('$.sample.normalize') }),
+      );
+  });
+  it('inverse_frequency with a huge power is computed in log space (pinned rule 11)', () => {
+    // n = (4, 2), p = 2000: raw (4^-2000, 2^-2000) underflow; relative to the rarest: (2^-2000, 1).
+    // sum_c n_c w_c = n fixes the scale: w_1 = 6 / (4 * 2^-2000 + 2) = 3 (to float64), w_0 = 3 * 2^-2000 = 0.
+    const weights = resolveWeighting(softmax({ strategy: 'inverse_frequency', power: 2000 }), {
+      stats: { kind: 'classes', classCounts: [4, 2] },
+    }).classWeights;
+    expect(weights).toEqual([0, 3]);
   });
 });
 
@@ -118,6 +133,33 @@ describe('schedules (values worked by hand)', () => {
     expect(classWeightExponent({ kind: 'deferred', start: 3, unit: 'epoch' }, clock(3))).toBe(1);
     const anneal = { kind: 'anneal', from: 1, to: 0, over: [2, 6] as [number, number], unit: 'epoch' } as const;
     expect([0, 2, 3, 6, 9].map((epoch) => classWeightExponent(anneal, clock(epoch)))).toEqual([1, 1, 0.75, 0, 0]);
+    // Pinned rule 1: t0 = t1 gives `to` from t1 on (t >= t1 is checked first), `from` before.
+    const instant = { kind: 'anneal', from: 0, to: 1, over: [3, 3] as [number, number], unit: 'epoch' } as const;
+    expect([2, 3, 4].map((epoch) => classWeightExponent(instant, clock(epoch)))).toEqual([0, 1, 1]);
+  });
+
+  it('tau = 0 at epoch 0 whatever the totals, so no total is needed there (pinned rule 7)', () => {
+    const curriculum = parseWeightingSpec({
+      specVersion: 1,
+      loss: { kind: 'mse' },
+      curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.3 } },
+    }).curriculum!;
+    expect(curriculumFraction(curriculum, clock(0))).toBe(0.3);
+  });
+
+  it('exponential pacing with c far above 709 and logarithmic with e^-c underflowing stay finite (rule 11)', () => {
+    const at = (pacing: object, epoch: number) =>
+      curriculumFraction(
+        parseWeightingSpec({ specVersion: 1, loss: { kind: 'mse' }, curriculum: { difficulty: 'provided', pacing } })
+          .curriculum!,
+        clock(epoch, { totalEpochs: 10 }),
+      );
+    // (e^{cx}-1)/(e^c-1) with c = 1000: e^{-500} at x = 0.5 (0 to float64 printing), 1 at x = 1, 0 at x = 0.
+    expect(at({ kind: 'exponential', start: 0.2, c: 1000 }, 5)).toBeCloseTo(0.2 + 0.8 * Math.exp(-500), 15);
+    expect(at({ kind: 'exponential', start: 0.2, c: 1000 }, 10)).toBe(1);
+    // 1 + ln(0 + e^-c)/c = 0 exactly at x = 0, even where e^-c underflows (c = 800): g = start.
+    expect(at({ kind: 'logarithmic', start: 0.2, c: 800 }, 0)).toBeCloseTo(0.2, 12);
+    expect(at({ kind: 'logarithmic', start: 0.2, c: 800 }, 5)).toBeCloseTo(0.2 + 0.8 * (1 + Math.log(0.5) / 800), 12);
   });
 
   it('pacing functions at tau = 0.3 with start 0.2 and fullAt 0.6 (x = 0.5)', () => {
@@ -168,11 +210,25 @@ describe('schedules (values worked by hand)', () => {
     expect(curriculumAdmitCount(0.31, 10)).toBe(4);
   });
 
-  it('resolveSchedules powers class weights by alpha and keeps empty classes at 0', () => {
-    const spec = softmax({ strategy: 'max_ratio', schedule: { kind: 'anneal', from: 0, to: 1, over: [0, 4] } });
+  it('resolveSchedules powers class weights by alpha; an empty class is 0 unless alpha = 0 (0^0 = 1)', () => {
+    const spec = softmax({ strategy: 'max_ratio', schedule: { kind: 'anneal', from: 0, to: 1, over: [1, 5] } });
     const resolved = resolveWeighting(spec, { stats: { kind: 'classes', classCounts: [8, 2, 0] } });
-    const scheduled = resolveSchedules(spec, resolved, clock(2));
+    const scheduled = resolveSchedules(spec, resolved, clock(3));
     expect(scheduled.classWeightExponent).toBe(0.5);
     expect(scheduled.scheduledClassWeights).toEqual([1, 2, 0]);
+    // Pinned rule 1: before the anneal starts alpha = 0 and every class weight is 1, the empty one too.
+    expect(resolveSchedules(spec, resolved, clock(0)).scheduledClassWeights).toEqual([1, 1, 1]);
+  });
+
+  it('a class weight whose power overflows float64 is WS_INVALID_SPEC at class.schedule (rule 11)', () => {
+    const spec = softmax({
+      strategy: 'manual',
+      weights: [1e200, 1],
+      schedule: { kind: 'anneal', from: 1, to: 2, over: [0, 1] },
+    });
+    const resolved = resolveWeighting(spec, { numClasses: 2 });
+    expect(() => resolveSchedules(spec, resolved, clock(1))).toThrow(
+      expect.objectContaining({ code: 'WS_INVALID_SPEC', message: expect.stringContaining('$.class.schedule') }),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ZeroDenominatorError } from '../errors/zero-denominator-error.ts';
+import { InvalidSpecError } from '../errors/invalid-spec-error.ts';
 import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
 import type { ClassStatistics, SampleWeightStatistics } from '../stats/class-statistics.ts';
 import { resolveSigmoidClassWeights, resolveSoftmaxClassWeights } from './resolve-class-weights.ts';
@@ -33,8 +33,9 @@ export interface ResolveOptions {
 
 /**
  * Resolves a parsed spec against training-set statistics (SPEC "class", "sample"). Throws
- * InvalidInputError when counts are missing or sized wrong, ZeroDenominatorError when `mean_one` meets
- * weights whose mean is zero.
+ * InvalidInputError when counts are missing or sized wrong. `mean_one` over weights whose mean is zero
+ * leaves them 0 (SPEC pinned rule 6: the reduction's zeroDenominator policy decides); a mean so small
+ * that 1/mean overflows float64 is an InvalidSpecError naming `sample.normalize` (pinned rule 11).
  */
 export function resolveWeighting(spec: WeightingSpec, options: ResolveOptions = {}): ResolvedWeighting {
   const stats = options.stats ?? null;
@@ -56,10 +57,18 @@ export function resolveWeighting(spec: WeightingSpec, options: ResolveOptions = 
   let sampleWeightScale = 1;
   if (spec.sample?.normalize === 'mean_one' && options.sampleWeights) {
     const { weightSum, sampleCount } = options.sampleWeights;
-    if (sampleCount > 0) {
-      if (weightSum === 0)
-        throw new ZeroDenominatorError('sample.normalize mean_one', 'the per-sample weights have mean 0');
+    if (!Number.isFinite(weightSum))
+      throw InvalidSpecError.at(
+        ['sample', 'normalize'],
+        `mean_one needs the sum of the per-sample weights, which overflows float64 (${weightSum}); rescale the weights`,
+      );
+    if (sampleCount > 0 && weightSum > 0) {
       sampleWeightScale = sampleCount / weightSum;
+      if (!Number.isFinite(sampleWeightScale))
+        throw InvalidSpecError.at(
+          ['sample', 'normalize'],
+          `mean_one cannot normalize per-sample weights whose mean ${weightSum / sampleCount} is so small that 1/mean overflows float64; rescale the weights`,
+        );
     }
   }
   return Object.freeze({

@@ -16,7 +16,7 @@ const unit = () => z.enum(['epoch', 'step']).default('epoch').describe('Which cl
 export const predictionFromSchema = z
   .enum(['logits', 'probabilities'])
   .default('logits')
-  .describe('logits: raw scores; probabilities: clipped to [1e-7, 1-1e-7] as Keras does.');
+  .describe('logits: raw scores; probabilities: each log argument clipped, log(max(p, 1e-7)), log(max(1-p, 1e-7)).');
 
 const labelSmoothingSchema = finite()
   .min(0, 'must be >= 0')
@@ -130,8 +130,43 @@ export const sampleWeightingSchema = z.strictObject({
     .describe('mean_one divides per-sample weights by their mean over the data given.'),
 });
 
+/**
+ * Flattens per-element weights given flat [E] or on the element axes [d1..dk] (SPEC "Dense outputs") to
+ * row-major [E], checking without recursion (deep nesting cannot overflow the stack) that every leaf is a
+ * finite number >= 0 and that the nesting is rectangular.
+ */
+function flattenElementWeights(value: unknown[], context: z.RefinementCtx): number[] {
+  const flat: number[] = [];
+  const sizes: number[] = [];
+  let leafDepth = -1;
+  const stack: { node: unknown; depth: number; path: number[] }[] = [{ node: value, depth: 0, path: [] }];
+  const fail = (path: number[], message: string): number[] => {
+    context.addIssue({ code: 'custom', path, message });
+    return [];
+  };
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop() as { node: unknown; depth: number; path: number[] };
+    if (Array.isArray(node)) {
+      sizes[depth] ??= node.length;
+      if (sizes[depth] !== node.length || (leafDepth >= 0 && depth >= leafDepth))
+        return fail(path, `ragged: expected ${sizes[depth]} entries at depth ${depth}, as the first row`);
+      for (let index = node.length - 1; index >= 0; index -= 1)
+        stack.push({ node: node[index], depth: depth + 1, path: [...path, index] });
+    } else if (typeof node === 'number' && Number.isFinite(node) && node >= 0) {
+      if (leafDepth < 0) leafDepth = depth;
+      if (depth !== leafDepth) return fail(path, 'ragged: numbers and arrays mixed at one depth');
+      flat.push(node);
+    } else return fail(path, 'must be a finite number >= 0');
+  }
+  return flat;
+}
+
 export const elementWeightingSchema = z.strictObject({
-  weights: z.array(nonNegative()).optional().describe('Per-element weights [E], broadcast over samples.'),
+  weights: z
+    .array(z.union([nonNegative(), z.array(z.unknown())]))
+    .transform(flattenElementWeights)
+    .optional()
+    .describe('Per-element weights [E] or [d1..dk] (dense outputs, row-major), broadcast over samples.'),
   maskValue: finite().optional().describe('Elements whose target equals this get weight 0 (Keras Masking).'),
   inputs: z
     .strictObject({
