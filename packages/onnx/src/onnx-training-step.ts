@@ -1,6 +1,6 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
-import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
+import { attribute, OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { appendWeightedLoss } from './onnx-weighted-loss-graph.ts';
 
 /** SGD with momentum and weight decay, or Adam (PyTorch's formulas). */
@@ -63,6 +63,113 @@ export function appendMlp(b: OnnxGraphBuilder, theta: string, x: string, layers:
   return hidden;
 }
 
+/** Slices one dense layer's kernel [inputs, outputs] and bias [outputs] out of the packed `theta`. */
+function sliceLayer(b: OnnxGraphBuilder, theta: string, layer: PackedLayer): { kernel: string; bias: string } {
+  const slice = (start: number, length: number) =>
+    b.node(
+      'Slice',
+      [
+        theta,
+        b.constant([start], [1], 'int64'),
+        b.constant([start + length], [1], 'int64'),
+        b.constant([0], [1], 'int64'),
+      ],
+      {},
+      { shape: [length] },
+    );
+  const kernelSize = layer.inputs * layer.outputs;
+  const kernel = b.node(
+    'Reshape',
+    [slice(layer.offset, kernelSize), b.constant([layer.inputs, layer.outputs], [2], 'int64')],
+    {},
+    { shape: [layer.inputs, layer.outputs] },
+  );
+  return { kernel, bias: slice(layer.offset + kernelSize, layer.outputs) };
+}
+
+/**
+ * The MLP's forward pass and its hand-written backward pass, for the training step. The generic
+ * reverse-mode pass (addGradients) differentiates only the loss down to the logits; the dense layers
+ * are differentiated here because their gradients have a cheap closed form that the generic rules
+ * cannot see: d kernel = a^T g and d bias = column sums of g as two Gemms (1^T g for the bias), the
+ * input gradient a layer below only where it is needed (never for x), the ReLU mask taken from the
+ * ReLU's output, and the whole parameter gradient written by one Concat in packLayers' order (instead
+ * of zero-padding each slice back to the packed length and adding the pads).
+ */
+function appendMlpWithGradient<Loss extends { readonly loss: string }>(
+  b: OnnxGraphBuilder,
+  theta: string,
+  x: string,
+  layers: readonly PackedLayer[],
+  lossOf: (logits: string) => Loss,
+): { loss: Loss; gradient: string } {
+  const parameters = layers.map((layer) => sliceLayer(b, theta, layer));
+  const activations: string[] = [x];
+  let hidden = x;
+  layers.forEach((layer, index) => {
+    const { kernel, bias } = parameters[index] as { kernel: string; bias: string };
+    hidden = b.node('Add', [b.node('MatMul', [hidden, kernel], {}, { shape: ['B', layer.outputs] }), bias]);
+    if (index < layers.length - 1) {
+      hidden = b.node('Relu', [hidden]);
+      activations.push(hidden);
+    }
+  });
+  const logits = hidden;
+  const loss = lossOf(logits);
+  let outputGradient = addGradients(b, loss.loss, [logits]).get(logits) as string;
+  const flat = b.constant([-1], [1], 'int64');
+  const pieces: string[] = [];
+  const zero = b.scalarLike(logits, 0);
+  // A [1, B] row of ones: its product with a gradient is the bias gradient (column sums), which MLAS
+  // computes about twice as fast as ReduceSum over the batch axis.
+  const batch = b.node('Shape', [x], { start: attribute.int(0), end: attribute.int(1) }, { shape: [1], type: 'int64' });
+  const ones = b.node(
+    'Expand',
+    [
+      b.constant([1], [1, 1]),
+      b.node(
+        'Concat',
+        [b.constant([1], [1], 'int64'), batch],
+        { axis: attribute.int(0) },
+        { shape: [2], type: 'int64' },
+      ),
+    ],
+    {},
+    { shape: [1, 'B'], type: 'float' },
+  );
+  for (let index = layers.length - 1; index >= 0; index -= 1) {
+    const layer = layers[index] as PackedLayer;
+    const input = activations[index] as string;
+    const kernelGradient = b.node(
+      'Gemm',
+      [input, outputGradient],
+      { transA: attribute.int(1) },
+      { shape: [layer.inputs, layer.outputs] },
+    );
+    const biasGradient = b.node('MatMul', [ones, outputGradient], {}, { shape: [1, layer.outputs] });
+    pieces.unshift(
+      b.node('Reshape', [kernelGradient, flat], {}, { shape: [layer.inputs * layer.outputs] }),
+      b.node('Reshape', [biasGradient, flat], {}, { shape: [layer.outputs] }),
+    );
+    if (index > 0) {
+      const inputGradient = b.node(
+        'Gemm',
+        [outputGradient, (parameters[index] as { kernel: string }).kernel],
+        { transB: attribute.int(1) },
+        { shape: ['B', layer.inputs] },
+      );
+      // ReLU passes the gradient where its output is positive (where its input was), as PyTorch does.
+      outputGradient = b.node('Mul', [inputGradient, b.castLike(b.node('Greater', [input, zero]), inputGradient)]);
+    }
+  }
+  const { parameterCount } = packLayers([
+    ...layers.map((layer) => layer.inputs),
+    (layers.at(-1) as PackedLayer).outputs,
+  ]);
+  const gradient = b.node('Concat', pieces, { axis: attribute.int(0) }, { shape: [parameterCount] });
+  return { loss, gradient };
+}
+
 /**
  * One training step as a single ONNX graph: forward MLP, SPEC's weighted loss, reverse-mode gradient
  * with respect to the packed parameters, and the optimizer update, with the learning rate and the
@@ -84,9 +191,10 @@ export function buildTrainingStepGraph(
   const x = b.input('x', 'float', ['B', sizes[0] as number]);
   const learningRate = b.input('learning_rate', 'float', []);
   const step = b.input('step', 'float', []);
-  const logits = appendMlp(b, theta, x, layers);
-  const loss = appendWeightedLoss(b, spec, scheduled, logits, sizes[sizes.length - 1] as number, 'B');
-  let gradient = addGradients(b, loss.loss, [theta]).get(theta) as string;
+  const { loss, gradient: lossGradient } = appendMlpWithGradient(b, theta, x, layers, (logits) =>
+    appendWeightedLoss(b, spec, scheduled, logits, sizes[sizes.length - 1] as number, 'B'),
+  );
+  let gradient = lossGradient;
   const weightDecay = optimizer.weightDecay ?? 0;
   if (weightDecay !== 0) gradient = b.node('Add', [gradient, b.node('Mul', [theta, b.constant(weightDecay)])]);
   let update: string;
