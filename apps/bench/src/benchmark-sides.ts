@@ -1,4 +1,5 @@
 import { coreComposeSides } from './core-compose.bench.ts';
+import { mljsQualitySides } from './mljs-quality.bench.ts';
 import { mljsSides } from './mljs-train.bench.ts';
 import { onnxSides } from './onnx-step.bench.ts';
 import { tfjsSides } from './tfjs-fit.bench.ts';
@@ -18,6 +19,7 @@ export type SideRegistry = Record<string, () => Promise<BenchmarkSide>>;
 export const benchmarkSides: Record<string, SideRegistry> = {
   core: coreComposeSides,
   mljs: mljsSides,
+  quality: mljsQualitySides,
   tfjs: tfjsSides,
   onnx: onnxSides,
 };

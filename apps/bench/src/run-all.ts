@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { QUIET_LOAD_PER_CORE } from './bench-harness.ts';
 import { runCoreComposeBenchmark } from './core-compose.bench.ts';
 import { machineInfo } from './machine-info.ts';
+import { runMljsQualityBenchmark } from './mljs-quality.bench.ts';
 import { runMljsBenchmark } from './mljs-train.bench.ts';
 import { runOnnxBenchmark } from './onnx-step.bench.ts';
 import { formatResultsTable, writeReadmeTable } from './readme-table.ts';
@@ -24,6 +25,7 @@ import { runTfjsBenchmark } from './tfjs-fit.bench.ts';
 const groups: [string, (rounds: number) => Promise<BenchmarkRow[]>][] = [
   ['core', runCoreComposeBenchmark],
   ['mljs', runMljsBenchmark],
+  ['quality', runMljsQualityBenchmark],
   ['tfjs', runTfjsBenchmark],
   ['onnx', runOnnxBenchmark],
 ];
