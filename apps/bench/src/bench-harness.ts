@@ -253,7 +253,7 @@ export interface ScaleRow {
   readonly name: string;
   readonly command: string;
   readonly measurements: readonly ScaleMeasurement[];
-  /** Seconds per row at the largest size over seconds per row at the smallest (1 = linear). */
+  /** Seconds per row beyond the fixed cost (1,000 rows) at the largest size over that at the smallest (1 = linear). */
   readonly perRowTimeGrowth: number;
   readonly goal: string;
   readonly met: boolean | null;

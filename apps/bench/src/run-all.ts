@@ -20,6 +20,7 @@ import { runMljsBenchmark } from './mljs-train.bench.ts';
 import { runOnnxBenchmark } from './onnx-step.bench.ts';
 import { formatResultsTable, writeReadmeTable } from './readme-table.ts';
 import type { BenchmarkResults, BenchmarkRow } from './readme-table.ts';
+import { runScaleBenchmark } from './scale.bench.ts';
 import { runTfjsBenchmark } from './tfjs-fit.bench.ts';
 
 const groups: [string, (rounds: number) => Promise<BenchmarkRow[]>][] = [
@@ -28,6 +29,7 @@ const groups: [string, (rounds: number) => Promise<BenchmarkRow[]>][] = [
   ['quality', runMljsQualityBenchmark],
   ['tfjs', runTfjsBenchmark],
   ['onnx', runOnnxBenchmark],
+  ['scale', runScaleBenchmark],
 ];
 
 const args = process.argv.slice(2);
