@@ -15,19 +15,31 @@ const features = [
   [-0.7, -0.9, 0.1],
 ];
 const labels = [0, 1, 2, 1, 0, 0];
-const spec = {
+const focalSpec = {
   specVersion: 1,
   loss: { kind: 'softmax_cross_entropy' },
   class: { strategy: 'balanced' },
   adaptive: [{ kind: 'focal', gamma: 2 }],
 };
+// No focal rule: the step graph takes its closed-form logits gradient.
+const smoothedSpec = {
+  specVersion: 1,
+  loss: { kind: 'softmax_cross_entropy', labelSmoothing: 0.1 },
+  class: { strategy: 'balanced' },
+  sample: {},
+};
+const sampleWeights = [1, 2, 0.5, 0, 3, 0.25];
 
 /**
  * The packed gradient of a ReLU MLP by float64 backpropagation written out here: forward pass, d loss /
  * d logits from core's float64 reference loss, then d kernel = a^T g, d bias = column sums of g and
  * g <- (g W^T) * [a > 0] layer by layer, packed like packLayers (kernel row-major, then bias).
  */
-function referenceMlpGradient(theta: Float32Array): { gradient: Float64Array; loss: number } {
+function referenceMlpGradient(
+  spec: unknown,
+  theta: Float32Array,
+  weights?: number[],
+): { gradient: Float64Array; loss: number } {
   const { layers, parameterCount } = packLayers(sizes);
   const activations: number[][][] = [features];
   for (const [index, layer] of layers.entries()) {
@@ -45,7 +57,11 @@ function referenceMlpGradient(theta: Float32Array): { gradient: Float64Array; lo
     );
   }
   const logits = activations.at(-1) as number[][];
-  const computation = prepareWeightingComputation(spec, { predictions: logits, targets: labels });
+  const computation = prepareWeightingComputation(spec, {
+    predictions: logits,
+    targets: labels,
+    sampleWeights: weights,
+  });
   const result = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch);
   const flatGradient = result.gradient as Float64Array;
   let g = logits.map((row, i) => row.map((_, k) => flatGradient[i * row.length + k] as number));
@@ -78,47 +94,53 @@ function referenceMlpGradient(theta: Float32Array): { gradient: Float64Array; lo
 }
 
 describe('buildTrainingStepGraph', () => {
-  it('the hand-written MLP backward pass (two ReLU layers, balanced + focal loss) matches float64 backpropagation', async () => {
-    const { parameterCount } = packLayers(sizes);
-    // A deterministic spread of parameters, both signs, so some ReLU units are off for some rows.
-    const theta = Float32Array.from({ length: parameterCount }, (_, index) => Math.sin(index * 1.7 + 0.3) * 0.8);
-    const computation = prepareWeightingComputation(spec, {
-      predictions: features.map(() => [0, 0, 0]),
-      targets: labels,
-    });
-    // SGD without momentum from m = 0: m_next is exactly the gradient.
-    const graph = buildTrainingStepGraph(computation.spec, computation.scheduled, sizes, { kind: 'sgd' });
-    const session = await ort.InferenceSession.create(encodeOnnxModel(graph.build()));
-    const rows = features.length;
-    const oneHot = new Float32Array(rows * 3);
-    labels.forEach((label, row) => {
-      oneHot[row * 3 + label] = 1;
-    });
-    const ones = new Float32Array(rows).fill(1);
-    const result = await session.run({
-      theta: new ort.Tensor('float32', theta, [parameterCount]),
-      m: new ort.Tensor('float32', new Float32Array(parameterCount), [parameterCount]),
-      x: new ort.Tensor('float32', Float32Array.from(features.flat()), [rows, 3]),
-      targets: new ort.Tensor('float32', oneHot, [rows, 3]),
-      rest: new ort.Tensor('float32', ones, [rows, 1]),
-      keep: new ort.Tensor('float32', ones, [rows, 1]),
-      learning_rate: new ort.Tensor('float32', Float32Array.of(0.1), []),
-      step: new ort.Tensor('float32', Float32Array.of(1), []),
-    });
-    const expected = referenceMlpGradient(theta);
-    const actual = result.m_next?.data as Float32Array;
-    expect(actual.length).toBe(parameterCount);
-    // Some entries are exactly zero (ReLU units off for every row); the rest must match to float32 accuracy.
-    expect(expected.gradient.some((value) => value === 0)).toBe(true);
-    expect(expected.gradient.filter((value) => Math.abs(value) > 1e-3).length).toBeGreaterThan(parameterCount / 2);
-    expected.gradient.forEach((value, index) => {
-      expect(actual[index] as number).toBeCloseTo(value, 5);
-    });
-    expect(result.loss?.data[0] as number).toBeCloseTo(expected.loss, 5);
-    const thetaNext = result.theta_next?.data as Float32Array;
-    thetaNext.forEach((value, index) => {
-      expect(value).toBeCloseTo((theta[index] as number) - 0.1 * (expected.gradient[index] as number), 5);
-    });
-    await session.release();
-  });
+  it.each([
+    ['balanced + focal loss (generic loss gradient)', focalSpec, undefined],
+    ['balanced + label smoothing + sample weights (closed-form loss gradient)', smoothedSpec, sampleWeights],
+  ])(
+    'the hand-written MLP backward pass (two ReLU layers, %s) matches float64 backpropagation',
+    async (_name, spec, weights) => {
+      const { parameterCount } = packLayers(sizes);
+      // A deterministic spread of parameters, both signs, so some ReLU units are off for some rows.
+      const theta = Float32Array.from({ length: parameterCount }, (_, index) => Math.sin(index * 1.7 + 0.3) * 0.8);
+      const computation = prepareWeightingComputation(spec, {
+        predictions: features.map(() => [0, 0, 0]),
+        targets: labels,
+      });
+      // SGD without momentum from m = 0: m_next is exactly the gradient.
+      const graph = buildTrainingStepGraph(computation.spec, computation.scheduled, sizes, { kind: 'sgd' });
+      const session = await ort.InferenceSession.create(encodeOnnxModel(graph.build()));
+      const rows = features.length;
+      const oneHot = new Float32Array(rows * 3);
+      labels.forEach((label, row) => {
+        oneHot[row * 3 + label] = 1;
+      });
+      const ones = new Float32Array(rows).fill(1);
+      const result = await session.run({
+        theta: new ort.Tensor('float32', theta, [parameterCount]),
+        m: new ort.Tensor('float32', new Float32Array(parameterCount), [parameterCount]),
+        x: new ort.Tensor('float32', Float32Array.from(features.flat()), [rows, 3]),
+        targets: new ort.Tensor('float32', oneHot, [rows, 3]),
+        rest: new ort.Tensor('float32', weights ? Float32Array.from(weights) : ones, [rows, 1]),
+        keep: new ort.Tensor('float32', ones, [rows, 1]),
+        learning_rate: new ort.Tensor('float32', Float32Array.of(0.1), []),
+        step: new ort.Tensor('float32', Float32Array.of(1), []),
+      });
+      const expected = referenceMlpGradient(spec, theta, weights);
+      const actual = result.m_next?.data as Float32Array;
+      expect(actual.length).toBe(parameterCount);
+      // Some entries are exactly zero (ReLU units off for every row); the rest must match to float32 accuracy.
+      expect(expected.gradient.some((value) => value === 0)).toBe(true);
+      expect(expected.gradient.filter((value) => Math.abs(value) > 1e-3).length).toBeGreaterThan(parameterCount / 2);
+      expected.gradient.forEach((value, index) => {
+        expect(actual[index] as number).toBeCloseTo(value, 5);
+      });
+      expect(result.loss?.data[0] as number).toBeCloseTo(expected.loss, 5);
+      const thetaNext = result.theta_next?.data as Float32Array;
+      thetaNext.forEach((value, index) => {
+        expect(value).toBeCloseTo((theta[index] as number) - 0.1 * (expected.gradient[index] as number), 5);
+      });
+      await session.release();
+    },
+  );
 });
