@@ -31,6 +31,8 @@ export interface SideCommand {
 export interface LoadRecord {
   /** os.loadavg() before the row: 1, 5 and 15 minutes. */
   readonly loadAverageBefore: readonly number[];
+  /** Seconds waited (at most 120) for the 1-minute average to fall below the limit before the row. */
+  readonly settleSeconds: number;
   /** Cores busy with processes other than this benchmark and its children, averaged over the row. */
   readonly otherProcessesCores: number | null;
   /** Whether both stayed at or below QUIET_LOAD_PER_CORE per core. */
@@ -137,12 +139,27 @@ function ownTicks(): number | null {
   }
 }
 
+let settleLoad = true;
+
+/** Whether withLoadRecord waits for the load average to settle before a row (pnpm bench --no-settle turns it off). */
+export function setSettleLoad(enabled: boolean): void {
+  settleLoad = enabled;
+}
+
 /**
- * Runs `measure` while recording the machine's load: os.loadavg() before, and the CPU that processes
- * other than this one and its children used meanwhile (from /proc/stat minus /proc/self/stat).
+ * Runs `measure` while recording the machine's load: os.loadavg() before (after waiting for the
+ * previous row's own load to decay), and the CPU that processes other than this one and its children
+ * used meanwhile (from /proc/stat minus /proc/self/stat).
  */
 export async function withLoadRecord<T>(measure: () => Promise<T> | T): Promise<{ value: T; load: LoadRecord }> {
   const cores = cpus().length;
+  const limit = QUIET_LOAD_PER_CORE * cores;
+  // The 1-minute average still carries this benchmark's previous row (2 ONNX or PyTorch threads raise
+  // it towards 2): wait up to 2 minutes for it to decay below the limit before judging the machine.
+  const waitStart = performance.now();
+  while (settleLoad && (loadavg()[0] as number) > limit && performance.now() - waitStart < 120_000)
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  const settleSeconds = (performance.now() - waitStart) / 1000;
   const loadAverageBefore = loadavg();
   const machineBefore = machineTicks();
   const ownBefore = ownTicks();
@@ -155,9 +172,8 @@ export async function withLoadRecord<T>(measure: () => Promise<T> | T): Promise<
     const others = machineAfter.busy - machineBefore.busy - (ownAfter - ownBefore);
     otherProcessesCores = elapsed > 0 ? Math.max(0, others / elapsed) : 0;
   }
-  const limit = QUIET_LOAD_PER_CORE * cores;
   const quiet = (loadAverageBefore[0] as number) <= limit && (otherProcessesCores ?? 0) <= limit;
-  return { value, load: { loadAverageBefore, otherProcessesCores, quiet } };
+  return { value, load: { loadAverageBefore, settleSeconds, otherProcessesCores, quiet } };
 }
 
 /** Options of compareSides. */

@@ -5,6 +5,7 @@
  *   pnpm bench --rounds 3          fewer or more rounds
  *   pnpm bench --out file.json     where the JSON goes (default: results/bench-results.json in apps/bench)
  *   pnpm bench --readme            also regenerate README.md's table, only if the full run was quiet
+ *   pnpm bench --no-settle         do not wait (up to 2 minutes per row) for the load average to settle
  * A row is noisy when the 1-minute load average before it, or other processes' CPU use during it,
  * exceeds QUIET_LOAD_PER_CORE per core: the run is then marked not quiet and no README numbers are written.
  */
@@ -12,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QUIET_LOAD_PER_CORE } from './bench-harness.ts';
+import { QUIET_LOAD_PER_CORE, setSettleLoad } from './bench-harness.ts';
 import { runCoreComposeBenchmark } from './core-compose.bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { runMljsQualityBenchmark } from './mljs-quality.bench.ts';
@@ -55,6 +56,7 @@ if (unknown.length > 0)
     `unknown benchmark group(s) ${unknown.join(', ')}; known: ${groups.map(([group]) => group).join(', ')}`,
   );
 
+setSettleLoad(!args.includes('--no-settle'));
 const limit = QUIET_LOAD_PER_CORE * cpus().length;
 const startLoad = loadavg()[0] as number;
 if (startLoad > limit)
