@@ -4,7 +4,7 @@ import { loadSeattleWeather, vegaDatasetPath } from '@weightspec/conformance/dat
 import { compareSides, nodeSide } from './bench-harness.ts';
 import type { ComparisonRow } from './bench-harness.ts';
 import type { BenchmarkSide, SideRegistry } from './benchmark-sides.ts';
-import { torchPython as debianPython } from './onnx-step.bench.ts';
+import { pythonWith } from './onnx-step.bench.ts';
 
 const folds = 5;
 const repetitions = 5;
@@ -88,7 +88,7 @@ const accuracyOf = (side: ComparisonRow['candidate']) => side.details.at(-1)?.ba
  * (+-0.005); scikit-learn's default (multinomial) is timed for reference.
  */
 export async function runMljsQualityBenchmark(rounds: number): Promise<ComparisonRow[]> {
-  const python = debianPython();
+  const python = pythonWith('sklearn');
   const script = fileURLToPath(new URL('./sklearn-seattle-cv.py', import.meta.url));
   const csv = vegaDatasetPath('seattle-weather.csv');
   if (!python) {

@@ -12,11 +12,11 @@ const threads = 2;
 const repetitions = 30;
 const warmup = 5;
 
-/** A Python interpreter that can `import torch` (Debian's python3-torch lives under /usr/bin/python3). */
-export function torchPython(): string | null {
+/** A Python interpreter that can `import module` (Debian's python3-torch and python3-sklearn live under /usr/bin/python3). */
+export function pythonWith(module: string): string | null {
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
-      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+      execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
       return python;
     } catch {
       // try the next interpreter
@@ -125,7 +125,7 @@ export async function runOnnxBenchmark(rounds: number): Promise<ComparisonRow[]>
       notes,
     }),
   ];
-  const python = torchPython();
+  const python = pythonWith('torch');
   if (python)
     results.push(
       await compareSides({
