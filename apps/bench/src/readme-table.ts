@@ -83,18 +83,20 @@ export function formatResultsTable(results: BenchmarkResults): string {
         ),
       ),
     );
+  const scaleGoal = scales[0]?.goal;
+  if (scaleGoal) parts.push(`Scale goal: ${scaleGoal}.`);
   parts.push(
     results.rows
       .map((row) =>
         row.kind === 'comparison'
           ? `- ${row.name}: ${row.candidate.label} vs ${row.baseline.label}; ${row.notes}`
-          : `- ${row.name}: \`${row.command}\`; goal ${row.goal}; ${row.notes}`,
+          : `- ${row.name}: \`${row.command}\`; ${row.notes}`,
       )
       .join('\n'),
   );
   const machine = results.machine;
   parts.push(
-    `Measured ${results.finishedAt.slice(0, 10)} by \`${results.command}\` (${results.rounds} alternating rounds per row, each side in its own process) at commit ${machine.gitCommit?.slice(0, 12) ?? '?'}${machine.gitDirty ? ' (with uncommitted changes)' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, onnxruntime-node ${machine.packages['onnxruntime-node'] ?? '?'}, tfjs ${machine.packages['@tensorflow/tfjs'] ?? '?'}, PyTorch ${machine.python.torch ?? 'absent'}, scikit-learn ${machine.python.sklearn ?? 'absent'}; ${results.quiet ? 'quiet' : 'NOT quiet'} (1-minute load and other processes below ${results.quietLoadPerCore} per core before and during every row).`,
+    `Measured ${results.finishedAt.slice(0, 10)} by \`${results.command}\` (${results.rounds} alternating rounds per row, each side in its own process) at commit ${machine.gitCommit?.slice(0, 12) ?? '?'}${machine.gitDirty ? ' (with uncommitted changes)' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, onnxruntime-node ${machine.packages['onnxruntime-node'] ?? '?'}, tfjs ${machine.packages['@tensorflow/tfjs'] ?? '?'}, PyTorch ${machine.python.torch ?? 'absent'}, scikit-learn ${machine.python.sklearn ?? 'absent'}; ${results.quiet ? 'quiet' : 'NOT quiet'} (quiet: 1-minute load average before and other processes' CPU during every row at most ${results.quietLoadPerCore} per core).`,
   );
   return parts.join('\n\n');
 }

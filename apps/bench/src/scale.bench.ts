@@ -72,7 +72,10 @@ async function measureScale(
   return {
     kind: 'scale',
     name,
-    command: `weightspec ${argsFor({ path: 'DATA.csv', rows: 0, features: 0 }).join(' ')}`,
+    command: `weightspec ${argsFor({ path: 'DATA.csv', rows: 0, features: 0 }).join(' ')}`.replaceAll(
+      `${scaleDirectory}/`,
+      '',
+    ),
     measurements,
     perRowTimeGrowth,
     goal: 'time per row beyond the fixed cost at the largest size <= 1.25x the smallest; peak RSS <= data as Float32 + 200 MB',
