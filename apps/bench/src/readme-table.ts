@@ -77,7 +77,7 @@ export function formatResultsTable(results: BenchmarkResults): string {
             Math.round(measurement.rowsPerSecond).toLocaleString('en-US'),
             megabytes(measurement.peakRssBytes),
             megabytes(measurement.dataFloat32Bytes + 200 * 1048576),
-            index === 0 ? `${row.perRowTimeGrowth.toFixed(2)}x` : '',
+            index === 0 ? (Number.isFinite(row.perRowTimeGrowth) ? `${row.perRowTimeGrowth.toFixed(2)}x` : 'n/a') : '',
             index === 0 ? verdict(row.met) : '',
           ]),
         ),

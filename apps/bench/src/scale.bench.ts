@@ -64,7 +64,11 @@ async function measureScale(
   const first = measurements[0];
   const last = measurements.at(-1);
   const marginal = (measurement: ScaleMeasurement) => (measurement.seconds - startup.seconds) / measurement.rows;
-  const perRowTimeGrowth = first && last && last !== first ? marginal(last) / marginal(first) : Number.NaN;
+  // A size faster than the fixed cost (only under noise) leaves the growth undefined rather than negative.
+  const perRowTimeGrowth =
+    first && last && last !== first && marginal(first) > 0 && marginal(last) > 0
+      ? marginal(last) / marginal(first)
+      : Number.NaN;
   const memoryMet = measurements.every(
     (measurement) => measurement.peakRssBytes <= measurement.dataFloat32Bytes + headroomBytes,
   );
