@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import LogisticRegression from 'ml-logistic-regression';
 import type { Matrix } from 'ml-matrix';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
 /** scikit-learn's converged coefficients, made by scripts/make-sklearn-lbfgs-fixture.py (see its docstring). */
@@ -93,6 +93,26 @@ describe("trainWeightedLogisticRegression with solver 'lbfgs'", () => {
     const predictions = model.predict(fixture.features);
     const accuracy = predictions.filter((label, index) => label === fixture.labels[index]).length / predictions.length;
     expect(accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('warns (ConvergenceWarning) when it stops at maxIterations short of the tolerance', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      trainWeightedLogisticRegression(fixture.features, fixture.labels, {
+        spec,
+        sampleWeights: fixture.sampleWeights,
+        intercept: true,
+        solver: 'lbfgs',
+        maxIterations: 2,
+        tolerance: 1e-10,
+      });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('stopped after 2 iterations'), 'ConvergenceWarning');
+      warn.mockClear();
+      train(1e-6);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('refuses weights without a fixed objective and bad settings, with typed errors', () => {

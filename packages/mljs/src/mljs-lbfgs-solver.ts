@@ -212,7 +212,8 @@ export interface LbfgsTrainingOptions {
  * The one-vs-all problems of a TrainingContext solved to convergence, class by class, with the weights
  * the fused gradient-descent path uses (class factors at step 0, row weights, the spec's element
  * weights). Weights that depend on the loss or move with the steps have no fixed objective to converge
- * on, so they are refused. Returns the flat coefficients (classes x width) and the worst class's result.
+ * on, so they are refused. Returns the flat coefficients (classes x width) and the worst class's result;
+ * a class that did not converge within maxIterations raises a process warning named ConvergenceWarning.
  */
 export function trainLbfgsPath(
   context: TrainingContext,
@@ -271,5 +272,12 @@ export function trainLbfgsPath(
       relativeGradient: Math.max(worst.relativeGradient, result.relativeGradient),
     };
   }
+  if (!worst.converged)
+    // As scikit-learn's ConvergenceWarning: the model is usable but not at the optimum (separable data
+    // without l2 never converges: the coefficients grow without bound).
+    globalThis.process?.emitWarning?.(
+      `trainWeightedLogisticRegression: solver 'lbfgs' stopped after ${maxIterations} iterations with a relative gradient of ${worst.relativeGradient.toExponential(2)} > tolerance ${tolerance}; raise maxIterations, loosen tolerance or add l2`,
+      'ConvergenceWarning',
+    );
   return { coefficients, ...worst };
 }
