@@ -5,6 +5,7 @@ import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { prepareOneVsAllWeighting } from './mljs-step-weights.ts';
 import { trainFusedPath, trainGeneralPath } from './mljs-training-paths.ts';
+import { trainLbfgsPath } from './mljs-lbfgs-solver.ts';
 import type { LogisticTrainingProgress, TrainingContext } from './mljs-training-paths.ts';
 
 export type { LogisticTrainingProgress } from './mljs-training-paths.ts';
@@ -37,6 +38,18 @@ export interface WeightedLogisticRegressionOptions {
   readonly bitExact?: boolean;
   /** Steps between progress reports (default: numSteps / 20). */
   readonly progressEvery?: number;
+  /**
+   * 'gradient_descent' (default): ml.js's fixed steps, as above. 'lbfgs': minimize the same weighted
+   * objective (plus `l2`) to `tolerance` by L-BFGS (mljs-lbfgs-solver.ts); weights that depend on the
+   * loss or on the step (focal, hard mining, self-paced, curriculum, class schedules) are refused.
+   */
+  readonly solver?: 'gradient_descent' | 'lbfgs';
+  /** lbfgs: stop when every gradient component is at most this times the total weight (default 1e-6). */
+  readonly tolerance?: number;
+  /** lbfgs: iteration limit per class (default 1000). */
+  readonly maxIterations?: number;
+  /** lbfgs: L2 penalty (l2 / 2) ||beta||^2, the intercept excluded (scikit-learn's 1 / C; default 0). */
+  readonly l2?: number;
 }
 
 /**
@@ -109,9 +122,16 @@ export function trainWeightedLogisticRegression(
     elementWeights: elementWeightsSpec,
     isSoftmax,
   };
+  // solver 'lbfgs' (mljs-lbfgs-solver.ts) converges on the same objective instead of taking fixed steps.
+  if (options.solver !== undefined && options.solver !== 'gradient_descent' && options.solver !== 'lbfgs')
+    throw new InvalidInputError('solver', `must be 'gradient_descent' or 'lbfgs', got ${String(options.solver)}`);
   // Weights that do not depend on the loss take the fused path; focal and selection need every loss.
   const flat =
-    context.selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
+    options.solver === 'lbfgs'
+      ? trainLbfgsPath(context, { ...options, intercept }).coefficients
+      : context.selects || context.focal
+        ? trainGeneralPath(context)
+        : trainFusedPath(context, options.bitExact ?? false);
   // Coefficients in ml-logistic-regression's orientation: classifier k scores "not class k".
   const coefficients = Array.from({ length: classes }, (_, label) => flat.slice(label * width, (label + 1) * width));
   if (featureWeights)

@@ -216,12 +216,25 @@ export class OnnxGraphBuilder {
     throw new Error(`no shape rule for ${opType}; pass options.shape`);
   }
 
-  /** The model, ready for encodeOnnxModel; initializers no node or output reads are left out. */
+  /**
+   * The model, ready for encodeOnnxModel. Nodes whose outputs no graph output depends on are left out
+   * (reverse-mode rules emit gradients for every input, e.g. a MatMul's gradient with respect to the
+   * features, and ONNX Runtime would run them all), and so are initializers no remaining node reads.
+   */
   build(options: { opsetVersion?: number; irVersion?: number } = {}): OnnxModel {
-    const used = new Set([...this.nodes.flatMap((node) => node.inputs), ...this.#outputs.map((output) => output.name)]);
+    const live = new Set(this.#outputs.map((output) => output.name));
+    const nodes: OnnxNode[] = [];
+    for (let index = this.nodes.length - 1; index >= 0; index -= 1) {
+      const node = this.nodes[index] as OnnxNode;
+      if (!node.outputs.some((name) => live.has(name))) continue;
+      nodes.push(node);
+      for (const input of node.inputs) live.add(input);
+    }
+    nodes.reverse();
+    const used = new Set([...nodes.flatMap((node) => node.inputs), ...this.#outputs.map((output) => output.name)]);
     return {
       graphName: this.name,
-      nodes: this.nodes,
+      nodes,
       initializers: [...this.#initializers.values()].filter((initializer) => used.has(initializer.name)),
       inputs: this.#inputs,
       outputs: this.#outputs,

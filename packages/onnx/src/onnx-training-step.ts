@@ -1,6 +1,6 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
-import { addGradients } from './onnx-autodiff.ts';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
+import { appendLossWithGradient, appendMlpWithGradient } from './onnx-mlp-gradient.ts';
 import { appendWeightedLoss } from './onnx-weighted-loss-graph.ts';
 
 /** SGD with momentum and weight decay, or Adam (PyTorch's formulas). */
@@ -84,9 +84,10 @@ export function buildTrainingStepGraph(
   const x = b.input('x', 'float', ['B', sizes[0] as number]);
   const learningRate = b.input('learning_rate', 'float', []);
   const step = b.input('step', 'float', []);
-  const logits = appendMlp(b, theta, x, layers);
-  const loss = appendWeightedLoss(b, spec, scheduled, logits, sizes[sizes.length - 1] as number, 'B');
-  let gradient = addGradients(b, loss.loss, [theta]).get(theta) as string;
+  const { loss, gradient: lossGradient } = appendMlpWithGradient(b, theta, x, layers, (logits) =>
+    appendLossWithGradient(b, spec, scheduled, logits, sizes[sizes.length - 1] as number),
+  );
+  let gradient = lossGradient;
   const weightDecay = optimizer.weightDecay ?? 0;
   if (weightDecay !== 0) gradient = b.node('Add', [gradient, b.node('Mul', [theta, b.constant(weightDecay)])]);
   let update: string;

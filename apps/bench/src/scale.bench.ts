@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { tsxCommand, withLoadRecord } from './bench-harness.ts';
+import type { ScaleMeasurement, ScaleRow } from './bench-harness.ts';
+import { flightsDataset, generatedDataset, scaleDirectory } from './scale-datasets.ts';
+import type { ScaleDataset } from './scale-datasets.ts';
+
+/** Row counts measured (override with WEIGHTSPEC_BENCH_SCALE_ROWS=100000,200000 for a short trial). */
+const rowCounts = (process.env.WEIGHTSPEC_BENCH_SCALE_ROWS ?? '500000,1000000,2000000').split(',').map(Number);
+const headroomBytes = 200 * 1048576;
+const cliBin = fileURLToPath(new URL('../../cli/src/bin.ts', import.meta.url));
+
+/**
+ * Runs a CLI command under GNU time (`/usr/bin/time -f "%e %M"`): wall seconds and the peak resident
+ * set size of the process tree (wait4 reports the largest of the child and the descendants it reaped).
+ */
+function timedCli(args: readonly string[]): { seconds: number; peakRssBytes: number } {
+  const report = join(scaleDirectory, 'time-report.txt');
+  rmSync(report, { force: true });
+  const [node, ...rest] = tsxCommand(cliBin, args);
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', report, node as string, ...rest], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1048576,
+  });
+  if (result.status !== 0)
+    throw new Error(`weightspec ${args.join(' ')} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+  const [seconds, kilobytes] = readFileSync(report, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  return { seconds: seconds as number, peakRssBytes: (kilobytes as number) * 1024 };
+}
+
+/** The command measured at each size; `null` when it failed (the error is kept in the notes). */
+async function measureScale(
+  name: string,
+  dataset: (rows: number) => Promise<ScaleDataset>,
+  argsFor: (data: ScaleDataset) => string[],
+): Promise<ScaleRow> {
+  const datasets: ScaleDataset[] = [];
+  for (const rows of rowCounts) datasets.push(await dataset(rows));
+  const failures: string[] = [];
+  const { value, load } = await withLoadRecord(async () => {
+    // The command on 1,000 rows: the fixed cost (Node, tsx, imports, the ONNX or tfjs runtime) that
+    // is subtracted before judging whether time grows linearly with rows.
+    const startup = timedCli(argsFor(await dataset(1000)));
+    const done: ScaleMeasurement[] = [];
+    for (const data of datasets) {
+      try {
+        const { seconds, peakRssBytes } = timedCli(argsFor(data));
+        done.push({
+          rows: data.rows,
+          seconds,
+          rowsPerSecond: data.rows / seconds,
+          peakRssBytes,
+          dataFloat32Bytes: data.rows * (data.features + 1) * 4,
+        });
+      } catch (error) {
+        failures.push(`${data.rows} rows: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+      }
+    }
+    return { startup, measurements: done };
+  });
+  const { startup, measurements } = value;
+  const first = measurements[0];
+  const last = measurements.at(-1);
+  const marginal = (measurement: ScaleMeasurement) => (measurement.seconds - startup.seconds) / measurement.rows;
+  // A size faster than the fixed cost (only under noise) leaves the growth undefined rather than negative.
+  const perRowTimeGrowth =
+    first && last && last !== first && marginal(first) > 0 && marginal(last) > 0
+      ? marginal(last) / marginal(first)
+      : Number.NaN;
+  const memoryMet = measurements.every(
+    (measurement) => measurement.peakRssBytes <= measurement.dataFloat32Bytes + headroomBytes,
+  );
+  const complete = measurements.length === rowCounts.length;
+  return {
+    kind: 'scale',
+    name,
+    command: `weightspec ${argsFor({ path: 'DATA.csv', rows: 0, features: 0 }).join(' ')}`.replaceAll(
+      `${scaleDirectory}/`,
+      '',
+    ),
+    measurements,
+    perRowTimeGrowth,
+    goal: 'time per row beyond the fixed cost at the largest size <= 1.25x the smallest; peak RSS <= data as Float32 + 200 MB',
+    met: complete && perRowTimeGrowth <= 1.25 && memoryMet,
+    notes: `on 1,000 rows (the fixed cost, subtracted before the time-per-row growth): ${startup.seconds.toFixed(2)} s, ${(startup.peakRssBytes / 1048576).toFixed(0)} MB; run from source through tsx (its transpiler's memory is in the peak RSS)${failures.length > 0 ? `; FAILED at ${failures.join('; ')}` : ''}`,
+    load,
+  };
+}
+
+/**
+ * Issue 17's scale targets: `weightspec weights` and `weightspec train` (each adapter, 1 epoch, batch
+ * 1024, no baseline model) on a generated CSV (8 features, 5 imbalanced classes) and on vega-datasets'
+ * flights-200k repeated, at 0.5M, 1M and 2M rows: rows per second, peak RSS (GNU time), time linear in
+ * rows and memory at most the data as Float32 plus 200 MB.
+ */
+export async function runScaleBenchmark(_rounds: number): Promise<ScaleRow[]> {
+  if (!existsSync('/usr/bin/time')) {
+    process.stderr.write('scale: /usr/bin/time is missing (apt-get install time): rows skipped\n');
+    return [];
+  }
+  mkdirSync(scaleDirectory, { recursive: true });
+  const spec = join(scaleDirectory, 'balanced-spec.json');
+  writeFileSync(
+    spec,
+    JSON.stringify({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } }),
+  );
+  const weightsOut = join(scaleDirectory, 'weights-out.csv');
+  const rows: ScaleRow[] = [];
+  for (const [dataName, dataset, label] of [
+    ['generated', generatedDataset, 'label'],
+    ['flights-200k repeated', flightsDataset, 'status'],
+  ] as const) {
+    rows.push(
+      await measureScale(`weights (${dataName})`, dataset, (data) => [
+        'weights',
+        '--spec',
+        spec,
+        '--data',
+        data.path,
+        '--label',
+        label,
+        '--out',
+        weightsOut,
+        '--force',
+        '--json',
+      ]),
+    );
+    for (const adapter of ['mljs', 'tfjs', 'onnx'])
+      rows.push(
+        await measureScale(`train --adapter ${adapter} (${dataName})`, dataset, (data) => [
+          'train',
+          '--adapter',
+          adapter,
+          '--data',
+          data.path,
+          '--label',
+          label,
+          '--spec',
+          spec,
+          '--epochs',
+          '1',
+          '--batch-size',
+          '1024',
+          '--skip-baseline',
+          '--json',
+        ]),
+      );
+  }
+  return rows;
+}
