@@ -118,3 +118,18 @@ export type { NumberRange, NumberArrayCheck } from './validate/input-validators.
 // Labels as users hold them (strings or numbers) and class indices.
 export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';
 export type { ClassLabel, EncodedLabels } from './labels/encode-labels.ts';
+
+// The training policy every trainer follows (clock, schedules, curriculum, shuffles, batches).
+export { planTraining } from './training/plan-training.ts';
+export type {
+  TrainingPlan,
+  TrainingPlanOptions,
+  EpochStart,
+  EpochPlan,
+  PlannedBatch,
+} from './training/plan-training.ts';
+export {
+  HAND_PICKED_SIX_ROWS,
+  HAND_PICKED_SEVEN_ROWS,
+  copyHandPickedProblem,
+} from './training/hand-picked-problems.ts';
