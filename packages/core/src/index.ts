@@ -128,8 +128,11 @@ export type {
   EpochPlan,
   PlannedBatch,
 } from './training/plan-training.ts';
+export { traceBatches, tracePlan } from './training/plan-trace.ts';
+export type { EpochTrace } from './training/plan-trace.ts';
 export {
   HAND_PICKED_SIX_ROWS,
   HAND_PICKED_SEVEN_ROWS,
+  PLAN_IDENTITY_RUN,
   copyHandPickedProblem,
 } from './training/hand-picked-problems.ts';

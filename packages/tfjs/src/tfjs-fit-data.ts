@@ -1,4 +1,4 @@
-import { InvalidInputError, countClasses, countLabels, curriculumAdmitCount, rankByDifficulty } from '@weightspec/core';
+import { InvalidInputError, countClasses, countLabels } from '@weightspec/core';
 import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
 import type { Tensor } from '@tensorflow/tfjs';
 
@@ -15,36 +15,6 @@ export function statisticsOfTargets(
   if (spec.loss.kind === 'softmax_cross_entropy') return countClasses(values, predictionsLastAxis, masked);
   if (spec.loss.kind === 'sigmoid_cross_entropy') return countLabels(values, predictionsLastAxis, masked);
   return null;
-}
-
-/**
- * Per-sample curriculum weights over the whole training set (SPEC curriculum): rank by difficulty,
- * then the first ceil(g*M) get 1 (select) or a linear fall-off past quantile g (soft).
- */
-export function curriculumWeightsOf(
-  spec: WeightingSpec,
-  fraction: number,
-  difficulty: ArrayLike<number>,
-): Float32Array {
-  const curriculum = spec.curriculum;
-  const count = difficulty.length;
-  const weights = new Float32Array(count).fill(1);
-  if (!curriculum) return weights;
-  const rank = rankByDifficulty(difficulty);
-  const admitted = curriculumAdmitCount(fraction, count);
-  for (let sample = 0; sample < count; sample += 1) {
-    const position = rank[sample] as number;
-    const quantile = (position + 1) / count;
-    weights[sample] =
-      curriculum.mode === 'select'
-        ? position < admitted
-          ? 1
-          : 0
-        : quantile <= fraction
-          ? 1
-          : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-  }
-  return weights;
 }
 
 /** Checks a per-sample array's length and values; returns it as Float32Array (or null). */

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import {
+  HAND_PICKED_SIX_ROWS,
+  PLAN_IDENTITY_RUN,
+  copyHandPickedProblem,
+  countClasses,
+  parseWeightingSpec,
+  planTraining,
+  prepareWeightingComputation,
+  referenceWeightedLoss,
+  resolveWeighting,
+  traceBatches,
+  tracePlan,
+} from '@weightspec/core';
+import type { PlannedBatch } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { cpuTfjs } from './tfjs-test-support.ts';
 import { fitWeighted } from './tfjs-weighted-fit.ts';
@@ -7,20 +20,8 @@ import { createTfjsWeightingAdapter } from './tfjs-weighting-adapter.ts';
 
 const tf = await cpuTfjs();
 
-const features = [
-  [0.5, 1.2, -0.3],
-  [1.5, -0.4, 0.8],
-  [-1.1, 0.3, 0.9],
-  [0.2, -1.3, 1.4],
-  [1.8, 0.6, -1.2],
-  [-0.7, -0.9, 0.1],
-];
-const labels = [0, 1, 2, 1, 0, 0];
-const kernel = [
-  [0.1, -0.2, 0.3],
-  [0.4, 0.05, -0.1],
-  [-0.3, 0.2, 0.15],
-];
+const { features, labels } = copyHandPickedProblem(HAND_PICKED_SIX_ROWS);
+const kernel = HAND_PICKED_SIX_ROWS.kernel.map((row) => [...row]);
 
 function linearModel(): LayersModel {
   const model = tf.sequential();
@@ -202,5 +203,38 @@ describe('fitWeighted', () => {
     await expect(fitWeighted(tf, linearModel(), x, y, { spec: { ...spec, extra: true } })).rejects.toMatchObject({
       code: 'WS_INVALID_SPEC',
     });
+  });
+
+  it("follows the core training plan: same spec, size and seed give the plan's (clock, batch, admitted) trace", async () => {
+    const run = PLAN_IDENTITY_RUN;
+    const count = run.labels.length;
+    const spec = parseWeightingSpec(run.spec);
+    const resolved = resolveWeighting(spec, { stats: countClasses(run.labels, 3), numClasses: 3 });
+    for (const batchSize of [count, 5]) {
+      const seen: PlannedBatch[] = [];
+      await fitWeighted(
+        tf,
+        linearModel(),
+        tf.tensor2d(run.features.map((row) => [...row])),
+        tf.tensor1d([...run.labels]),
+        {
+          spec: run.spec,
+          epochs: run.epochs,
+          batchSize,
+          seed: run.seed,
+          difficulty: run.difficulty,
+          optimizer: tf.train.sgd(0.1),
+          callbacks: { onBatchBegin: (_batch, planned) => void seen.push(planned) },
+        },
+      );
+      const plan = planTraining(spec, resolved, {
+        count,
+        epochs: run.epochs,
+        batchSize,
+        seed: run.seed,
+        difficulty: run.difficulty,
+      });
+      expect(traceBatches(seen)).toEqual(tracePlan(plan));
+    }
   });
 });

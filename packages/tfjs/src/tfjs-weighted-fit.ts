@@ -1,15 +1,14 @@
 import {
   InvalidInputError,
-  createSeededRandom,
   parseWeightingSpec,
+  planTraining,
   resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
-  shuffleInPlace,
 } from '@weightspec/core';
-import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
+import type { ClassStatistics, ClockState, PlannedBatch, WeightingSpec } from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
-import { curriculumWeightsOf, perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
+import { perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
 import { tfjsElementTerms } from './tfjs-element-losses.ts';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
@@ -21,6 +20,8 @@ export type WeightedEpochLogs = Record<string, number>;
 export interface WeightedFitCallbacks {
   onTrainBegin?: () => void | Promise<void>;
   onEpochBegin?: (epoch: number) => void | Promise<void>;
+  /** Before each batch: its index in the epoch and the plan's batch (clock, sample indices, schedules). */
+  onBatchBegin?: (batch: number, planned: PlannedBatch) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: { loss: number; size: number }) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: WeightedEpochLogs) => void | Promise<void>;
   onTrainEnd?: (logs: WeightedEpochLogs) => void | Promise<void>;
@@ -91,8 +92,6 @@ export async function fitWeighted(
   if (y.shape[0] !== count) throw new InvalidInputError('y', `has ${y.shape[0]} samples, x has ${count}`);
   const sampleWeights = perSampleArray('sampleWeights', options.sampleWeights, count, true);
   const difficulty = perSampleArray('difficulty', options.difficulty, count, false);
-  if (spec.curriculum?.difficulty === 'provided' && !difficulty)
-    throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided" but no difficulty was given');
   const outputShape = model.outputs[0]?.shape ?? [];
   const lastAxis = (outputShape[outputShape.length - 1] as number | null) ?? 1;
   const stats = options.stats ?? statisticsOfTargets(spec, y, lastAxis);
@@ -102,9 +101,14 @@ export async function fitWeighted(
     sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
   });
   const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? tf.train.adam(0.01);
-  const stepsPerEpoch = Math.ceil(count / batchSize);
-  const totalSteps = epochs * stepsPerEpoch;
-  const random = createSeededRandom(options.seed ?? 0);
+  const plan = planTraining(spec, resolved, {
+    count,
+    epochs,
+    batchSize,
+    seed: options.seed ?? 0,
+    shuffle: options.shuffle ?? true,
+    difficulty,
+  });
   const history: WeightedHistory = { epoch: [], history: {} };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;
@@ -114,57 +118,48 @@ export async function fitWeighted(
     elements: spec.elements?.maskValue === undefined ? undefined : { maskValue: spec.elements.maskValue },
   });
   const weightedValidationSpec = validationSpec(spec);
-  let step = 0;
   await callbacks.onTrainBegin?.();
   let lastLogs: WeightedEpochLogs = {};
   try {
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       await callbacks.onEpochBegin?.(epoch);
-      const epochClock = { epoch, step, totalEpochs: epochs, totalSteps };
-      const epochSchedule = resolveSchedules(spec, resolved, epochClock);
-      let curriculumWeights: Float32Array | null = null;
-      if (spec.curriculum) {
-        const ranked =
-          spec.curriculum.difficulty === 'provided'
-            ? (difficulty as Float32Array)
-            : perSampleLoss(tf, spec, epochSchedule, model, x, y, batchSize);
-        curriculumWeights = curriculumWeightsOf(spec, epochSchedule.curriculumFraction ?? 1, ranked);
-      }
-      const order = Int32Array.from({ length: count }, (_, index) => index).filter(
-        (index) => !curriculumWeights || (curriculumWeights[index] as number) > 0,
-      );
-      if (options.shuffle ?? true) shuffleInPlace(order, random);
+      const start = plan.startEpoch(epoch);
+      const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y, batchSize) : null;
+      const planned = start.admit(rankingLoss);
+      const curriculumTensor = planned.curriculumWeights
+        ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
+        : null;
       let lossSum = 0;
-      let batches = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        const scheduled = resolveSchedules(spec, resolved, { epoch, step, totalEpochs: epochs, totalSteps });
-        const batchLoss = tf.tidy(() => {
-          const indices = tf.tensor1d(order.subarray(start, start + batchSize), 'int32');
-          const xb = tf.gather(x, indices);
-          const yb = tf.gather(y, indices);
-          const extras = {
-            sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
-            elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
-            difficulty: difficulty ? tf.gather(tf.tensor1d(difficulty), indices) : null,
-            curriculumWeights: curriculumWeights ? tf.gather(tf.tensor1d(curriculumWeights), indices) : null,
-          };
-          const cost = optimizer.minimize(
-            () => tfjsWeightedLoss(tf, spec, scheduled, model.apply(xb, { training: true }) as Tensor, yb, extras).loss,
-            true,
-          );
-          return (cost as Scalar).dataSync()[0] as number;
-        });
-        lossSum += batchLoss;
-        batches += 1;
-        step += 1;
-        await callbacks.onBatchEnd?.(batches - 1, { loss: batchLoss, size: Math.min(batchSize, order.length - start) });
+      try {
+        for (const batch of planned.batches) {
+          await callbacks.onBatchBegin?.(batch.index, batch);
+          const batchLoss = tf.tidy(() => {
+            const indices = tf.tensor1d(batch.indices, 'int32');
+            const xb = tf.gather(x, indices);
+            const yb = tf.gather(y, indices);
+            const extras = {
+              sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
+              elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
+              curriculumWeights: curriculumTensor ? tf.gather(curriculumTensor, indices) : null,
+            };
+            const predict = () => model.apply(xb, { training: true }) as Tensor;
+            const cost = optimizer.minimize(
+              () => tfjsWeightedLoss(tf, spec, batch.scheduled, predict(), yb, extras).loss,
+              true,
+            );
+            return (cost as Scalar).dataSync()[0] as number;
+          });
+          lossSum += batchLoss;
+          await callbacks.onBatchEnd?.(batch.index, { loss: batchLoss, size: batch.indices.length });
+        }
+      } finally {
+        curriculumTensor?.dispose();
       }
-      // Steps of samples the curriculum left out still advance the clock, so step schedules keep pace.
-      step = (epoch + 1) * stepsPerEpoch;
+      const batches = planned.batches.length;
       const logs: WeightedEpochLogs = {
         loss: batches === 0 ? 0 : lossSum / batches,
-        admittedSamples: order.length,
-        meanCurriculumWeight: curriculumWeights ? curriculumWeights.reduce((sum, value) => sum + value, 0) / count : 1,
+        admittedSamples: planned.admittedSamples,
+        meanCurriculumWeight: planned.effectiveWeight / count,
       };
       if (options.validationData)
         Object.assign(
@@ -176,7 +171,7 @@ export async function fitWeighted(
             weightedValidationSpec,
             plainSpec,
             resolved,
-            epochClock,
+            planned.clock,
             batchSize,
           ),
         );
@@ -224,7 +219,7 @@ function evaluateValidation(
   weightedSpec: WeightingSpec,
   plainSpec: WeightingSpec,
   resolved: ReturnType<typeof resolveWeighting>,
-  clock: { epoch: number; step: number; totalEpochs: number; totalSteps: number },
+  clock: ClockState,
   batchSize: number,
 ): WeightedEpochLogs {
   const [xv, yv, weights] = validationData;

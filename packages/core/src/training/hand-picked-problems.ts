@@ -35,3 +35,24 @@ export function copyHandPickedProblem(problem: {
 }): { features: number[][]; labels: number[] } {
   return { features: problem.features.map((row) => [...row]), labels: [...problem.labels] };
 }
+
+/**
+ * One run every trainer makes in its plan-identity test: 12 rows, a deferred class schedule and a
+ * curriculum on provided difficulty (so the admitted set does not depend on any model), 3 epochs,
+ * seed 7. Trainers report their batches and must give the same trace as `tracePlan` of this run.
+ */
+export const PLAN_IDENTITY_RUN = Object.freeze({
+  spec: Object.freeze({
+    specVersion: 1,
+    loss: Object.freeze({ kind: 'softmax_cross_entropy' }),
+    class: Object.freeze({ strategy: 'balanced', schedule: Object.freeze({ kind: 'deferred', start: 1 }) }),
+    curriculum: Object.freeze({ difficulty: 'provided', pacing: Object.freeze({ kind: 'linear', start: 0.5 }) }),
+  }),
+  features: Object.freeze(
+    Array.from({ length: 12 }, (_, row) => Object.freeze([((row * 5) % 7) / 3 - 1, ((row * 3) % 5) / 2 - 1, row / 12])),
+  ),
+  labels: Object.freeze(Array.from({ length: 12 }, (_, row) => row % 3)),
+  difficulty: Object.freeze([5, 11, 0, 7, 3, 9, 1, 10, 2, 8, 4, 6]),
+  epochs: 3,
+  seed: 7,
+});

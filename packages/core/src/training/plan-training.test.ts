@@ -3,6 +3,7 @@ import { parseWeightingSpec } from '../spec/parse-weighting-spec.ts';
 import { resolveWeighting } from '../resolve/resolve-weighting.ts';
 import { countClasses } from '../stats/class-statistics.ts';
 import { planTraining } from './plan-training.ts';
+import { tracePlan } from './plan-trace.ts';
 import type { TrainingPlanOptions } from './plan-training.ts';
 
 const labels = [0, 1, 0, 0, 1, 0, 0, 1, 0, 0];
@@ -172,5 +173,18 @@ describe('planTraining', () => {
         { difficulty: [1, 2, 3] },
       ),
     ).toThrow(/difficulty/);
+  });
+
+  it('traces a plan as plain per-epoch arrays: steps, batches and the admitted samples ascending', () => {
+    const plan = planOf(
+      { curriculum: { difficulty: 'provided', pacing: { kind: 'linear', start: 0.5 } } },
+      { epochs: 2, difficulty: [9, 1, 8, 2, 7, 3, 6, 4, 5, 0] },
+    );
+    const trace = tracePlan(plan);
+    expect(trace.map((epoch) => [epoch.epoch, epoch.steps, epoch.admitted])).toEqual([
+      [0, [0, 1], [1, 3, 5, 7, 9]],
+      [1, [3, 4], [1, 3, 4, 5, 6, 7, 8, 9]],
+    ]);
+    expect(trace[0]?.batches.flat()).toEqual([...plan.startEpoch(0).admit().order]);
   });
 });
