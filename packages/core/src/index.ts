@@ -128,8 +128,8 @@ export type {
   EpochPlan,
   PlannedBatch,
 } from './training/plan-training.ts';
-export { traceBatches, tracePlan } from './training/plan-trace.ts';
-export type { EpochTrace } from './training/plan-trace.ts';
+export { traceBatches, tracePlan, tracePlannedRun } from './training/plan-trace.ts';
+export type { EpochTrace, PlannedRun } from './training/plan-trace.ts';
 export {
   HAND_PICKED_SIX_ROWS,
   HAND_PICKED_SEVEN_ROWS,

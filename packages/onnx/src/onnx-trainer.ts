@@ -3,17 +3,19 @@ import {
   UnsupportedFeatureError,
   countClasses,
   createSeededRandom,
-  curriculumAdmitCount,
-  hardMiningKeepCount,
-  markLargest,
   parseWeightingSpec,
-  rankByDifficulty,
+  planTraining,
   resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
-  shuffleInPlace,
 } from '@weightspec/core';
-import type { ClassStatistics, ScheduledWeighting, TrainingProgress, WeightingSpec } from '@weightspec/core';
+import type {
+  ClassStatistics,
+  PlannedBatch,
+  ScheduledWeighting,
+  TrainingProgress,
+  WeightingSpec,
+} from '@weightspec/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
@@ -49,6 +51,8 @@ export interface OnnxFitOptions {
   readonly difficulty?: readonly number[] | null;
   readonly stats?: ClassStatistics | null;
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Before each batch: the plan's batch (clock, sample indices, schedules). */
+  readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
 /** A trainer for linear/softmax regression and MLPs whose steps are ONNX graphs. */
@@ -110,7 +114,8 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   let theta: Float32Array = initialParameters(sizes, random);
   let firstMoment: Float32Array = new Float32Array(theta.length);
   let secondMoment: Float32Array = new Float32Array(theta.length);
-  let stepCount = 0;
+  /** Optimizer updates so far (Adam's bias-correction t, as PyTorch counts it). */
+  let optimizerSteps = 0;
   let epochCount = 0;
   const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
   const sessions = new Map<string, InferenceSession>();
@@ -180,81 +185,47 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       const sampleWeights = fitOptions.sampleWeights ?? null;
       if (sampleWeights && sampleWeights.length !== count)
         throw new InvalidInputError('sampleWeights', `has ${sampleWeights.length} values for ${count} rows`);
-      if (
-        spec.curriculum?.difficulty === 'provided' &&
-        (!fitOptions.difficulty || fitOptions.difficulty.length !== count)
-      )
-        throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
       const resolved = resolveWeighting(spec, {
         stats,
         numClasses: options.numClasses,
         sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
       });
-      const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
-      const totalEpochs = epochCount + fitOptions.epochs;
+      const plan = planTraining(spec, resolved, {
+        count,
+        epochs: fitOptions.epochs,
+        batchSize: fitOptions.batchSize,
+        seed: options.seed ?? 0,
+        difficulty: fitOptions.difficulty ?? null,
+        firstEpoch: epochCount,
+      });
+      const all = Int32Array.from({ length: count }, (_, index) => index);
+      const elementWeight = spec.elements?.weights?.[0] ?? 1;
       const losses: number[] = [];
-      for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
-        const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
-        const epochSchedule = resolveSchedules(spec, resolved, clock);
-        let curriculum = new Float32Array(count).fill(1);
-        if (spec.curriculum) {
-          const all = Int32Array.from({ length: count }, (_, index) => index);
-          const difficulty =
-            spec.curriculum.difficulty === 'provided'
-              ? (fitOptions.difficulty as readonly number[])
-              : await forwardRawLoss(epochSchedule, features, labels, all);
-          const rank = rankByDifficulty(difficulty);
-          const fraction = epochSchedule.curriculumFraction ?? 1;
-          const admitted = curriculumAdmitCount(fraction, count);
-          const soft = spec.curriculum.mode === 'soft';
-          const softness = spec.curriculum.softness;
-          curriculum = Float32Array.from(rank, (position) => {
-            const quantile = (position + 1) / count;
-            return soft
-              ? quantile <= fraction
-                ? 1
-                : Math.max(0, 1 - (quantile - fraction) / softness)
-              : position < admitted
-                ? 1
-                : 0;
-          });
-        }
-        const order = Int32Array.from({ length: count }, (_, index) => index).filter(
-          (index) => (curriculum[index] as number) > 0,
-        );
-        shuffleInPlace(order, random);
+      for (let epoch = plan.firstEpoch; epoch < plan.totalEpochs; epoch += 1) {
+        const start = plan.startEpoch(epoch);
+        const rankingLoss = start.needsRanking ? await forwardRawLoss(start.scheduled, features, labels, all) : null;
+        const planned = start.admit(rankingLoss);
+        const curriculum = planned.curriculumWeights;
         let lossSum = 0;
-        let batches = 0;
-        for (let start = 0; start < order.length; start += fitOptions.batchSize) {
-          const indices = order.subarray(start, start + fitOptions.batchSize);
-          const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
+        for (const batch of planned.batches) {
+          fitOptions.onBatchBegin?.(batch);
+          const indices = batch.indices;
+          const scheduled = batch.scheduled;
           const rest = Float32Array.from(
             indices,
             (row) =>
               (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
-              (curriculum[row] as number) *
-              (spec.elements?.weights?.[0] ?? 1),
+              (curriculum ? (curriculum[row] as number) : 1) *
+              elementWeight,
           );
-          if ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal')) {
-            const rawLoss = await forwardRawLoss(scheduled, features, labels, indices);
-            (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
-              if (rule.kind === 'hard_mining') {
-                const kept = markLargest(rawLoss, hardMiningKeepCount(rule, rawLoss.length));
-                kept.forEach((isKept, position) => {
-                  if (!isKept) rest[position] = 0;
-                });
-              } else if (rule.kind === 'self_paced') {
-                const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-                rawLoss.forEach((loss, position) => {
-                  rest[position] =
-                    (rest[position] as number) *
-                    (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold));
-                });
-              }
+          if (batch.needsLoss) {
+            const factors = plan.lossFactors(batch, await forwardRawLoss(scheduled, features, labels, indices));
+            factors.forEach((factor, position) => {
+              rest[position] = (rest[position] as number) * factor;
             });
           }
           const session = await sessionFor('step', scheduled);
-          stepCount += 1;
+          optimizerSteps += 1;
           const feeds: Record<string, InstanceType<OnnxRuntimeModule['Tensor']>> = {
             theta: tensor(theta, [theta.length]),
             m: tensor(firstMoment, [theta.length]),
@@ -263,7 +234,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
             rest: tensor(rest, [indices.length, 1]),
             keep: tensor(new Float32Array(indices.length).fill(1), [indices.length, 1]),
             learning_rate: tensor(Float32Array.of(learningRate), []),
-            step: tensor(Float32Array.of(stepCount), []),
+            step: tensor(Float32Array.of(optimizerSteps), []),
           };
           if (optimizer.kind === 'adam') feeds.v = tensor(secondMoment, [theta.length]);
           const result = await session.run(feeds);
@@ -271,20 +242,18 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
           firstMoment = result.m_next?.data as Float32Array;
           if (optimizer.kind === 'adam') secondMoment = result.v_next?.data as Float32Array;
           lossSum += result.loss?.data[0] as number;
-          batches += 1;
         }
-        stepCount = (epoch + 1) * batchesPerEpoch;
-        const epochLoss = batches === 0 ? 0 : lossSum / batches;
+        const epochLoss = planned.batches.length === 0 ? 0 : lossSum / planned.batches.length;
         losses.push(epochLoss);
         fitOptions.onProgress?.({
           epoch,
-          totalEpochs,
+          totalEpochs: plan.totalEpochs,
           loss: epochLoss,
-          admittedSamples: order.length,
-          effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0),
+          admittedSamples: planned.admittedSamples,
+          effectiveWeight: planned.effectiveWeight,
         });
       }
-      epochCount = totalEpochs;
+      epochCount = plan.totalEpochs;
       return { losses };
     },
     async predictProbabilities(features) {
@@ -323,7 +292,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         );
       const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses: options.numClasses }), {
         epoch: epochCount,
-        step: stepCount,
+        step: optimizerSteps,
       });
       return encodeOnnxModel(buildTrainingStepGraph(spec, scheduled, sizes, optimizer).build());
     },

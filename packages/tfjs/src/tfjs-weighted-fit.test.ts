@@ -3,14 +3,10 @@ import {
   HAND_PICKED_SIX_ROWS,
   PLAN_IDENTITY_RUN,
   copyHandPickedProblem,
-  countClasses,
-  parseWeightingSpec,
-  planTraining,
   prepareWeightingComputation,
   referenceWeightedLoss,
-  resolveWeighting,
   traceBatches,
-  tracePlan,
+  tracePlannedRun,
 } from '@weightspec/core';
 import type { PlannedBatch } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
@@ -208,8 +204,6 @@ describe('fitWeighted', () => {
   it("follows the core training plan: same spec, size and seed give the plan's (clock, batch, admitted) trace", async () => {
     const run = PLAN_IDENTITY_RUN;
     const count = run.labels.length;
-    const spec = parseWeightingSpec(run.spec);
-    const resolved = resolveWeighting(spec, { stats: countClasses(run.labels, 3), numClasses: 3 });
     for (const batchSize of [count, 5]) {
       const seen: PlannedBatch[] = [];
       await fitWeighted(
@@ -227,14 +221,7 @@ describe('fitWeighted', () => {
           callbacks: { onBatchBegin: (_batch, planned) => void seen.push(planned) },
         },
       );
-      const plan = planTraining(spec, resolved, {
-        count,
-        epochs: run.epochs,
-        batchSize,
-        seed: run.seed,
-        difficulty: run.difficulty,
-      });
-      expect(traceBatches(seen)).toEqual(tracePlan(plan));
+      expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
     }
   });
 });

@@ -1,4 +1,8 @@
 import type { ClockState } from '../resolve/resolve-schedules.ts';
+import { resolveWeighting } from '../resolve/resolve-weighting.ts';
+import { parseWeightingSpec } from '../spec/parse-weighting-spec.ts';
+import { countClasses } from '../stats/class-statistics.ts';
+import { planTraining } from './plan-training.ts';
 import type { PlannedBatch, TrainingPlan } from './plan-training.ts';
 
 /** One epoch of a training run as a trainer saw it: its batches' clocks and samples, and who was admitted. */
@@ -44,4 +48,32 @@ export function tracePlan(plan: TrainingPlan): EpochTrace[] {
   for (let epoch = plan.firstEpoch; epoch < plan.totalEpochs; epoch += 1)
     batches.push(...plan.startEpoch(epoch).admit().batches);
   return traceBatches(batches);
+}
+
+/** A run described by its data: what {@link tracePlannedRun} plans (class counts come from `labels`). */
+export interface PlannedRun {
+  readonly spec: unknown;
+  readonly labels: readonly number[];
+  readonly difficulty?: readonly number[] | null;
+  readonly epochs: number;
+  readonly seed: number;
+}
+
+/**
+ * The trace every trainer must report for `run` at `batchSize`: the spec parsed and resolved on the
+ * run's class counts (C = the largest label + 1), planned and traced.
+ */
+export function tracePlannedRun(run: PlannedRun, batchSize: number): EpochTrace[] {
+  const spec = parseWeightingSpec(run.spec);
+  const numClasses = Math.max(...run.labels) + 1;
+  const resolved = resolveWeighting(spec, { stats: countClasses(run.labels, numClasses), numClasses });
+  return tracePlan(
+    planTraining(spec, resolved, {
+      count: run.labels.length,
+      epochs: run.epochs,
+      batchSize,
+      seed: run.seed,
+      difficulty: run.difficulty ?? null,
+    }),
+  );
 }
