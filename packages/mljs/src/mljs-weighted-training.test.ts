@@ -1,21 +1,18 @@
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import {
+  HAND_PICKED_SEVEN_ROWS,
+  copyHandPickedProblem,
+  createSeededRandom,
+  prepareWeightingComputation,
+  referenceWeightedLoss,
+} from '@weightspec/core';
 import { appendInterceptColumn, WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
-// A small deterministic 3-class problem (values chosen by hand, classes 0, 1, 2 all present).
-const features = [
-  [0.5, 1.2, -0.3],
-  [1.5, -0.4, 0.8],
-  [-1.1, 0.3, 0.9],
-  [0.2, -1.3, 1.4],
-  [1.8, 0.6, -1.2],
-  [-0.7, -0.9, 0.1],
-  [0.9, 1.1, 0.6],
-];
-const labels = [0, 1, 2, 1, 0, 2, 0];
+// A small 3-class problem with values chosen by hand (shared by the trainers' tests).
+const { features, labels } = copyHandPickedProblem(HAND_PICKED_SEVEN_ROWS);
 
 const coefficientsOf = (model: { classifiers: { weights: Matrix | null }[] }) =>
   model.classifiers.map((classifier) => (classifier.weights as Matrix).to1DArray());

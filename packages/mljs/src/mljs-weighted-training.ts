@@ -1,9 +1,9 @@
-import { InvalidInputError, parseWeightingSpec } from '@weightspec/core';
-import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
+import { InvalidInputError, parseWeightingSpec, planTraining } from '@weightspec/core';
+import type { ClassStatistics, PlannedBatch, WeightingSpec } from '@weightspec/core';
 import { validatePerRow, validateTrainingData } from './mljs-input-validation.ts';
 import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
-import { prepareOneVsAllWeighting } from './mljs-step-weights.ts';
+import { UNWEIGHTED_SPEC, prepareOneVsAllWeighting } from './mljs-step-weights.ts';
 import { trainFusedPath, trainGeneralPath } from './mljs-training-paths.ts';
 import type { LogisticTrainingProgress, TrainingContext } from './mljs-training-paths.ts';
 
@@ -37,6 +37,8 @@ export interface WeightedLogisticRegressionOptions {
   readonly bitExact?: boolean;
   /** Steps between progress reports (default: numSteps / 20). */
   readonly progressEvery?: number;
+  /** Before each step: core's planned batch (clock, admitted rows, schedules); one batch per epoch. */
+  readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
 /**
@@ -44,7 +46,8 @@ export interface WeightedLogisticRegressionOptions {
  * rate, summed full-batch gradient, zero start) with the spec's weights entering the gradient as
  * X^T (w * (t - p)), and returns a genuine LogisticRegression (WeightedLogisticRegression subclass).
  * Spec input feature weights (`elements.inputs`) scale X in training and are folded into the returned
- * coefficients. Adaptive rules and the curriculum are re-evaluated every step (one step = one pass).
+ * coefficients. Each step is one epoch of core's training plan with one full batch (SPEC clock: epoch e
+ * is step e), so adaptive rules and the curriculum are re-evaluated every step.
  */
 export function trainWeightedLogisticRegression(
   features: FeatureRows,
@@ -92,6 +95,16 @@ export function trainWeightedLogisticRegression(
       `has ${elementWeightsSpec.length} weights; one-vs-all has E = ${isSoftmax ? 1 : classes}`,
     );
   const progressEvery = Math.max(1, options.progressEvery ?? Math.ceil(numSteps / 20));
+  // One full batch per epoch: each of ml.js's steps is one epoch of core's plan (SPEC clock).
+  const plan =
+    numSteps === 0
+      ? null
+      : planTraining(spec ?? UNWEIGHTED_SPEC, weighting.resolved, {
+          count: rows,
+          epochs: numSteps,
+          batchSize: rows,
+          difficulty,
+        });
 
   const context: TrainingContext = {
     design,
@@ -104,14 +117,18 @@ export function trainWeightedLogisticRegression(
     learningRate,
     progressEvery,
     onProgress: options.onProgress ?? null,
+    onBatchBegin: options.onBatchBegin ?? null,
     focal: spec?.adaptive?.find((rule) => rule.kind === 'focal') ?? null,
-    selects: Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum)),
     elementWeights: elementWeightsSpec,
     isSoftmax,
   };
-  // Weights that do not depend on the loss take the fused path; focal and selection need every loss.
-  const flat =
-    context.selects || context.focal ? trainGeneralPath(context) : trainFusedPath(context, options.bitExact ?? false);
+  // A static plan (weights that do not depend on the loss) takes the fused path; focal and the
+  // loss-dependent selections need every element's loss at every step.
+  const flat = !plan
+    ? new Float64Array(classes * width)
+    : plan.isStatic && !context.focal
+      ? trainFusedPath(context, plan, options.bitExact ?? false)
+      : trainGeneralPath(context, plan);
   // Coefficients in ml-logistic-regression's orientation: classifier k scores "not class k".
   const coefficients = Array.from({ length: classes }, (_, label) => flat.slice(label * width, (label + 1) * width));
   if (featureWeights)
