@@ -136,3 +136,4 @@ export {
   PLAN_IDENTITY_RUN,
   copyHandPickedProblem,
 } from './training/hand-picked-problems.ts';
+export type { DeepReadonly, WeightingSpecInput } from './training/weighting-spec-input.ts';

@@ -25,8 +25,8 @@ describe('trainWeightedLogisticRegression follows core training plan', () => {
       specVersion: 1,
       loss: { kind: 'sigmoid_cross_entropy' },
       class: { strategy: 'balanced', schedule: { kind: 'deferred', start: 80 } },
-    };
-    for (const extra of [{}, { adaptive: [{ kind: 'focal', gamma: 1 }] }]) {
+    } as const;
+    for (const extra of [{}, { adaptive: [{ kind: 'focal', gamma: 1 }] }] as const) {
       const seen: PlannedBatch[] = [];
       trainWeightedLogisticRegression(rows, [...run.labels], {
         spec: { ...spec, ...extra },
@@ -50,17 +50,26 @@ describe('trainWeightedLogisticRegression follows core training plan', () => {
       specVersion: 1,
       loss: { kind: 'sigmoid_cross_entropy' },
       class: { strategy: 'balanced', schedule: { kind: 'deferred', start: 3 } },
-    };
+    } as const;
     const options = { numSteps: 6, learningRate: 0.05, intercept: true, bitExact: true };
     const fast = trainWeightedLogisticRegression(rows, [...run.labels], { ...options, spec });
     const general = trainWeightedLogisticRegression(rows, [...run.labels], {
       ...options,
-      spec: { ...spec, adaptive: [{ kind: 'focal', gamma: 0 }] },
+      spec: { ...spec, adaptive: [{ kind: 'focal', gamma: 0 }] } as const,
     });
     const coefficients = (model: typeof fast) =>
       model.classifiers.flatMap((c) => (c.weights as { to1DArray(): number[] }).to1DArray());
     coefficients(general).forEach((value, index) => {
       expect(value).toBeCloseTo(coefficients(fast)[index] as number, 12);
     });
+  });
+
+  it('types the spec: a typo such as "balance" fails to compile, and to parse at run time', () => {
+    expect(() =>
+      trainWeightedLogisticRegression(rows, [...run.labels], {
+        // @ts-expect-error "balance" is not a class strategy (editors suggest "balanced")
+        spec: { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: { strategy: 'balance' } },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'WS_INVALID_SPEC' }));
   });
 });

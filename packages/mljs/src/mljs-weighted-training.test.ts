@@ -8,6 +8,7 @@ import {
   prepareWeightingComputation,
   referenceWeightedLoss,
 } from '@weightspec/core';
+import type { WeightingSpecInput } from '@weightspec/core';
 import { appendInterceptColumn, WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
@@ -74,7 +75,7 @@ describe('trainWeightedLogisticRegression', () => {
         numSteps: 40,
         learningRate: 0.05,
         intercept: true,
-        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } },
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const,
         sampleWeights: data.map((_, row) => 0.5 + (row % 4) / 2),
       };
       const fast = coefficientsOf(trainWeightedLogisticRegression(data, classesOf, options)).flat();
@@ -118,7 +119,13 @@ describe('trainWeightedLogisticRegression', () => {
   ];
   for (const [name, blocks, extra] of oneStepCases)
     it(`one step equals lr X^T g from the float64 reference: ${name}`, () => {
-      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks, reduction: { kind: 'sum' } };
+      // The cases' blocks are typed loosely; the parser checks them at run time.
+      const spec = {
+        specVersion: 1,
+        loss: { kind: 'sigmoid_cross_entropy' },
+        ...blocks,
+        reduction: { kind: 'sum' },
+      } as WeightingSpecInput;
       const oneHot = labels.map((label) => [0, 1, 2].map((k) => (k === label ? 1 : 0)));
       const computation = prepareWeightingComputation(spec, {
         predictions: oneHot.map(() => [0, 0, 0]),
@@ -175,7 +182,7 @@ describe('trainWeightedLogisticRegression', () => {
       specVersion: 1,
       loss: { kind: 'sigmoid_cross_entropy' },
       elements: { inputs: { weights: featureWeights } },
-    };
+    } as const;
     const model = trainWeightedLogisticRegression(features, labels, {
       numSteps: 200,
       learningRate: 0.05,
@@ -232,6 +239,7 @@ describe('trainWeightedLogisticRegression', () => {
     expectCode(
       () =>
         trainWeightedLogisticRegression([[1], [2]], [0, 1], {
+          // @ts-expect-error `extra` is not a spec field: the type catches it before the parser does
           spec: { specVersion: 1, loss: { kind: 'mae' }, extra: 1 },
         }),
       'WS_INVALID_SPEC',
@@ -270,7 +278,7 @@ describe('trainWeightedLogisticRegression', () => {
   ];
   for (const [name, blocks] of progressCases)
     it(`progress reports the reference weighted loss: ${name}`, () => {
-      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks };
+      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks } as WeightingSpecInput;
       const sampleWeights = [1, 2, 0.5, 1, 3, 1, 0];
       const options = { learningRate: 0.05, spec, sampleWeights, intercept: true };
       const reports: { step: number; loss: number }[] = [];
@@ -307,7 +315,7 @@ describe('trainWeightedLogisticRegression', () => {
     trainWeightedLogisticRegression(features, labels, {
       numSteps: 100,
       learningRate: 0.05,
-      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } },
+      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const,
       intercept: true,
       progressEvery: 25,
       onProgress: (progress) => losses.push(progress.loss),

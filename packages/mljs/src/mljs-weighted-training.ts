@@ -1,5 +1,5 @@
 import { InvalidInputError, parseWeightingSpec, planTraining } from '@weightspec/core';
-import type { ClassStatistics, PlannedBatch, WeightingSpec } from '@weightspec/core';
+import type { ClassStatistics, PlannedBatch, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
 import { validatePerRow, validateTrainingData } from './mljs-input-validation.ts';
 import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
@@ -16,7 +16,7 @@ export interface WeightedLogisticRegressionOptions {
   /** Step size on the summed gradient (ml-logistic-regression's `learningRate`; default 5e-4). */
   readonly learningRate?: number;
   /** The weighting spec (a document or parsed); omitted trains unweighted, exactly like ml.js. */
-  readonly spec?: unknown;
+  readonly spec?: WeightingSpecInput | null;
   /** Per-row weights for the spec's `sample` block. */
   readonly sampleWeights?: readonly number[] | null;
   /** Per-row difficulty for `curriculum.difficulty: provided`. */

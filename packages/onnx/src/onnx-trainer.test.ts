@@ -9,7 +9,7 @@ import {
   traceBatches,
   tracePlannedRun,
 } from '@weightspec/core';
-import type { PlannedBatch } from '@weightspec/core';
+import type { PlannedBatch, WeightingSpecInput } from '@weightspec/core';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 
@@ -43,7 +43,7 @@ describe('createOnnxTrainer', () => {
     class: { strategy: 'balanced' },
     sample: {},
     adaptive: [{ kind: 'focal', gamma: 2 }],
-  };
+  } satisfies WeightingSpecInput;
   const sampleWeights = [1, 2, 0.5, 1, 3, 0.25];
 
   it('one SGD step (momentum, weight decay) follows the float64 reference gradient', async () => {
@@ -76,7 +76,7 @@ describe('createOnnxTrainer', () => {
       specVersion: 1,
       loss: { kind: 'softmax_cross_entropy' },
       adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
-    };
+    } satisfies WeightingSpecInput;
     const trainer = await createOnnxTrainer({
       ort,
       inputSize: 3,
@@ -219,5 +219,19 @@ describe('createOnnxTrainer', () => {
       await trainer.release();
       expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
     }
+  });
+
+  it('types the spec: a typo such as "balance" fails to compile, and to parse at run time', async () => {
+    await expect(
+      createOnnxTrainer({
+        ort,
+        inputSize: 3,
+        numClasses: 3,
+        // @ts-expect-error "balance" is not a class strategy (editors suggest "balanced")
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balance' } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'WS_INVALID_SPEC',
+    });
   });
 });

@@ -15,6 +15,7 @@ import type {
   ScheduledWeighting,
   TrainingProgress,
   WeightingSpec,
+  WeightingSpecInput,
 } from '@weightspec/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
@@ -34,7 +35,7 @@ export interface OnnxTrainerOptions {
   /** Hidden layer sizes; [] is linear softmax regression. */
   readonly hiddenUnits?: readonly number[];
   /** The weighting spec (softmax cross-entropy); omitted trains unweighted. */
-  readonly spec?: unknown;
+  readonly spec?: WeightingSpecInput | null;
   readonly optimizer?: OnnxOptimizerSpec;
   readonly learningRate?: number;
   /** Seed of the Glorot initialization and of the shuffles. */

@@ -8,7 +8,7 @@ import {
   traceBatches,
   tracePlannedRun,
 } from '@weightspec/core';
-import type { PlannedBatch } from '@weightspec/core';
+import type { PlannedBatch, WeightingSpecInput } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { cpuTfjs } from './tfjs-test-support.ts';
 import { fitWeighted } from './tfjs-weighted-fit.ts';
@@ -33,7 +33,7 @@ describe('fitWeighted', () => {
       class: { strategy: 'balanced' },
       sample: {},
       adaptive: [{ kind: 'focal', gamma: 2 }],
-    };
+    } satisfies WeightingSpecInput;
     const sampleWeights = [1, 2, 0.5, 1, 3, 0];
     const model = linearModel();
     const learningRate = 0.1;
@@ -188,7 +188,7 @@ describe('fitWeighted', () => {
   it('rejects bad options with typed errors', async () => {
     const x = tf.tensor2d(features);
     const y = tf.tensor1d(labels);
-    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } };
+    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } } satisfies WeightingSpecInput;
     await expect(fitWeighted(tf, linearModel(), x, y, { spec, epochs: 0 })).rejects.toMatchObject({
       code: 'WS_INVALID_INPUT',
     });
@@ -196,6 +196,8 @@ describe('fitWeighted', () => {
       code: 'WS_INVALID_INPUT',
       message: expect.stringMatching(/sampleWeights/),
     });
+    // The type rejects unknown keys at compile time; the parser rejects them at run time.
+    // @ts-expect-error `extra` is not a spec field
     await expect(fitWeighted(tf, linearModel(), x, y, { spec: { ...spec, extra: true } })).rejects.toMatchObject({
       code: 'WS_INVALID_SPEC',
     });
@@ -223,5 +225,16 @@ describe('fitWeighted', () => {
       );
       expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
     }
+  });
+
+  it('types the spec: a typo such as "balance" fails to compile, and to parse at run time', async () => {
+    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const;
+    await fitWeighted(tf, linearModel(), tf.tensor2d(features), tf.tensor1d(labels), { spec, epochs: 1 });
+    await expect(
+      fitWeighted(tf, linearModel(), tf.tensor2d(features), tf.tensor1d(labels), {
+        // @ts-expect-error "balance" is not a class strategy (editors suggest "balanced")
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balance' } },
+      }),
+    ).rejects.toMatchObject({ code: 'WS_INVALID_SPEC' });
   });
 });

@@ -6,7 +6,7 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type { ClassStatistics, ClockState, PlannedBatch, WeightingSpec } from '@weightspec/core';
+import type { ClassStatistics, ClockState, PlannedBatch, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
 import { perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
 import { tfjsElementTerms } from './tfjs-element-losses.ts';
@@ -30,7 +30,7 @@ export interface WeightedFitCallbacks {
 /** Options of fitWeighted: model.fit's, plus the spec and the per-sample data it reads. */
 export interface FitWeightedOptions {
   /** The weighting spec (document or parsed). Its loss must match what the model outputs. */
-  readonly spec: unknown;
+  readonly spec: WeightingSpecInput;
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly shuffle?: boolean;
