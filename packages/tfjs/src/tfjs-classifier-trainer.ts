@@ -78,6 +78,8 @@ export async function createTfjsClassifierTrainer(
       const y = isSigmoid
         ? tf.oneHot(tf.tensor1d(request.labels as number[], 'int32'), request.numClasses).toFloat()
         : tf.tensor1d(request.labels as number[], 'float32');
+      // Made here, so disposed here: Adam keeps two moment tensors per weight.
+      const optimizer = tf.train.adam(request.learningRate ?? 0.01);
       try {
         await fitWeighted(tf, model, x, y, {
           spec,
@@ -86,7 +88,7 @@ export async function createTfjsClassifierTrainer(
           seed: request.seed,
           sampleWeights: request.sampleWeights ?? null,
           difficulty: request.difficulty ?? null,
-          optimizer: tf.train.adam(request.learningRate ?? 0.01),
+          optimizer,
           callbacks: {
             onEpochEnd: (epoch, logs) =>
               request.onProgress?.({
@@ -98,9 +100,13 @@ export async function createTfjsClassifierTrainer(
               }),
           },
         });
+      } catch (error) {
+        model.dispose();
+        throw error;
       } finally {
         x.dispose();
         y.dispose();
+        optimizer.dispose();
       }
       return {
         async predict(features) {

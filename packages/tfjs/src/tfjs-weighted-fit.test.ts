@@ -149,6 +149,7 @@ describe('fitWeighted', () => {
       'val_accuracy',
       'val_loss',
       'val_unweighted_loss',
+      'val_weighted_accuracy',
     ]);
   });
 

@@ -1,20 +1,35 @@
 import {
   InvalidInputError,
-  parseWeightingSpec,
+  checkPositiveInteger,
+  describeValue,
   planTraining,
-  resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type { ClassStatistics, ClockState, PlannedBatch, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
+import type {
+  ClassLabel,
+  ClassStatistics,
+  PlannedBatch,
+  ScheduledWeighting,
+  WeightingSpec,
+  WeightingSpecInput,
+} from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
-import { perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
+import {
+  checkFiniteTensor,
+  checkTargets,
+  encodeTargetLabels,
+  perSampleArray,
+  specForModel,
+  statisticsOfTargets,
+} from './tfjs-fit-data.ts';
+import { evaluateValidation, plainSpec, validationSpec } from './tfjs-fit-validation.ts';
+import type { CheckedValidation, WeightedEpochLogs } from './tfjs-fit-validation.ts';
+
+export type { WeightedEpochLogs } from './tfjs-fit-validation.ts';
 import { tfjsElementTerms } from './tfjs-element-losses.ts';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
-
-/** Per-epoch numbers fitWeighted reports (and passes to `onEpochEnd`). */
-export type WeightedEpochLogs = Record<string, number>;
 
 /** Callbacks in the style of tfjs-layers' CustomCallbackArgs. */
 export interface WeightedFitCallbacks {
@@ -29,8 +44,14 @@ export interface WeightedFitCallbacks {
 
 /** Options of fitWeighted: model.fit's, plus the spec and the per-sample data it reads. */
 export interface FitWeightedOptions {
-  /** The weighting spec (document or parsed). Its loss must match what the model outputs. */
-  readonly spec: WeightingSpecInput;
+  /**
+   * The weighting spec (document or parsed). Its loss must match what the model outputs; omitted
+   * trains unweighted with the loss the output layer implies (softmax or sigmoid on probabilities,
+   * softmax on logits for a linear output with class-index targets).
+   */
+  readonly spec?: WeightingSpecInput | null;
+  /** The class list when `y` is an array of labels (strings or numbers); default: the sorted distinct labels. */
+  readonly classes?: readonly ClassLabel[];
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly shuffle?: boolean;
@@ -44,7 +65,10 @@ export interface FitWeightedOptions {
   readonly difficulty?: ArrayLike<number> | null;
   /** Class counts of the full training set (default: counted from `y`). */
   readonly stats?: ClassStatistics | null;
-  /** [x, y] or [x, y, sampleWeights]: evaluated after each epoch, weighted and unweighted. */
+  /**
+   * [x, y] or [x, y, sampleWeights] (targets as for training: indices or one-hot): evaluated after each
+   * epoch, weighted and unweighted (Keras `metrics` and `weighted_metrics`).
+   */
   readonly validationData?: readonly [Tensor, Tensor] | readonly [Tensor, Tensor, ArrayLike<number>];
   readonly callbacks?: WeightedFitCallbacks;
   /** Defaults to the model's compiled optimizer, else Adam with learning rate 0.01. */
@@ -55,15 +79,8 @@ export interface FitWeightedOptions {
 export interface WeightedHistory {
   readonly epoch: number[];
   readonly history: Record<string, number[]>;
-}
-
-/** The spec without training-only rules: what weighted validation metrics use. */
-function validationSpec(spec: WeightingSpec): WeightingSpec {
-  return parseWeightingSpec({
-    ...spec,
-    adaptive: (spec.adaptive ?? []).filter((rule) => rule.kind === 'focal'),
-    curriculum: undefined,
-  });
+  /** The class list labels were encoded with (`classes[index]` decodes a prediction); null for tensor targets. */
+  readonly classes: readonly ClassLabel[] | null;
 }
 
 /**
@@ -77,30 +94,40 @@ export async function fitWeighted(
   tf: Tfjs,
   model: LayersModel,
   x: Tensor,
-  y: Tensor,
-  options: FitWeightedOptions,
+  y: Tensor | readonly ClassLabel[],
+  options: FitWeightedOptions = {},
 ): Promise<WeightedHistory> {
-  const spec = parseWeightingSpec(options.spec);
-  const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
+  const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
+  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
+  if (!(x instanceof tf.Tensor)) throw new InvalidInputError('x', `must be a tf.Tensor, got ${describeValue(x)}`);
   const count = x.shape[0] ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new InvalidInputError('epochs', `must be an integer >= 1, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${batchSize}`);
   if (count === 0) throw new InvalidInputError('x', 'has no samples');
-  if (y.shape[0] !== count) throw new InvalidInputError('y', `has ${y.shape[0]} samples, x has ${count}`);
+  checkFiniteTensor(tf, 'x', x);
+  const labels = Array.isArray(y) ? encodeTargetLabels(tf, y as readonly ClassLabel[], options.classes) : null;
+  const givenTargets = labels ? labels.y : (y as Tensor);
+  if (!(givenTargets instanceof tf.Tensor))
+    throw new InvalidInputError('y', `must be a tf.Tensor or an array of labels, got ${describeValue(y)}`);
+  if (givenTargets.shape[0] !== count)
+    throw new InvalidInputError('y', `has ${givenTargets.shape[0]} samples, x has ${count}`);
+  const spec = specForModel(model, options.spec, givenTargets);
+  const targets = checkTargets(tf, spec, model, givenTargets, 'y');
   const sampleWeights = perSampleArray('sampleWeights', options.sampleWeights, count, true);
   const difficulty = perSampleArray('difficulty', options.difficulty, count, false);
+  if (options.elementWeights) {
+    if (options.elementWeights.shape[0] !== count)
+      throw new InvalidInputError('elementWeights', `has ${options.elementWeights.shape[0]} samples, x has ${count}`);
+    checkFiniteTensor(tf, 'elementWeights', options.elementWeights, { nonNegative: true });
+  }
+  const validation = options.validationData ? checkValidation(tf, spec, model, options.validationData) : null;
   const outputShape = model.outputs[0]?.shape ?? [];
   const lastAxis = (outputShape[outputShape.length - 1] as number | null) ?? 1;
-  const stats = options.stats ?? statisticsOfTargets(spec, y, lastAxis);
+  const y0 = targets.y;
+  const stats = options.stats ?? statisticsOfTargets(spec, y0, lastAxis);
   const resolved = resolveWeighting(spec, {
     stats,
     numClasses: lastAxis,
     sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
   });
-  const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? tf.train.adam(0.01);
   const plan = planTraining(spec, resolved, {
     count,
     epochs,
@@ -109,22 +136,22 @@ export async function fitWeighted(
     shuffle: options.shuffle ?? true,
     difficulty,
   });
-  const history: WeightedHistory = { epoch: [], history: {} };
+  // An optimizer made here is disposed here (its Adam moments are tensors: 10 per dense model).
+  const ownOptimizer = options.optimizer || model.optimizer ? null : tf.train.adam(0.01);
+  const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? (ownOptimizer as Optimizer);
+  const history: WeightedHistory = { epoch: [], history: {}, classes: labels?.classes ?? null };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;
-  const plainSpec = parseWeightingSpec({
-    specVersion: 1,
-    loss: spec.loss,
-    elements: spec.elements?.maskValue === undefined ? undefined : { maskValue: spec.elements.maskValue },
-  });
+  const unweightedSpec = plainSpec(spec);
   const weightedValidationSpec = validationSpec(spec);
+  const failsOnNaN = spec.reduction?.zeroDenominator !== 'nan';
   await callbacks.onTrainBegin?.();
   let lastLogs: WeightedEpochLogs = {};
   try {
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       await callbacks.onEpochBegin?.(epoch);
       const start = plan.startEpoch(epoch);
-      const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y, batchSize) : null;
+      const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y0, batchSize) : null;
       const planned = start.admit(rankingLoss);
       const curriculumTensor = planned.curriculumWeights
         ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
@@ -136,7 +163,7 @@ export async function fitWeighted(
           const batchLoss = tf.tidy(() => {
             const indices = tf.tensor1d(batch.indices, 'int32');
             const xb = tf.gather(x, indices);
-            const yb = tf.gather(y, indices);
+            const yb = tf.gather(y0, indices);
             const extras = {
               sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
               elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
@@ -149,6 +176,11 @@ export async function fitWeighted(
             );
             return (cost as Scalar).dataSync()[0] as number;
           });
+          if (failsOnNaN && !Number.isFinite(batchLoss))
+            throw new InvalidInputError(
+              'training',
+              `batch ${batch.index} of epoch ${epoch} gave a loss of ${batchLoss}; scale the inputs or the weights down, or lower the learning rate`,
+            );
           lossSum += batchLoss;
           await callbacks.onBatchEnd?.(batch.index, { loss: batchLoss, size: batch.indices.length });
         }
@@ -161,15 +193,15 @@ export async function fitWeighted(
         admittedSamples: planned.admittedSamples,
         meanCurriculumWeight: planned.effectiveWeight / count,
       };
-      if (options.validationData)
+      if (validation)
         Object.assign(
           logs,
           evaluateValidation(
             tf,
             model,
-            options.validationData,
+            validation,
             weightedValidationSpec,
-            plainSpec,
+            unweightedSpec,
             resolved,
             planned.clock,
             batchSize,
@@ -186,6 +218,10 @@ export async function fitWeighted(
     }
   } finally {
     sampleWeightTensor?.dispose();
+    ownOptimizer?.dispose();
+    if (targets.owned) targets.y.dispose();
+    if (labels) labels.y.dispose();
+    if (validation?.owned) validation.y.dispose();
   }
   await callbacks.onTrainEnd?.(lastLogs);
   return history;
@@ -195,7 +231,7 @@ export async function fitWeighted(
 function perSampleLoss(
   tf: Tfjs,
   spec: WeightingSpec,
-  scheduled: ReturnType<typeof resolveSchedules>,
+  scheduled: ScheduledWeighting,
   model: LayersModel,
   x: Tensor,
   y: Tensor,
@@ -211,59 +247,26 @@ function perSampleLoss(
   });
 }
 
-/** Weighted and unweighted validation loss, and accuracy for classification losses. */
-function evaluateValidation(
+/** Checks validation data like the training data; one-hot targets become indices (owned: disposed by the caller). */
+function checkValidation(
   tf: Tfjs,
+  spec: WeightingSpec,
   model: LayersModel,
-  validationData: NonNullable<FitWeightedOptions['validationData']>,
-  weightedSpec: WeightingSpec,
-  plainSpec: WeightingSpec,
-  resolved: ReturnType<typeof resolveWeighting>,
-  clock: ClockState,
-  batchSize: number,
-): WeightedEpochLogs {
-  const [xv, yv, weights] = validationData;
-  return tf.tidy(() => {
-    const predictions = model.predict(xv, { batchSize }) as Tensor;
-    const weighted = tfjsWeightedLoss(
-      tf,
-      weightedSpec,
-      resolveSchedules(weightedSpec, resolved, clock),
-      predictions,
-      yv,
-      { sampleWeights: weights ?? null },
-    ).loss;
-    const plainResolved = resolveWeighting(plainSpec, {});
-    const unweighted = tfjsWeightedLoss(
-      tf,
-      plainSpec,
-      resolveSchedules(plainSpec, plainResolved, clock),
-      predictions,
-      yv,
-    ).loss;
-    const logs: WeightedEpochLogs = {
-      val_loss: weighted.dataSync()[0] as number,
-      val_unweighted_loss: unweighted.dataSync()[0] as number,
-    };
-    // Accuracy over unmasked elements only (padding does not count).
-    const maskValue = weightedSpec.elements?.maskValue;
-    const kept = (target: Tensor) =>
-      maskValue === undefined ? tf.onesLike(target).toFloat() : tf.notEqual(target, maskValue).toFloat();
-    const accuracy = (correct: Tensor, keep: Tensor) =>
-      tf
-        .sum(correct.mul(keep))
-        .div(tf.maximum(tf.sum(keep), 1))
-        .dataSync()[0] as number;
-    if (weightedSpec.loss.kind === 'softmax_cross_entropy') {
-      logs.val_accuracy = accuracy(tf.equal(tf.argMax(predictions, -1), yv.toInt()).toFloat(), kept(yv));
-    } else if (weightedSpec.loss.kind === 'sigmoid_cross_entropy') {
-      const threshold = weightedSpec.loss.from === 'logits' ? 0 : 0.5;
-      const targets = yv.reshape(predictions.shape);
-      logs.val_accuracy = accuracy(
-        tf.equal(tf.greater(predictions, threshold).toFloat(), targets).toFloat(),
-        kept(targets),
-      );
-    }
-    return logs;
-  });
+  data: NonNullable<FitWeightedOptions['validationData']>,
+): CheckedValidation & { owned: boolean } {
+  const [xv, yv, weights] = data;
+  if (!(xv instanceof tf.Tensor) || !(yv instanceof tf.Tensor))
+    throw new InvalidInputError('validationData', 'must be [x, y] or [x, y, sampleWeights] with tensors x and y');
+  const count = xv.shape[0] ?? 0;
+  if (count === 0) throw new InvalidInputError('validationData[0]', 'has no samples');
+  if (yv.shape[0] !== count)
+    throw new InvalidInputError('validationData[1]', `has ${yv.shape[0]} samples, x has ${count}`);
+  checkFiniteTensor(tf, 'validationData[0]', xv);
+  const targets = checkTargets(tf, spec, model, yv, 'validationData[1]');
+  return {
+    x: xv,
+    y: targets.y,
+    owned: targets.owned,
+    sampleWeights: perSampleArray('validationData[2]', weights, count, true),
+  };
 }
