@@ -61,7 +61,7 @@ export function checkTrainerSupport(spec: WeightingSpec): void {
 /** Resolves a spec for one-vs-all training on integer labels. */
 export function prepareOneVsAllWeighting(options: {
   spec: WeightingSpec | null;
-  labels: readonly number[];
+  labels: ArrayLike<number>;
   classes: number;
   sampleWeights: Float64Array | null;
   difficulty: Float64Array | null;

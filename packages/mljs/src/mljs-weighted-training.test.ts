@@ -211,7 +211,7 @@ describe('trainWeightedLogisticRegression', () => {
     expectCode(
       () => trainWeightedLogisticRegression([[1, 2], [3]], [0, 1]),
       'WS_INVALID_INPUT',
-      /X\[1\]: has 1 values/,
+      /X\[1\]: must have 2 values/,
     );
     expectCode(
       () =>
@@ -225,7 +225,11 @@ describe('trainWeightedLogisticRegression', () => {
       'WS_INVALID_INPUT',
       /must be finite/,
     );
-    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1.5]), 'WS_INVALID_INPUT', /integers >= 0/);
+    expectCode(
+      () => trainWeightedLogisticRegression([[1], [2]], [0, 1.5]),
+      'WS_INVALID_INPUT',
+      /y\[1\]: must be an integer class index/,
+    );
     expectCode(
       () => trainWeightedLogisticRegression([[1], [2]], [0, 1], { sampleWeights: [1, -1] }),
       'WS_INVALID_INPUT',
