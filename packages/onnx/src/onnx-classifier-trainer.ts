@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serializeWeightingSpec } from '@weightspec/core';
+import { checkFeatureRows, serializeWeightingSpec } from '@weightspec/core';
 import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
@@ -18,9 +18,11 @@ export async function createOnnxClassifierTrainer(
   return {
     id: 'onnx',
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
+      // The width comes from the rows, so check them first: an empty or ragged table names `features`.
+      const { columns } = checkFeatureRows('features', request.features, { float32: true });
       const trainer = await createOnnxTrainer({
         ort,
-        inputSize: request.features[0]?.length ?? 0,
+        inputSize: columns,
         numClasses: request.numClasses,
         hiddenUnits: request.hiddenUnits ?? [16],
         spec: request.spec,

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HAND_PICKED_SIX_ROWS, WeightspecError, copyHandPickedProblem, countClasses } from '@weightspec/core';
+import {
+  HAND_PICKED_SIX_ROWS,
+  WeightspecError,
+  copyHandPickedProblem,
+  countClasses,
+  parseWeightingSpec,
+} from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { createTfjsClassifierTrainer } from './tfjs-classifier-trainer.ts';
 import { cpuTfjs } from './tfjs-test-support.ts';
@@ -131,6 +137,19 @@ describe('fitWeighted rejects hostile input with typed errors', () => {
       trained.dispose?.();
     }
     expect(tf.memory().numTensors).toBe(cycleStart);
+  });
+
+  it('the classifier trainer checks labels before tf.oneHot can turn label 7 into a row of zeros', async () => {
+    const trainer = await createTfjsClassifierTrainer({ backend: 'cpu', tf });
+    const sigmoid = parseWeightingSpec({ specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' } });
+    const request = { features, numClasses: 3, spec: sigmoid, epochs: 1, batchSize: 4, seed: 0 };
+    await expect(trainer.train({ ...request, labels: [0, 1, 7, 1, 0, 0] })).rejects.toMatchObject({
+      ...invalidInput,
+      message: expect.stringMatching(/labels\[2\]/),
+    });
+    const trained = await trainer.train({ ...request, labels });
+    await expect(trained.predict([[1, Number.NaN, 0]])).rejects.toMatchObject(invalidInput);
+    trained.dispose?.();
   });
 
   it('property: any x, labels, weights and batch size give finite weights or a WeightspecError', async () => {
