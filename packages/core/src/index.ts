@@ -137,3 +137,9 @@ export {
   copyHandPickedProblem,
 } from './training/hand-picked-problems.ts';
 export type { DeepReadonly, WeightingSpecInput } from './training/weighting-spec-input.ts';
+export { withClassLabels } from './training/labeled-classifier-trainer.ts';
+export type {
+  LabeledTrainingRequest,
+  LabeledClassifier,
+  LabeledClassifierTrainer,
+} from './training/labeled-classifier-trainer.ts';

@@ -8,6 +8,7 @@ import {
   countClasses,
   decodeLabels,
 } from '@weightspec/core';
+import { createMljsClassifierTrainer } from './mljs-classifier-trainer.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
 const { features, labels } = copyHandPickedProblem(HAND_PICKED_SEVEN_ROWS);
@@ -57,6 +58,22 @@ describe('trainWeightedLogisticRegression at its boundary', () => {
     );
     expect(() => trainWeightedLogisticRegression(features, [...named.slice(1), 'snow'], { classes })).toThrow(
       expect.objectContaining({ ...invalidInput, message: expect.stringMatching(/labels\[6\]/) }),
+    );
+  });
+
+  it('the classifier trainer takes string labels and answers with labels (withClassLabels)', async () => {
+    const classes = ['rain', 'sun', 'fog'];
+    const trainer = createMljsClassifierTrainer();
+    const request = { features, spec: null, epochs: 30, batchSize: 7, seed: 0, learningRate: 0.05 };
+    const byName = await trainer.train({
+      ...request,
+      labels: labels.map((label) => classes[label] as string),
+      classes,
+    });
+    const byIndex = await trainer.train({ ...request, labels, numClasses: 3 });
+    expect(byName.classes).toEqual(classes);
+    expect(await byName.predictLabels(features)).toEqual(
+      (await byIndex.predict(features)).map((index) => classes[index]),
     );
   });
 

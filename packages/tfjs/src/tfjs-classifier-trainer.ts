@@ -6,8 +6,9 @@ import {
   checkFiniteNumber,
   parseWeightingSpec,
   serializeWeightingSpec,
+  withClassLabels,
 } from '@weightspec/core';
-import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
 import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
@@ -57,11 +58,11 @@ function buildClassifier(
  */
 export async function createTfjsClassifierTrainer(
   options: TfjsClassifierTrainerOptions = {},
-): Promise<ClassifierTrainer> {
+): Promise<LabeledClassifierTrainer> {
   const backend = options.backend ?? 'cpu';
   const tf = options.tf ?? (await loadTfjs());
   await useTfjsBackend(tf, backend);
-  return {
+  return withClassLabels({
     id: `tfjs-${backend}`,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
@@ -166,5 +167,5 @@ export async function createTfjsClassifierTrainer(
         },
       };
     },
-  };
+  });
 }
