@@ -28,7 +28,7 @@ export function statisticsOfTargets(
 }
 
 /** The activation the model's last layer applies (`softmax`, `sigmoid`, `linear`, ...), if it says. */
-export function lastActivation(model: LayersModel): string | null {
+function lastActivation(model: LayersModel): string | null {
   const layer = model.layers.at(-1);
   if (!layer) return null;
   if (layer.getClassName() === 'Softmax') return 'softmax';
