@@ -169,7 +169,7 @@ export function encodeTargetLabels(
   tf: Tfjs,
   labels: readonly ClassLabel[],
   classes: readonly ClassLabel[] | undefined,
-): { y: Tensor; classes: readonly ClassLabel[] } {
+): { y: Tensor; readonly classes: readonly ClassLabel[] } {
   const encoded = encodeLabels(labels, classes ? { classes } : {});
   return { y: tf.tensor1d(Float32Array.from(encoded.codes)), classes: encoded.classes };
 }

@@ -93,6 +93,17 @@ describe('fitWeighted rejects hostile input with typed errors', () => {
     ).rejects.toMatchObject({ ...invalidInput, message: expect.stringMatching(/labels\[5\]/) });
   });
 
+  it('string labels with a sigmoid output become one-hot rows of the class list', async () => {
+    const sigmoidSpec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' } } as const;
+    const byName = denseModel();
+    const named = labels.map((label) => ['a', 'b', 'c'][label] as string);
+    await fitWeighted(tf, byName, tf.tensor2d(features), named, { spec: sigmoidSpec, epochs: 2, seed: 1 });
+    const byOneHot = denseModel();
+    const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), 3).toFloat();
+    await fitWeighted(tf, byOneHot, tf.tensor2d(features), oneHot, { spec: sigmoidSpec, epochs: 2, seed: 1 });
+    expect(weightsOf(byName)).toEqual(weightsOf(byOneHot));
+  });
+
   it('reports weighted validation accuracy: sum(w * correct) / sum(w) with w = sample weight x class weight', async () => {
     const model = denseModel();
     const x = tf.tensor2d(features);
@@ -121,6 +132,20 @@ describe('fitWeighted rejects hostile input with typed errors', () => {
     const before = tf.memory().numTensors;
     for (let call = 0; call < 30; call += 1) await fitWeighted(tf, model, x, y, { spec, batchSize: 4 });
     expect(tf.memory().numTensors).toBe(before);
+    // Calls that fail after making tensors (labels encoded, one-hot converted) leave none behind either.
+    const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 3).toFloat());
+    const failing = before + 1;
+    for (let call = 0; call < 5; call += 1) {
+      await expect(
+        fitWeighted(tf, model, x, ['a', 'b', 'c', 'a', 'b', 'z'], { spec, classes: ['a', 'b', 'c'] }),
+      ).rejects.toThrow();
+      await expect(fitWeighted(tf, model, x, oneHot, { spec, sampleWeights: [1, -1, 1, 1, 1, 1] })).rejects.toThrow();
+      await expect(
+        fitWeighted(tf, model, x, ['a', 'b', 'c', 'a', 'b', 'a'], { spec, validationData: [x, oneHot, [Number.NaN]] }),
+      ).rejects.toThrow();
+    }
+    expect(tf.memory().numTensors).toBe(failing);
+    oneHot.dispose();
     const trainer = await createTfjsClassifierTrainer({ backend: 'cpu', tf });
     const cycleStart = tf.memory().numTensors;
     for (let cycle = 0; cycle < 10; cycle += 1) {

@@ -103,14 +103,39 @@ export async function fitWeighted(
   const count = x.shape[0] ?? 0;
   if (count === 0) throw new InvalidInputError('x', 'has no samples');
   checkFiniteTensor(tf, 'x', x);
+  // Everything made from here on is disposed when fitting ends, by success or by a typed error.
+  const made: { dispose(): void }[] = [];
+  try {
+    return await fitChecked(tf, model, x, y, options, { epochs, batchSize, count, made });
+  } finally {
+    for (const item of made) item.dispose();
+  }
+}
+
+/** fitWeighted once x, epochs and batch size are checked; records what it makes in `made`. */
+async function fitChecked(
+  tf: Tfjs,
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor | readonly ClassLabel[],
+  options: FitWeightedOptions,
+  run: { epochs: number; batchSize: number; count: number; made: { dispose(): void }[] },
+): Promise<WeightedHistory> {
+  const { epochs, batchSize, count, made } = run;
   const labels = Array.isArray(y) ? encodeTargetLabels(tf, y as readonly ClassLabel[], options.classes) : null;
+  if (labels) made.push(labels.y);
   const givenTargets = labels ? labels.y : (y as Tensor);
   if (!(givenTargets instanceof tf.Tensor))
     throw new InvalidInputError('y', `must be a tf.Tensor or an array of labels, got ${describeValue(y)}`);
   if (givenTargets.shape[0] !== count)
     throw new InvalidInputError('y', `has ${givenTargets.shape[0]} samples, x has ${count}`);
   const spec = specForModel(model, options.spec, givenTargets);
-  const targets = checkTargets(tf, spec, model, givenTargets, 'y');
+  if (labels && spec.loss.kind === 'sigmoid_cross_entropy') {
+    labels.y = labelsAsMultiHot(tf, model, labels);
+    made.push(labels.y);
+  }
+  const targets = checkTargets(tf, spec, model, labels ? labels.y : givenTargets, 'y');
+  if (targets.owned) made.push(targets.y);
   const sampleWeights = perSampleArray('sampleWeights', options.sampleWeights, count, true);
   const difficulty = perSampleArray('difficulty', options.difficulty, count, false);
   if (options.elementWeights) {
@@ -119,6 +144,7 @@ export async function fitWeighted(
     checkFiniteTensor(tf, 'elementWeights', options.elementWeights, { nonNegative: true });
   }
   const validation = options.validationData ? checkValidation(tf, spec, model, options.validationData) : null;
+  if (validation?.owned) made.push(validation.y);
   const outputShape = model.outputs[0]?.shape ?? [];
   const lastAxis = (outputShape[outputShape.length - 1] as number | null) ?? 1;
   const y0 = targets.y;
@@ -138,90 +164,84 @@ export async function fitWeighted(
   });
   // An optimizer made here is disposed here (its Adam moments are tensors: 10 per dense model).
   const ownOptimizer = options.optimizer || model.optimizer ? null : tf.train.adam(0.01);
+  if (ownOptimizer) made.push(ownOptimizer);
   const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? (ownOptimizer as Optimizer);
   const history: WeightedHistory = { epoch: [], history: {}, classes: labels?.classes ?? null };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;
+  if (sampleWeightTensor) made.push(sampleWeightTensor);
   const unweightedSpec = plainSpec(spec);
   const weightedValidationSpec = validationSpec(spec);
   const failsOnNaN = spec.reduction?.zeroDenominator !== 'nan';
   await callbacks.onTrainBegin?.();
   let lastLogs: WeightedEpochLogs = {};
-  try {
-    for (let epoch = 0; epoch < epochs; epoch += 1) {
-      await callbacks.onEpochBegin?.(epoch);
-      const start = plan.startEpoch(epoch);
-      const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y0, batchSize) : null;
-      const planned = start.admit(rankingLoss);
-      const curriculumTensor = planned.curriculumWeights
-        ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
-        : null;
-      let lossSum = 0;
-      try {
-        for (const batch of planned.batches) {
-          await callbacks.onBatchBegin?.(batch.index, batch);
-          const batchLoss = tf.tidy(() => {
-            const indices = tf.tensor1d(batch.indices, 'int32');
-            const xb = tf.gather(x, indices);
-            const yb = tf.gather(y0, indices);
-            const extras = {
-              sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
-              elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
-              curriculumWeights: curriculumTensor ? tf.gather(curriculumTensor, indices) : null,
-            };
-            const predict = () => model.apply(xb, { training: true }) as Tensor;
-            const cost = optimizer.minimize(
-              () => tfjsWeightedLoss(tf, spec, batch.scheduled, predict(), yb, extras).loss,
-              true,
-            );
-            return (cost as Scalar).dataSync()[0] as number;
-          });
-          if (failsOnNaN && !Number.isFinite(batchLoss))
-            throw new InvalidInputError(
-              'training',
-              `batch ${batch.index} of epoch ${epoch} gave a loss of ${batchLoss}; scale the inputs or the weights down, or lower the learning rate`,
-            );
-          lossSum += batchLoss;
-          await callbacks.onBatchEnd?.(batch.index, { loss: batchLoss, size: batch.indices.length });
-        }
-      } finally {
-        curriculumTensor?.dispose();
+  for (let epoch = 0; epoch < epochs; epoch += 1) {
+    await callbacks.onEpochBegin?.(epoch);
+    const start = plan.startEpoch(epoch);
+    const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y0, batchSize) : null;
+    const planned = start.admit(rankingLoss);
+    const curriculumTensor = planned.curriculumWeights
+      ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
+      : null;
+    let lossSum = 0;
+    try {
+      for (const batch of planned.batches) {
+        await callbacks.onBatchBegin?.(batch.index, batch);
+        const batchLoss = tf.tidy(() => {
+          const indices = tf.tensor1d(batch.indices, 'int32');
+          const xb = tf.gather(x, indices);
+          const yb = tf.gather(y0, indices);
+          const extras = {
+            sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
+            elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
+            curriculumWeights: curriculumTensor ? tf.gather(curriculumTensor, indices) : null,
+          };
+          const predict = () => model.apply(xb, { training: true }) as Tensor;
+          const cost = optimizer.minimize(
+            () => tfjsWeightedLoss(tf, spec, batch.scheduled, predict(), yb, extras).loss,
+            true,
+          );
+          return (cost as Scalar).dataSync()[0] as number;
+        });
+        if (failsOnNaN && !Number.isFinite(batchLoss))
+          throw new InvalidInputError(
+            'training',
+            `batch ${batch.index} of epoch ${epoch} gave a loss of ${batchLoss}; scale the inputs or the weights down, or lower the learning rate`,
+          );
+        lossSum += batchLoss;
+        await callbacks.onBatchEnd?.(batch.index, { loss: batchLoss, size: batch.indices.length });
       }
-      const batches = planned.batches.length;
-      const logs: WeightedEpochLogs = {
-        loss: batches === 0 ? 0 : lossSum / batches,
-        admittedSamples: planned.admittedSamples,
-        meanCurriculumWeight: planned.effectiveWeight / count,
-      };
-      if (validation)
-        Object.assign(
-          logs,
-          evaluateValidation(
-            tf,
-            model,
-            validation,
-            weightedValidationSpec,
-            unweightedSpec,
-            resolved,
-            planned.clock,
-            batchSize,
-          ),
-        );
-      history.epoch.push(epoch);
-      for (const [key, value] of Object.entries(logs)) {
-        const series = history.history[key] ?? [];
-        series.push(value);
-        history.history[key] = series;
-      }
-      lastLogs = logs;
-      await callbacks.onEpochEnd?.(epoch, logs);
+    } finally {
+      curriculumTensor?.dispose();
     }
-  } finally {
-    sampleWeightTensor?.dispose();
-    ownOptimizer?.dispose();
-    if (targets.owned) targets.y.dispose();
-    if (labels) labels.y.dispose();
-    if (validation?.owned) validation.y.dispose();
+    const batches = planned.batches.length;
+    const logs: WeightedEpochLogs = {
+      loss: batches === 0 ? 0 : lossSum / batches,
+      admittedSamples: planned.admittedSamples,
+      meanCurriculumWeight: planned.effectiveWeight / count,
+    };
+    if (validation)
+      Object.assign(
+        logs,
+        evaluateValidation(
+          tf,
+          model,
+          validation,
+          weightedValidationSpec,
+          unweightedSpec,
+          resolved,
+          planned.clock,
+          batchSize,
+        ),
+      );
+    history.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs)) {
+      const series = history.history[key] ?? [];
+      series.push(value);
+      history.history[key] = series;
+    }
+    lastLogs = logs;
+    await callbacks.onEpochEnd?.(epoch, logs);
   }
   await callbacks.onTrainEnd?.(lastLogs);
   return history;
@@ -262,11 +282,19 @@ function checkValidation(
   if (yv.shape[0] !== count)
     throw new InvalidInputError('validationData[1]', `has ${yv.shape[0]} samples, x has ${count}`);
   checkFiniteTensor(tf, 'validationData[0]', xv);
+  // Weights first: checkTargets may make a tensor, and nothing may throw after it.
+  const sampleWeights = perSampleArray('validationData[2]', weights, count, true);
   const targets = checkTargets(tf, spec, model, yv, 'validationData[1]');
-  return {
-    x: xv,
-    y: targets.y,
-    owned: targets.owned,
-    sampleWeights: perSampleArray('validationData[2]', weights, count, true),
-  };
+  return { x: xv, y: targets.y, owned: targets.owned, sampleWeights };
+}
+
+/** Labels for a sigmoid output [N, K]: one 1 per row at the label's class, so K must be the class count. */
+function labelsAsMultiHot(tf: Tfjs, model: LayersModel, labels: { y: Tensor; classes: readonly ClassLabel[] }): Tensor {
+  const outputs = (model.outputs[0]?.shape.at(-1) as number | null) ?? 1;
+  if (labels.classes.length !== outputs)
+    throw new InvalidInputError(
+      'classes',
+      `names ${labels.classes.length} classes, the model outputs ${outputs} labels`,
+    );
+  return tf.tidy(() => tf.oneHot(labels.y.toInt(), outputs).toFloat());
 }
