@@ -1,3 +1,4 @@
+import { ZeroDenominatorError } from '@weightspec/core';
 import type { PlannedBatch, ScheduledWeighting, TrainingPlan, WeightingSpec } from '@weightspec/core';
 import { createFusedProblem, createJavaScriptStepper, fusedLossParts } from './mljs-fused-step.ts';
 import type { FusedLossParts } from './mljs-fused-step.ts';
@@ -49,6 +50,19 @@ function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, e
   const denominator =
     kind === 'sum' ? 1 : kind === 'mean' ? elements : kind === 'weighted_mean' ? parts.weightSum : parts.nonZeroWeights;
   return denominator === 0 ? 0 : parts.numerator / denominator;
+}
+
+/**
+ * `reduction.zeroDenominator: "error"` (SPEC "reduction"): a step whose weights are all 0 stops with
+ * WS_ZERO_DENOMINATOR, as tfjs and onnx stop on such a batch, instead of training on nothing.
+ */
+function checkDenominator(spec: WeightingSpec | null, step: number, weightSum: number, nonZeroWeights: number): void {
+  const reduction = spec?.reduction;
+  if (reduction?.zeroDenominator !== 'error') return;
+  const vanished =
+    (reduction.kind === 'weighted_mean' && weightSum === 0) ||
+    (reduction.kind === 'nonzero_mean' && nonZeroWeights === 0);
+  if (vanished) throw new ZeroDenominatorError(reduction.kind, `every weight of step ${step} is 0`);
 }
 
 const reportsAt = (context: TrainingContext, step: number): boolean =>
@@ -113,6 +127,15 @@ export function trainFusedPath(context: TrainingContext, plan: TrainingPlan, bit
           scaleOfComplement[label * rows + row] = rest * ((negativeWeights[element] as number) * (1 - target));
         }
       stepper.loadScales();
+      // The weights only change here, so this is where a vanishing denominator can appear.
+      let weightSum = 0;
+      let nonZeroWeights = 0;
+      for (let element = 0; element < rows * classes; element += 1) {
+        const weight = -(scaleOfProbability[element] as number) + (scaleOfComplement[element] as number);
+        weightSum += weight;
+        if (weight !== 0) nonZeroWeights += 1;
+      }
+      checkDenominator(spec, step, weightSum, nonZeroWeights);
     }
     // The loss is only needed on report steps, taken before the step as the general path does.
     const parts = reportsAt(context, step) ? fusedLossParts(problem, stepper.coefficients) : null;
@@ -230,6 +253,7 @@ export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): 
       weightSum += weight;
       if (weight !== 0) nonZeroWeights += 1;
     }
+    checkDenominator(spec, step, weightSum, nonZeroWeights);
     for (let label = 0; label < classes; label += 1)
       for (let column = 0; column < width; column += 1) {
         let sum = 0;

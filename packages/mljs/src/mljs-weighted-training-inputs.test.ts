@@ -46,6 +46,23 @@ describe('trainWeightedLogisticRegression at its boundary', () => {
     ).toThrow(expect.objectContaining({ ...invalidInput, message: expect.stringMatching(/training/) }));
   });
 
+  it('zeroDenominator "error" stops a step whose weights are all 0, on the fast and the general path', () => {
+    for (const adaptive of [[], [{ kind: 'focal', gamma: 1 }]] as const)
+      expect(() =>
+        trainWeightedLogisticRegression(features, labels, {
+          spec: {
+            specVersion: 1,
+            loss: { kind: 'sigmoid_cross_entropy' },
+            sample: {},
+            adaptive,
+            reduction: { kind: 'weighted_mean', zeroDenominator: 'error' },
+          },
+          sampleWeights: labels.map(() => 0),
+          numSteps: 3,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'WS_ZERO_DENOMINATOR' }));
+  });
+
   it('takes string labels with a class list: the same model as their indices, predictions decode to labels', () => {
     const classes = ['rain', 'sun', 'fog'];
     const named = labels.map((label) => classes[label] as string);
