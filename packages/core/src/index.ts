@@ -181,3 +181,28 @@ export type { UnetWeightMapOptions } from './weights/unet-weight-map.ts';
 export { checkFloat32Range } from './batch/weighting-batch.ts';
 export { checkFloat32Result, scaleWeightsForFloat32 } from './adapter/float32-weight-scaling.ts';
 export type { Float32WeightScaling } from './adapter/float32-weight-scaling.ts';
+
+// The training policy every trainer follows (clock, schedules, curriculum, shuffles, batches).
+export { planTraining } from './training/plan-training.ts';
+export type {
+  TrainingPlan,
+  TrainingPlanOptions,
+  EpochStart,
+  EpochPlan,
+  PlannedBatch,
+} from './training/plan-training.ts';
+export { traceBatches, tracePlan, tracePlannedRun } from './training/plan-trace.ts';
+export type { EpochTrace, PlannedRun } from './training/plan-trace.ts';
+export {
+  HAND_PICKED_SIX_ROWS,
+  HAND_PICKED_SEVEN_ROWS,
+  PLAN_IDENTITY_RUN,
+  copyHandPickedProblem,
+} from './training/hand-picked-problems.ts';
+export type { DeepReadonly, WeightingSpecInput } from './training/weighting-spec-input.ts';
+export { withClassLabels } from './training/labeled-classifier-trainer.ts';
+export type {
+  LabeledTrainingRequest,
+  LabeledClassifier,
+  LabeledClassifierTrainer,
+} from './training/labeled-classifier-trainer.ts';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serializeWeightingSpec } from '@weightspec/core';
-import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import { serializeWeightingSpec, withClassLabels } from '@weightspec/core';
+import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
 /**
@@ -9,8 +9,8 @@ import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
  * per epoch, so `epochs` is ml-logistic-regression's `numSteps`; `batchSize` and `seed` do not apply
  * (full-batch gradient ascent from zero is deterministic). Learns an intercept.
  */
-export function createMljsClassifierTrainer(options: { defaultLearningRate?: number } = {}): ClassifierTrainer {
-  return {
+export function createMljsClassifierTrainer(options: { defaultLearningRate?: number } = {}): LabeledClassifierTrainer {
+  return withClassLabels({
     id: 'mljs',
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const model = trainWeightedLogisticRegression(request.features, request.labels, {
@@ -47,5 +47,5 @@ export function createMljsClassifierTrainer(options: { defaultLearningRate?: num
         },
       };
     },
-  };
+  });
 }

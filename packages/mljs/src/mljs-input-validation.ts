@@ -1,57 +1,66 @@
-import { InvalidInputError } from '@weightspec/core';
+import {
+  InvalidInputError,
+  checkClassLabels,
+  checkFeatureRows,
+  checkFiniteNumber,
+  checkNumberArray,
+  describeValue,
+  encodeLabels,
+} from '@weightspec/core';
+import type { ClassLabel } from '@weightspec/core';
 
 /** Features as rows of numbers, or anything ml-matrix accepts as rows. */
 export type FeatureRows = readonly (readonly number[])[];
 
+/** Checked training data: the design values row-major, class indices and the class count. */
+export interface CheckedTrainingData {
+  readonly rows: number;
+  readonly columns: number;
+  /** rows x columns, row-major, finite. */
+  readonly values: Float64Array;
+  /** Class index per row. */
+  readonly labels: Int32Array;
+  readonly classes: number;
+}
+
 /**
- * Checks a feature matrix and labels for training: rectangular, finite, at least one row, labels
- * integers in [0, numClasses). Returns the number of classes (max label + 1 unless given).
+ * Checks a feature matrix and labels for training with core's validators: rectangular, finite, at
+ * least one row; labels integer class indices in [0, numClasses), or labels of `classes` (strings or
+ * numbers, encoded in that order, core's encodeLabels). C is numClasses, else the length of
+ * `classes`, else the largest label + 1; one-vs-all needs C >= 2.
  */
 export function validateTrainingData(
-  features: FeatureRows,
-  labels: readonly number[],
-  numClasses?: number,
-): { rows: number; columns: number; classes: number } {
-  const rows = features.length;
-  if (rows === 0) throw new InvalidInputError('X', 'needs at least one row');
-  const columns = (features[0] ?? []).length;
-  if (columns === 0) throw new InvalidInputError('X', 'needs at least one feature column');
-  features.forEach((row, rowIndex) => {
-    if (row.length !== columns)
-      throw new InvalidInputError(`X[${rowIndex}]`, `has ${row.length} values, the first row has ${columns}`);
-    row.forEach((value, column) => {
-      if (!Number.isFinite(value))
-        throw new InvalidInputError(`X[${rowIndex}][${column}]`, `must be finite, got ${value}`);
-    });
-  });
-  if (labels.length !== rows) throw new InvalidInputError('y', `has ${labels.length} labels for ${rows} rows`);
-  let largest = -1;
-  labels.forEach((label, index) => {
-    if (!Number.isInteger(label) || label < 0)
-      throw new InvalidInputError(`y[${index}]`, `class labels must be integers >= 0, got ${label}`);
-    largest = Math.max(largest, label);
-  });
-  const classes = numClasses ?? largest + 1;
-  if (largest >= classes) throw new InvalidInputError('y', `label ${largest} is out of range for ${classes} classes`);
+  features: unknown,
+  labels: unknown,
+  options: { readonly numClasses?: unknown; readonly classes?: readonly ClassLabel[] | null } = {},
+): CheckedTrainingData {
+  const { rows, columns, values } = checkFeatureRows('X', features);
+  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels))
+    throw new InvalidInputError('y', `must be an array of labels, got ${describeValue(labels)}`);
+  const list = labels as ArrayLike<unknown>;
+  if (list.length !== rows) throw new InvalidInputError('y', `has ${list.length} labels for ${rows} rows`);
+  let codes: Int32Array;
+  let classes: number;
+  if (options.classes != null) {
+    const encoded = encodeLabels(list as ArrayLike<ClassLabel>, { classes: options.classes });
+    codes = encoded.codes;
+    classes = encoded.classes.length;
+    if (options.numClasses !== undefined && options.numClasses !== classes)
+      throw new InvalidInputError('numClasses', `is ${describeValue(options.numClasses)} but classes names ${classes}`);
+  } else {
+    const largest = checkNumberArray('y', list).reduce((most, label) => Math.max(most, label), -1);
+    classes =
+      options.numClasses === undefined
+        ? Math.max(0, Math.floor(largest) + 1)
+        : checkFiniteNumber('numClasses', options.numClasses, { integer: true, min: 2 });
+    codes = checkClassLabels('y', list, { numClasses: Math.max(classes, 1) });
+  }
   if (classes < 2) throw new InvalidInputError('y', 'one-vs-all logistic regression needs at least 2 classes');
-  return { rows, columns, classes };
+  return { rows, columns, values, labels: codes, classes };
 }
 
 /** Checks an optional per-row array (sample weights, difficulty): length, finite, optionally >= 0. */
-export function validatePerRow(
-  name: string,
-  values: readonly number[] | null | undefined,
-  rows: number,
-  nonNegative: boolean,
-): Float64Array | null {
+export function validatePerRow(name: string, values: unknown, rows: number, nonNegative: boolean): Float64Array | null {
   if (values == null) return null;
-  if (values.length !== rows) throw new InvalidInputError(name, `has ${values.length} values for ${rows} rows`);
-  values.forEach((value, index) => {
-    if (!Number.isFinite(value) || (nonNegative && value < 0))
-      throw new InvalidInputError(
-        `${name}[${index}]`,
-        `must be a finite number${nonNegative ? ' >= 0' : ''}, got ${value}`,
-      );
-  });
-  return Float64Array.from(values);
+  return checkNumberArray(name, values, { length: rows, nonNegative });
 }

@@ -17,7 +17,12 @@ const fixture = JSON.parse(
 };
 const classes = 3;
 // weightspec's sigmoid `class: balanced` is scikit-learn's class_weight='balanced' under one-vs-rest.
-const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: { strategy: 'balanced' }, sample: {} };
+const spec = {
+  specVersion: 1,
+  loss: { kind: 'sigmoid_cross_entropy' },
+  class: { strategy: 'balanced' },
+  sample: {},
+} as const;
 
 const coefficientsOf = (model: LogisticRegression) =>
   model.classifiers.map((classifier) => (classifier.weights as Matrix).to1DArray());

@@ -227,7 +227,9 @@ export function trainLbfgsPath(
   if (!Number.isInteger(maxIterations) || maxIterations < 1)
     throw new InvalidInputError('maxIterations', `must be an integer >= 1, got ${maxIterations}`);
   if (!(Number.isFinite(l2) && l2 >= 0)) throw new InvalidInputError('l2', `must be a finite number >= 0, got ${l2}`);
-  if (context.focal || context.selects)
+  const selects =
+    context.spec?.curriculum != null || (context.spec?.adaptive ?? []).some((rule) => rule.kind !== 'focal');
+  if (context.focal || selects)
     throw new UnsupportedFeatureError(
       'mljs',
       context.focal ? 'adaptive.focal' : 'adaptive/curriculum',
@@ -240,10 +242,10 @@ export function trainLbfgsPath(
       "solver 'lbfgs' has no steps to schedule class weights over; use solver 'gradient_descent'",
     );
   const { rows, width, classes, weighting } = context;
-  const scheduled = weighting.scheduleAt(0, 1);
-  const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
-  const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
-  const labelNegative = scheduled?.scheduledNegativeWeights ?? null;
+  // No class schedule here (refused above), so the scheduled weights are the resolved ones.
+  const rowClassWeights = context.spec ? weighting.resolved.classWeights : null;
+  const labelPositive = context.spec ? weighting.resolved.positiveWeights : null;
+  const labelNegative = context.spec ? weighting.resolved.negativeWeights : null;
   const coefficients = new Float64Array(classes * width);
   let worst = { iterations: 0, converged: true, relativeGradient: 0 };
   for (let label = 0; label < classes; label += 1) {

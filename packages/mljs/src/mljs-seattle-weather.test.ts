@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { WeightingSpecInput } from '@weightspec/core';
 import {
   classificationReport,
   loadSeattleWeather,
@@ -10,7 +11,7 @@ import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 describe('seattle-weather (vega-datasets), real data', () => {
   it('balanced class weights raise the recall of the rare classes snow, drizzle and fog', async () => {
     const data = splitAndStandardize(await loadSeattleWeather());
-    const train = (spec: unknown) =>
+    const train = (spec: WeightingSpecInput | null) =>
       trainWeightedLogisticRegression(data.trainFeatures, data.trainLabels, {
         numSteps: 1000,
         learningRate: 5e-4,

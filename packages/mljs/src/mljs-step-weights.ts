@@ -2,15 +2,12 @@ import {
   UnsupportedFeatureError,
   countClasses,
   countLabels,
-  curriculumAdmitCount,
-  hardMiningKeepCount,
-  markLargest,
   normalizeClassStatistics,
-  resolveSchedules,
+  parseWeightingSpec,
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type { ClassStatistics, ClockState, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
+import type { ClassStatistics, ResolvedWeighting, WeightingSpec } from '@weightspec/core';
 
 /**
  * How a spec maps onto one-vs-all logistic regression: element (i, k) is sample i's binary problem
@@ -30,9 +27,15 @@ export interface OneVsAllWeighting {
   /** Per-row weights s_i * scale (1 without sample weights). */
   readonly rowWeights: Float64Array;
   readonly difficulty: Float64Array | null;
-  /** Class factors and scalars at a step. */
-  scheduleAt(step: number, totalSteps: number): ScheduledWeighting | null;
+  /** The spec resolved on this training set (a plain sigmoid spec's when there is no spec). */
+  readonly resolved: ResolvedWeighting;
 }
+
+/** What no spec means: plain one-vs-all sigmoid cross-entropy, every weight 1 (ml.js itself). */
+export const UNWEIGHTED_SPEC: WeightingSpec = parseWeightingSpec({
+  specVersion: 1,
+  loss: { kind: 'sigmoid_cross_entropy' },
+});
 
 /** Features of a spec the one-vs-all trainer cannot honour, with the reason users see. */
 export function checkTrainerSupport(spec: WeightingSpec): void {
@@ -60,7 +63,7 @@ export function checkTrainerSupport(spec: WeightingSpec): void {
 /** Resolves a spec for one-vs-all training on integer labels. */
 export function prepareOneVsAllWeighting(options: {
   spec: WeightingSpec | null;
-  labels: readonly number[];
+  labels: ArrayLike<number>;
   classes: number;
   sampleWeights: Float64Array | null;
   difficulty: Float64Array | null;
@@ -94,7 +97,7 @@ export function prepareOneVsAllWeighting(options: {
         numClasses: classes,
         sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
       })
-    : null;
+    : resolveWeighting(UNWEIGHTED_SPEC, { numClasses: classes });
   const rowWeights = new Float64Array(rows).fill(1);
   if (options.sampleWeights)
     for (let row = 0; row < rows; row += 1)
@@ -107,81 +110,6 @@ export function prepareOneVsAllWeighting(options: {
     targets,
     rowWeights,
     difficulty: options.difficulty,
-    scheduleAt(step, totalSteps) {
-      if (!spec || !resolved) return null;
-      const clock: ClockState = { epoch: step, step, totalEpochs: totalSteps, totalSteps };
-      return resolveSchedules(spec, resolved, clock);
-    },
+    resolved,
   };
-}
-
-/** Indices 0..count-1 sorted by `key` descending (ties: lower index first). */
-function orderDescending(key: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: key.length }, (_, index) => index);
-  order.sort((left, right) => (key[right] as number) - (key[left] as number) || left - right);
-  return order;
-}
-
-/**
- * Multiplies `weights` (per element, N*K) by the adaptive selections (hard mining, self-paced) and the
- * curriculum, evaluated on the raw per-element losses of the current step.
- */
-export function applyLossDependentWeights(
-  weighting: OneVsAllWeighting,
-  scheduled: ScheduledWeighting,
-  rawLoss: Float64Array,
-  weights: Float64Array,
-): { admittedRows: number } {
-  const spec = weighting.spec as WeightingSpec;
-  const { rows, classes } = weighting;
-  (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
-    if (rule.kind === 'hard_mining') {
-      // Selection, not a sort: the whole batch is ranked every step.
-      const kept = markLargest(rawLoss, hardMiningKeepCount(rule, rawLoss.length));
-      for (let element = 0; element < rawLoss.length; element += 1) if (!kept[element]) weights[element] = 0;
-    } else if (rule.kind === 'self_paced') {
-      const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-      for (let element = 0; element < rawLoss.length; element += 1) {
-        const loss = rawLoss[element] as number;
-        const factor = rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold);
-        weights[element] = (weights[element] as number) * factor;
-      }
-    }
-  });
-  let admittedRows = rows;
-  const curriculum = spec.curriculum;
-  if (curriculum) {
-    let difficulty = weighting.difficulty;
-    if (curriculum.difficulty === 'loss') {
-      difficulty = new Float64Array(rows);
-      for (let row = 0; row < rows; row += 1) {
-        let sum = 0;
-        for (let label = 0; label < classes; label += 1) sum += rawLoss[row * classes + label] as number;
-        difficulty[row] = sum / classes;
-      }
-    }
-    const fraction = scheduled.curriculumFraction ?? 1;
-    const rowFactors = new Float64Array(rows);
-    // Easiest first = largest negated difficulty first (ties to the lower index in both branches).
-    const negatedDifficulty = (difficulty as Float64Array).map((value) => -value);
-    if (curriculum.mode === 'select') {
-      // The ceil(g M) easiest rows.
-      const admitted = markLargest(negatedDifficulty, curriculumAdmitCount(fraction, rows));
-      for (let row = 0; row < rows; row += 1) rowFactors[row] = admitted[row] as number;
-    } else {
-      const easiestFirst = orderDescending(negatedDifficulty);
-      easiestFirst.forEach((row, rank) => {
-        const quantile = (rank + 1) / rows;
-        rowFactors[row] = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-      });
-    }
-    admittedRows = 0;
-    for (let row = 0; row < rows; row += 1) {
-      const factor = rowFactors[row] as number;
-      if (factor > 0) admittedRows += 1;
-      for (let label = 0; label < classes; label += 1)
-        weights[row * classes + label] = (weights[row * classes + label] as number) * factor;
-    }
-  }
-  return { admittedRows };
 }

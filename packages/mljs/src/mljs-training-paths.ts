@@ -1,7 +1,7 @@
-import type { WeightingSpec } from '@weightspec/core';
+import { ZeroDenominatorError } from '@weightspec/core';
+import type { PlannedBatch, ScheduledWeighting, TrainingPlan, WeightingSpec } from '@weightspec/core';
 import { createFusedProblem, createJavaScriptStepper, fusedLossParts } from './mljs-fused-step.ts';
 import type { FusedLossParts } from './mljs-fused-step.ts';
-import { applyLossDependentWeights } from './mljs-step-weights.ts';
 import type { OneVsAllWeighting } from './mljs-step-weights.ts';
 import { createWebAssemblyStepper } from './mljs-wasm-step.ts';
 
@@ -37,9 +37,8 @@ export interface TrainingContext {
   readonly learningRate: number;
   readonly progressEvery: number;
   readonly onProgress: ((progress: LogisticTrainingProgress) => void) | null;
+  readonly onBatchBegin: ((batch: PlannedBatch) => void) | null;
   readonly focal: FocalRule | null;
-  /** Hard mining, self-paced learning or a curriculum: weights that depend on the loss. */
-  readonly selects: boolean;
   /** The spec's `elements.weights` ([K] for sigmoid, [1] for softmax), or null. */
   readonly elementWeights: readonly number[] | null;
   readonly isSoftmax: boolean;
@@ -53,6 +52,19 @@ function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, e
   return denominator === 0 ? 0 : parts.numerator / denominator;
 }
 
+/**
+ * `reduction.zeroDenominator: "error"` (SPEC "reduction"): a step whose weights are all 0 stops with
+ * WS_ZERO_DENOMINATOR, as tfjs and onnx stop on such a batch, instead of training on nothing.
+ */
+function checkDenominator(spec: WeightingSpec | null, step: number, weightSum: number, nonZeroWeights: number): void {
+  const reduction = spec?.reduction;
+  if (reduction?.zeroDenominator !== 'error') return;
+  const vanished =
+    (reduction.kind === 'weighted_mean' && weightSum === 0) ||
+    (reduction.kind === 'nonzero_mean' && nonZeroWeights === 0);
+  if (vanished) throw new ZeroDenominatorError(reduction.kind, `every weight of step ${step} is 0`);
+}
+
 const reportsAt = (context: TrainingContext, step: number): boolean =>
   context.onProgress !== null && ((step + 1) % context.progressEvery === 0 || step + 1 === context.numSteps);
 
@@ -62,14 +74,14 @@ const reportsAt = (context: TrainingContext, step: number): boolean =>
  */
 function fillClassWeights(
   context: TrainingContext,
-  scheduled: ReturnType<OneVsAllWeighting['scheduleAt']>,
+  scheduled: ScheduledWeighting,
   positive: Float64Array,
   negative: Float64Array,
 ): void {
   const { rows, classes, weighting } = context;
-  const rowClassWeights = scheduled?.scheduledClassWeights ?? null;
-  const labelPositive = scheduled?.scheduledPositiveWeights ?? null;
-  const labelNegative = scheduled?.scheduledNegativeWeights ?? null;
+  const rowClassWeights = scheduled.scheduledClassWeights;
+  const labelPositive = scheduled.scheduledPositiveWeights;
+  const labelNegative = scheduled.scheduledNegativeWeights;
   for (let row = 0, element = 0; row < rows; row += 1) {
     const rowClassWeight = rowClassWeights ? (rowClassWeights[weighting.labels[row] as number] as number) : 1;
     for (let label = 0; label < classes; label += 1, element += 1) {
@@ -89,7 +101,7 @@ const restWeightOf = (context: TrainingContext, row: number, label: number): num
  * so each step is one fused kernel call (mljs-fused-step.ts, mljs-wasm-step.ts). Returns the flat
  * coefficients (classes x width).
  */
-export function trainFusedPath(context: TrainingContext, bitExact: boolean): Float64Array {
+export function trainFusedPath(context: TrainingContext, plan: TrainingPlan, bitExact: boolean): Float64Array {
   const { rows, width, classes, weighting, spec, numSteps } = context;
   const problem = createFusedProblem(context.design, rows, width, classes);
   const stepper = (!bitExact && createWebAssemblyStepper(problem)) || createJavaScriptStepper(problem);
@@ -99,9 +111,12 @@ export function trainFusedPath(context: TrainingContext, bitExact: boolean): Flo
   const positiveWeights = new Float64Array(rows * classes);
   const negativeWeights = new Float64Array(rows * classes);
   for (let step = 0; step < numSteps; step += 1) {
+    // A static plan: every epoch is one batch of all rows, so only the clock moves.
+    const batch = plan.startEpoch(step).admit().batches[0] as PlannedBatch;
+    context.onBatchBegin?.(batch);
     // Class weights only change under a schedule; fill them on the first step and when they can move.
     if (step === 0 || spec?.class?.schedule) {
-      fillClassWeights(context, weighting.scheduleAt(step, numSteps), positiveWeights, negativeWeights);
+      fillClassWeights(context, batch.scheduled, positiveWeights, negativeWeights);
       for (let row = 0; row < rows; row += 1)
         for (let label = 0; label < classes; label += 1) {
           const element = row * classes + label;
@@ -112,6 +127,15 @@ export function trainFusedPath(context: TrainingContext, bitExact: boolean): Flo
           scaleOfComplement[label * rows + row] = rest * ((negativeWeights[element] as number) * (1 - target));
         }
       stepper.loadScales();
+      // The weights only change here, so this is where a vanishing denominator can appear.
+      let weightSum = 0;
+      let nonZeroWeights = 0;
+      for (let element = 0; element < rows * classes; element += 1) {
+        const weight = -(scaleOfProbability[element] as number) + (scaleOfComplement[element] as number);
+        weightSum += weight;
+        if (weight !== 0) nonZeroWeights += 1;
+      }
+      checkDenominator(spec, step, weightSum, nonZeroWeights);
     }
     // The loss is only needed on report steps, taken before the step as the general path does.
     const parts = reportsAt(context, step) ? fusedLossParts(problem, stepper.coefficients) : null;
@@ -130,61 +154,80 @@ export function trainFusedPath(context: TrainingContext, bitExact: boolean): Flo
 
 /**
  * Focal loss and the loss-dependent selections (hard mining, self-paced, curriculum) need every
- * element's loss at every step: scores, losses, weights and gradient in separate passes. Returns the
- * flat coefficients (classes x width).
+ * element's loss at every step: scores, losses, weights and gradient in separate passes. The plan
+ * decides which rows train (its one batch per epoch) and the factors of hard mining and self-paced
+ * rules on that batch's raw losses. Returns the flat coefficients (classes x width).
  */
-export function trainGeneralPath(context: TrainingContext): Float64Array {
+export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): Float64Array {
   const { design, rows, width, classes, weighting, spec, numSteps, focal } = context;
   const elements = rows * classes;
   const coefficients = new Float64Array(classes * width);
-  const scores = new Float64Array(elements);
-  const probabilityNot = new Float64Array(elements);
+  const losses: ElementLosses = {
+    probabilityNot: new Float64Array(elements),
+    lossIfClass: new Float64Array(elements),
+    lossIfNot: new Float64Array(elements),
+    rawLoss: new Float64Array(elements),
+  };
+  const { probabilityNot, lossIfClass, lossIfNot, rawLoss } = losses;
   const restWeights = new Float64Array(elements);
   const classFactors = new Float64Array(elements);
   const errors = new Float64Array(elements);
-  const rawLoss = new Float64Array(elements);
+  const rowLoss = new Float64Array(rows);
   const classWeightedLoss = new Float64Array(elements);
   const positiveWeights = new Float64Array(elements);
   const negativeWeights = new Float64Array(elements);
   for (let step = 0; step < numSteps; step += 1) {
-    for (let label = 0; label < classes; label += 1)
+    computeLosses(context, coefficients, losses);
+    const start = plan.startEpoch(step);
+    if (start.needsRanking)
       for (let row = 0; row < rows; row += 1) {
-        let score = 0;
-        for (let column = 0; column < width; column += 1)
-          score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
-        scores[row * classes + label] = score;
-        probabilityNot[row * classes + label] = 1 / (1 + Math.exp(-score));
+        let sum = 0;
+        for (let label = 0; label < classes; label += 1) sum += rawLoss[row * classes + label] as number;
+        rowLoss[row] = sum / classes;
       }
-    const scheduled = weighting.scheduleAt(step, numSteps);
+    const planned = start.admit(start.needsRanking ? rowLoss : null);
+    const batch = planned.batches[0];
+    if (batch) context.onBatchBegin?.(batch);
+    const scheduled = batch?.scheduled ?? start.scheduled;
     // Class weights only change under a schedule (the other scheduled values are read every step).
     if (step === 0 || spec?.class?.schedule) fillClassWeights(context, scheduled, positiveWeights, negativeWeights);
+    restWeights.fill(0);
+    for (const row of batch?.indices ?? []) {
+      const curriculum = planned.curriculumWeights ? (planned.curriculumWeights[row] as number) : 1;
+      for (let label = 0; label < classes; label += 1)
+        restWeights[row * classes + label] = restWeightOf(context, row, label) * curriculum;
+    }
+    if (batch?.needsLoss) {
+      // The batch's elements in its (ascending) row order: flat indices keep SPEC's tie order.
+      const batchLoss = new Float64Array(batch.indices.length * classes);
+      batch.indices.forEach((row, position) => {
+        batchLoss.set(rawLoss.subarray(row * classes, (row + 1) * classes), position * classes);
+      });
+      const factors = plan.lossFactors(batch, batchLoss);
+      batch.indices.forEach((row, position) => {
+        for (let label = 0; label < classes; label += 1)
+          restWeights[row * classes + label] =
+            (restWeights[row * classes + label] as number) * (factors[position * classes + label] as number);
+      });
+    }
+    let numerator = 0;
+    let weightSum = 0;
+    let nonZeroWeights = 0;
     for (let row = 0, element = 0; row < rows; row += 1) {
       for (let label = 0; label < classes; label += 1, element += 1) {
         const target = weighting.targets[element] as number;
         const positiveWeight = positiveWeights[element] as number;
         const negativeWeight = negativeWeights[element] as number;
         classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
-        restWeights[element] = restWeightOf(context, row, label);
         // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
         // exactly ml.js's t - p in its own orientation (pNot = P(not class k), t = 1 - y).
         const pNot = probabilityNot[element] as number;
         errors[element] = -positiveWeight * target * pNot + negativeWeight * (1 - target) * (1 - pNot);
-        // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k); both
-        // share log1p(e^-|z|).
-        const z = -(scores[element] as number);
-        const shared = Math.log1p(Math.exp(-Math.abs(z)));
-        const lossIfClass = Math.max(-z, 0) + shared;
-        const lossIfNot = Math.max(z, 0) + shared;
-        rawLoss[element] = target * lossIfClass + (1 - target) * lossIfNot;
-        classWeightedLoss[element] = positiveWeight * target * lossIfClass + negativeWeight * (1 - target) * lossIfNot;
+        classWeightedLoss[element] =
+          positiveWeight * target * (lossIfClass[element] as number) +
+          negativeWeight * (1 - target) * (lossIfNot[element] as number);
       }
     }
-    let admittedRows = rows;
-    if (scheduled && context.selects)
-      admittedRows = applyLossDependentWeights(weighting, scheduled, rawLoss, restWeights).admittedRows;
-    let numerator = 0;
-    let weightSum = 0;
-    let nonZeroWeights = 0;
     for (let element = 0; element < elements; element += 1) {
       const rest = restWeights[element] as number;
       let slope = errors[element] as number;
@@ -210,6 +253,7 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
       weightSum += weight;
       if (weight !== 0) nonZeroWeights += 1;
     }
+    checkDenominator(spec, step, weightSum, nonZeroWeights);
     for (let label = 0; label < classes; label += 1)
       for (let column = 0; column < width; column += 1) {
         let sum = 0;
@@ -223,9 +267,43 @@ export function trainGeneralPath(context: TrainingContext): Float64Array {
         step: step + 1,
         totalSteps: numSteps,
         loss: reduceProgressLoss(spec, { numerator, weightSum, nonZeroWeights }, elements),
-        admittedRows,
+        admittedRows: planned.admittedSamples,
         effectiveWeight: weightSum / classes,
       });
   }
   return coefficients;
+}
+
+/** Per-element arrays of the general path, allocated once. */
+interface ElementLosses {
+  /** P(not class k) = sigmoid(score), ml.js's orientation. */
+  readonly probabilityNot: Float64Array;
+  /** -log P(class k). */
+  readonly lossIfClass: Float64Array;
+  /** -log P(not class k). */
+  readonly lossIfNot: Float64Array;
+  /** Raw loss y' l(class) + (1 - y') l(not): no weight of any kind (SPEC pinned rule 5). */
+  readonly rawLoss: Float64Array;
+}
+
+/** Scores every element at the current coefficients and fills its probabilities and losses. */
+function computeLosses(context: TrainingContext, coefficients: Float64Array, losses: ElementLosses): void {
+  const { probabilityNot, lossIfClass, lossIfNot, rawLoss } = losses;
+  const { design, rows, width, classes, weighting } = context;
+  for (let label = 0; label < classes; label += 1)
+    for (let row = 0; row < rows; row += 1) {
+      let score = 0;
+      for (let column = 0; column < width; column += 1)
+        score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
+      const element = row * classes + label;
+      probabilityNot[element] = 1 / (1 + Math.exp(-score));
+      // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k); both
+      // share log1p(e^-|z|).
+      const z = -score;
+      const shared = Math.log1p(Math.exp(-Math.abs(z)));
+      const target = weighting.targets[element] as number;
+      lossIfClass[element] = Math.max(-z, 0) + shared;
+      lossIfNot[element] = Math.max(z, 0) + shared;
+      rawLoss[element] = target * (lossIfClass[element] as number) + (1 - target) * (lossIfNot[element] as number);
+    }
 }

@@ -1,21 +1,19 @@
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import {
+  HAND_PICKED_SEVEN_ROWS,
+  copyHandPickedProblem,
+  createSeededRandom,
+  prepareWeightingComputation,
+  referenceWeightedLoss,
+} from '@weightspec/core';
+import type { WeightingSpecInput } from '@weightspec/core';
 import { appendInterceptColumn, WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
-// A small deterministic 3-class problem (values chosen by hand, classes 0, 1, 2 all present).
-const features = [
-  [0.5, 1.2, -0.3],
-  [1.5, -0.4, 0.8],
-  [-1.1, 0.3, 0.9],
-  [0.2, -1.3, 1.4],
-  [1.8, 0.6, -1.2],
-  [-0.7, -0.9, 0.1],
-  [0.9, 1.1, 0.6],
-];
-const labels = [0, 1, 2, 1, 0, 2, 0];
+// A small 3-class problem with values chosen by hand (shared by the trainers' tests).
+const { features, labels } = copyHandPickedProblem(HAND_PICKED_SEVEN_ROWS);
 
 const coefficientsOf = (model: { classifiers: { weights: Matrix | null }[] }) =>
   model.classifiers.map((classifier) => (classifier.weights as Matrix).to1DArray());
@@ -77,7 +75,7 @@ describe('trainWeightedLogisticRegression', () => {
         numSteps: 40,
         learningRate: 0.05,
         intercept: true,
-        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } },
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const,
         sampleWeights: data.map((_, row) => 0.5 + (row % 4) / 2),
       };
       const fast = coefficientsOf(trainWeightedLogisticRegression(data, classesOf, options)).flat();
@@ -121,7 +119,13 @@ describe('trainWeightedLogisticRegression', () => {
   ];
   for (const [name, blocks, extra] of oneStepCases)
     it(`one step equals lr X^T g from the float64 reference: ${name}`, () => {
-      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks, reduction: { kind: 'sum' } };
+      // The cases' blocks are typed loosely; the parser checks them at run time.
+      const spec = {
+        specVersion: 1,
+        loss: { kind: 'sigmoid_cross_entropy' },
+        ...blocks,
+        reduction: { kind: 'sum' },
+      } as WeightingSpecInput;
       const oneHot = labels.map((label) => [0, 1, 2].map((k) => (k === label ? 1 : 0)));
       const computation = prepareWeightingComputation(spec, {
         predictions: oneHot.map(() => [0, 0, 0]),
@@ -178,7 +182,7 @@ describe('trainWeightedLogisticRegression', () => {
       specVersion: 1,
       loss: { kind: 'sigmoid_cross_entropy' },
       elements: { inputs: { weights: featureWeights } },
-    };
+    } as const;
     const model = trainWeightedLogisticRegression(features, labels, {
       numSteps: 200,
       learningRate: 0.05,
@@ -207,7 +211,7 @@ describe('trainWeightedLogisticRegression', () => {
     expectCode(
       () => trainWeightedLogisticRegression([[1, 2], [3]], [0, 1]),
       'WS_INVALID_INPUT',
-      /X\[1\]: has 1 values/,
+      /X\[1\]: must have 2 values/,
     );
     expectCode(
       () =>
@@ -221,7 +225,11 @@ describe('trainWeightedLogisticRegression', () => {
       'WS_INVALID_INPUT',
       /must be finite/,
     );
-    expectCode(() => trainWeightedLogisticRegression([[1], [2]], [0, 1.5]), 'WS_INVALID_INPUT', /integers >= 0/);
+    expectCode(
+      () => trainWeightedLogisticRegression([[1], [2]], [0, 1.5]),
+      'WS_INVALID_INPUT',
+      /y\[1\]: must be an integer class index/,
+    );
     expectCode(
       () => trainWeightedLogisticRegression([[1], [2]], [0, 1], { sampleWeights: [1, -1] }),
       'WS_INVALID_INPUT',
@@ -235,6 +243,7 @@ describe('trainWeightedLogisticRegression', () => {
     expectCode(
       () =>
         trainWeightedLogisticRegression([[1], [2]], [0, 1], {
+          // @ts-expect-error `extra` is not a spec field: the type catches it before the parser does
           spec: { specVersion: 1, loss: { kind: 'mae' }, extra: 1 },
         }),
       'WS_INVALID_SPEC',
@@ -273,7 +282,7 @@ describe('trainWeightedLogisticRegression', () => {
   ];
   for (const [name, blocks] of progressCases)
     it(`progress reports the reference weighted loss: ${name}`, () => {
-      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks };
+      const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, ...blocks } as WeightingSpecInput;
       const sampleWeights = [1, 2, 0.5, 1, 3, 1, 0];
       const options = { learningRate: 0.05, spec, sampleWeights, intercept: true };
       const reports: { step: number; loss: number }[] = [];
@@ -310,7 +319,7 @@ describe('trainWeightedLogisticRegression', () => {
     trainWeightedLogisticRegression(features, labels, {
       numSteps: 100,
       learningRate: 0.05,
-      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } },
+      spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const,
       intercept: true,
       progressEvery: 25,
       onProgress: (progress) => losses.push(progress.loss),

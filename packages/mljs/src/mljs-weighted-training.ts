@@ -1,9 +1,15 @@
-import { InvalidInputError, parseWeightingSpec } from '@weightspec/core';
-import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
+import {
+  InvalidInputError,
+  checkFiniteNumber,
+  checkPositiveInteger,
+  parseWeightingSpec,
+  planTraining,
+} from '@weightspec/core';
+import type { ClassLabel, ClassStatistics, PlannedBatch, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
 import { validatePerRow, validateTrainingData } from './mljs-input-validation.ts';
 import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
-import { prepareOneVsAllWeighting } from './mljs-step-weights.ts';
+import { UNWEIGHTED_SPEC, prepareOneVsAllWeighting } from './mljs-step-weights.ts';
 import { trainFusedPath, trainGeneralPath } from './mljs-training-paths.ts';
 import { trainLbfgsPath } from './mljs-lbfgs-solver.ts';
 import type { LogisticTrainingProgress, TrainingContext } from './mljs-training-paths.ts';
@@ -17,15 +23,20 @@ export interface WeightedLogisticRegressionOptions {
   /** Step size on the summed gradient (ml-logistic-regression's `learningRate`; default 5e-4). */
   readonly learningRate?: number;
   /** The weighting spec (a document or parsed); omitted trains unweighted, exactly like ml.js. */
-  readonly spec?: unknown;
+  readonly spec?: WeightingSpecInput | null;
   /** Per-row weights for the spec's `sample` block. */
   readonly sampleWeights?: readonly number[] | null;
   /** Per-row difficulty for `curriculum.difficulty: provided`. */
   readonly difficulty?: readonly number[] | null;
   /** Learn an intercept (bias) per class through an appended constant-1 column. */
   readonly intercept?: boolean;
-  /** Number of classes (default: largest label + 1). */
+  /** Number of classes (default: the length of `classes`, else the largest label + 1). */
   readonly numClasses?: number;
+  /**
+   * The class list when labels are strings or arbitrary numbers: labels are encoded in this order
+   * (core's encodeLabels) and `decodeLabels(model.predict(X), classes)` maps predictions back.
+   */
+  readonly classes?: readonly ClassLabel[] | null;
   /** Class counts of the full training set, when X is a shard. */
   readonly stats?: ClassStatistics | unknown;
   readonly onProgress?: (progress: LogisticTrainingProgress) => void;
@@ -50,6 +61,8 @@ export interface WeightedLogisticRegressionOptions {
   readonly maxIterations?: number;
   /** lbfgs: L2 penalty (l2 / 2) ||beta||^2, the intercept excluded (scikit-learn's 1 / C; default 0). */
   readonly l2?: number;
+  /** Before each step: core's planned batch (clock, admitted rows, schedules); one batch per epoch. */
+  readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
 /**
@@ -57,20 +70,18 @@ export interface WeightedLogisticRegressionOptions {
  * rate, summed full-batch gradient, zero start) with the spec's weights entering the gradient as
  * X^T (w * (t - p)), and returns a genuine LogisticRegression (WeightedLogisticRegression subclass).
  * Spec input feature weights (`elements.inputs`) scale X in training and are folded into the returned
- * coefficients. Adaptive rules and the curriculum are re-evaluated every step (one step = one pass).
+ * coefficients. Each step is one epoch of core's training plan with one full batch (SPEC clock: epoch e
+ * is step e), so adaptive rules and the curriculum are re-evaluated every step.
  */
 export function trainWeightedLogisticRegression(
   features: FeatureRows,
-  labels: readonly number[],
+  labels: readonly ClassLabel[],
   options: WeightedLogisticRegressionOptions = {},
 ): WeightedLogisticRegression {
-  const numSteps = options.numSteps ?? 50000;
-  const learningRate = options.learningRate ?? 5e-4;
-  if (!Number.isInteger(numSteps) || numSteps < 0)
-    throw new InvalidInputError('numSteps', `must be an integer >= 0, got ${numSteps}`);
-  if (!Number.isFinite(learningRate) || learningRate <= 0)
-    throw new InvalidInputError('learningRate', `must be a finite number > 0, got ${learningRate}`);
-  const { rows, columns, classes } = validateTrainingData(features, labels, options.numClasses);
+  const numSteps = checkFiniteNumber('numSteps', options.numSteps ?? 50000, { integer: true, min: 0 });
+  const learningRate = checkFiniteNumber('learningRate', options.learningRate ?? 5e-4, { min: 0, minExclusive: true });
+  const data = validateTrainingData(features, labels, { numClasses: options.numClasses, classes: options.classes });
+  const { rows, columns, classes } = data;
   const spec: WeightingSpec | null = options.spec == null ? null : parseWeightingSpec(options.spec);
   const sampleWeights = validatePerRow('sampleWeights', options.sampleWeights, rows, true);
   const difficulty = validatePerRow('difficulty', options.difficulty, rows, false);
@@ -83,15 +94,16 @@ export function trainWeightedLogisticRegression(
   const intercept = options.intercept ?? false;
   const width = columns + (intercept ? 1 : 0);
   const design = new Float64Array(rows * width);
-  features.forEach((row, rowIndex) => {
-    row.forEach((value, column) => {
-      design[rowIndex * width + column] = featureWeights ? value * (featureWeights[column] as number) : value;
-    });
-    if (intercept) design[rowIndex * width + columns] = 1;
-  });
+  for (let row = 0; row < rows; row += 1) {
+    for (let column = 0; column < columns; column += 1) {
+      const value = data.values[row * columns + column] as number;
+      design[row * width + column] = featureWeights ? value * (featureWeights[column] as number) : value;
+    }
+    if (intercept) design[row * width + columns] = 1;
+  }
   const weighting = prepareOneVsAllWeighting({
     spec,
-    labels,
+    labels: data.labels,
     classes,
     sampleWeights,
     difficulty,
@@ -104,7 +116,20 @@ export function trainWeightedLogisticRegression(
       'elements.weights',
       `has ${elementWeightsSpec.length} weights; one-vs-all has E = ${isSoftmax ? 1 : classes}`,
     );
-  const progressEvery = Math.max(1, options.progressEvery ?? Math.ceil(numSteps / 20));
+  const progressEvery =
+    options.progressEvery === undefined
+      ? Math.max(1, Math.ceil(numSteps / 20))
+      : checkPositiveInteger('progressEvery', options.progressEvery);
+  // One full batch per epoch: each of ml.js's steps is one epoch of core's plan (SPEC clock).
+  const plan =
+    numSteps === 0
+      ? null
+      : planTraining(spec ?? UNWEIGHTED_SPEC, weighting.resolved, {
+          count: rows,
+          epochs: numSteps,
+          batchSize: rows,
+          difficulty,
+        });
 
   const context: TrainingContext = {
     design,
@@ -117,21 +142,33 @@ export function trainWeightedLogisticRegression(
     learningRate,
     progressEvery,
     onProgress: options.onProgress ?? null,
+    onBatchBegin: options.onBatchBegin ?? null,
     focal: spec?.adaptive?.find((rule) => rule.kind === 'focal') ?? null,
-    selects: Boolean(spec && ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal') || spec.curriculum)),
     elementWeights: elementWeightsSpec,
     isSoftmax,
   };
   // solver 'lbfgs' (mljs-lbfgs-solver.ts) converges on the same objective instead of taking fixed steps.
   if (options.solver !== undefined && options.solver !== 'gradient_descent' && options.solver !== 'lbfgs')
     throw new InvalidInputError('solver', `must be 'gradient_descent' or 'lbfgs', got ${String(options.solver)}`);
-  // Weights that do not depend on the loss take the fused path; focal and selection need every loss.
+  // A static plan (weights that do not depend on the loss) takes the fused path; focal and the
+  // loss-dependent selections need every element's loss at every step.
   const flat =
     options.solver === 'lbfgs'
       ? trainLbfgsPath(context, { ...options, intercept }).coefficients
-      : context.selects || context.focal
-        ? trainGeneralPath(context)
-        : trainFusedPath(context, options.bitExact ?? false);
+      : !plan
+        ? new Float64Array(classes * width)
+        : plan.isStatic && !context.focal
+          ? trainFusedPath(context, plan, options.bitExact ?? false)
+          : trainGeneralPath(context, plan);
+  // Huge but finite inputs (|x| or weights near 1e308) can overflow the summed gradient: refuse the
+  // model rather than return Infinity or NaN coefficients (SPEC: never a silent NaN).
+  const firstBad = flat.findIndex((value) => !Number.isFinite(value));
+  if (firstBad >= 0)
+    throw new InvalidInputError(
+      'training',
+      `coefficient ${firstBad % width} of class ${Math.floor(firstBad / width)} became ${flat[firstBad]}; ` +
+        'scale the features or the sample weights down, or lower the learning rate',
+    );
   // Coefficients in ml-logistic-regression's orientation: classifier k scores "not class k".
   const coefficients = Array.from({ length: classes }, (_, label) => flat.slice(label * width, (label + 1) * width));
   if (featureWeights)

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serializeWeightingSpec } from '@weightspec/core';
-import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import { checkFeatureRows, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
+import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
@@ -13,14 +13,16 @@ import { createOnnxTrainer } from './onnx-trainer.ts';
  */
 export async function createOnnxClassifierTrainer(
   options: { ort?: OnnxRuntimeModule } = {},
-): Promise<ClassifierTrainer> {
+): Promise<LabeledClassifierTrainer> {
   const ort = options.ort ?? (await loadOnnxRuntime());
-  return {
+  return withClassLabels({
     id: 'onnx',
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
+      // The width comes from the rows, so check them first: an empty or ragged table names `features`.
+      const { columns } = checkFeatureRows('features', request.features, { float32: true });
       const trainer = await createOnnxTrainer({
         ort,
-        inputSize: request.features[0]?.length ?? 0,
+        inputSize: columns,
         numClasses: request.numClasses,
         hiddenUnits: request.hiddenUnits ?? [16],
         spec: request.spec,
@@ -54,5 +56,5 @@ export async function createOnnxClassifierTrainer(
         },
       };
     },
-  };
+  });
 }

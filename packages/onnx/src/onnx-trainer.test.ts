@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import protobuf from 'protobufjs';
-import { prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import {
+  HAND_PICKED_SIX_ROWS,
+  PLAN_IDENTITY_RUN,
+  copyHandPickedProblem,
+  prepareWeightingComputation,
+  referenceWeightedLoss,
+  traceBatches,
+  tracePlannedRun,
+} from '@weightspec/core';
+import type { PlannedBatch, WeightingSpecInput } from '@weightspec/core';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 
 const ort = await loadOnnxRuntime();
-const features = [
-  [0.5, 1.2, -0.3],
-  [1.5, -0.4, 0.8],
-  [-1.1, 0.3, 0.9],
-  [0.2, -1.3, 1.4],
-  [1.8, 0.6, -1.2],
-  [-0.7, -0.9, 0.1],
-];
-const labels = [0, 1, 2, 1, 0, 0];
+const { features, labels } = copyHandPickedProblem(HAND_PICKED_SIX_ROWS);
 
 /** d loss / d logits from the core's float64 reference for a linear model theta = [W (3x3), b (3)]. */
 function referenceGradient(spec: unknown, theta: Float32Array, sampleWeights?: number[]) {
@@ -42,7 +43,7 @@ describe('createOnnxTrainer', () => {
     class: { strategy: 'balanced' },
     sample: {},
     adaptive: [{ kind: 'focal', gamma: 2 }],
-  };
+  } satisfies WeightingSpecInput;
   const sampleWeights = [1, 2, 0.5, 1, 3, 0.25];
 
   it('one SGD step (momentum, weight decay) follows the float64 reference gradient', async () => {
@@ -75,7 +76,7 @@ describe('createOnnxTrainer', () => {
       specVersion: 1,
       loss: { kind: 'softmax_cross_entropy' },
       adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
-    };
+    } satisfies WeightingSpecInput;
     const trainer = await createOnnxTrainer({
       ort,
       inputSize: 3,
@@ -199,6 +200,38 @@ describe('createOnnxTrainer', () => {
     });
     await expect(trainer.fit(features, labels, { epochs: 0, batchSize: 1 })).rejects.toMatchObject({
       code: 'WS_INVALID_INPUT',
+    });
+  });
+
+  it("follows the core training plan: same spec, size and seed give the plan's (clock, batch, admitted) trace", async () => {
+    const run = PLAN_IDENTITY_RUN;
+    const count = run.labels.length;
+    for (const batchSize of [count, 5]) {
+      const trainer = await createOnnxTrainer({ ort, inputSize: 3, numClasses: 3, spec: run.spec, seed: run.seed });
+      const seen: PlannedBatch[] = [];
+      const rows = run.features.map((row) => [...row]);
+      await trainer.fit(rows, [...run.labels], {
+        epochs: run.epochs,
+        batchSize,
+        difficulty: [...run.difficulty],
+        onBatchBegin: (batch) => void seen.push(batch),
+      });
+      await trainer.release();
+      expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
+    }
+  });
+
+  it('types the spec: a typo such as "balance" fails to compile, and to parse at run time', async () => {
+    await expect(
+      createOnnxTrainer({
+        ort,
+        inputSize: 3,
+        numClasses: 3,
+        // @ts-expect-error "balance" is not a class strategy (editors suggest "balanced")
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balance' } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'WS_INVALID_SPEC',
     });
   });
 });

@@ -1,75 +1,34 @@
 import {
   InvalidInputError,
   UnsupportedFeatureError,
+  checkFeatureRows,
   countClasses,
   createSeededRandom,
-  curriculumAdmitCount,
-  hardMiningKeepCount,
-  markLargest,
+  decodeLabels,
   parseWeightingSpec,
-  rankByDifficulty,
+  planTraining,
   resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
-  shuffleInPlace,
 } from '@weightspec/core';
-import type { ClassStatistics, ScheduledWeighting, TrainingProgress, WeightingSpec } from '@weightspec/core';
+import type { ClassLabel, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
+import {
+  checkBatchDenominator,
+  checkOnnxFitData,
+  checkOnnxTrainerOptions,
+  checkStepResult,
+} from './onnx-trainer-inputs.ts';
+import type { CheckedFitData } from './onnx-trainer-inputs.ts';
+import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
 import { appendMlp, buildForwardGraph, buildTrainingStepGraph, packLayers } from './onnx-training-step.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
-/** Options of createOnnxTrainer. */
-export interface OnnxTrainerOptions {
-  readonly ort?: OnnxRuntimeModule;
-  /** D: input features. */
-  readonly inputSize: number;
-  /** C: classes. */
-  readonly numClasses: number;
-  /** Hidden layer sizes; [] is linear softmax regression. */
-  readonly hiddenUnits?: readonly number[];
-  /** The weighting spec (softmax cross-entropy); omitted trains unweighted. */
-  readonly spec?: unknown;
-  readonly optimizer?: OnnxOptimizerSpec;
-  readonly learningRate?: number;
-  /** Seed of the Glorot initialization and of the shuffles. */
-  readonly seed?: number;
-  /** Threads ONNX Runtime may use (default 2). */
-  readonly threads?: number;
-}
-
-/** Options of OnnxTrainer.fit. */
-export interface OnnxFitOptions {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly sampleWeights?: readonly number[] | null;
-  readonly difficulty?: readonly number[] | null;
-  readonly stats?: ClassStatistics | null;
-  readonly onProgress?: (progress: TrainingProgress) => void;
-}
-
-/** A trainer for linear/softmax regression and MLPs whose steps are ONNX graphs. */
-export interface OnnxTrainer {
-  /** Trains on rows x [N][D] with class labels; resumable (calling fit again continues). */
-  fit(
-    features: readonly (readonly number[])[],
-    labels: readonly number[],
-    options: OnnxFitOptions,
-  ): Promise<{ losses: number[] }>;
-  /** Class probabilities per row. */
-  predictProbabilities(features: readonly (readonly number[])[]): Promise<number[][]>;
-  /** A standard .onnx file: input `x` [N, D] to output `probabilities` [N, C], parameters as initializers. */
-  exportInferenceModel(): Uint8Array;
-  /** The training-step graph itself (standard ops only) for the current schedule. */
-  exportTrainingStep(): Uint8Array;
-  /** A copy of the packed parameters. */
-  parameters(): Float32Array;
-  /** Releases the ONNX Runtime sessions. */
-  release(): Promise<void>;
-}
+export type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
 
 /** Glorot-uniform kernels and zero biases, packed like packLayers. */
 function initialParameters(sizes: readonly number[], random: () => number): Float32Array {
@@ -103,16 +62,18 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     );
   if (spec.elements?.weights && spec.elements.weights.length !== 1)
     throw new InvalidInputError('elements.weights', 'tabular rows have one element each (E = 1)');
-  const sizes = [options.inputSize, ...(options.hiddenUnits ?? []), options.numClasses];
+  const checked = checkOnnxTrainerOptions(options);
+  const { inputSize, numClasses, learningRate, classes } = checked;
+  const sizes = [inputSize, ...checked.hiddenUnits, numClasses];
   const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
-  const learningRate = options.learningRate ?? 0.01;
-  const random = createSeededRandom(options.seed ?? 0);
+  const random = createSeededRandom(checked.seed);
   let theta: Float32Array = initialParameters(sizes, random);
   let firstMoment: Float32Array = new Float32Array(theta.length);
   let secondMoment: Float32Array = new Float32Array(theta.length);
-  let stepCount = 0;
+  /** Optimizer updates so far (Adam's bias-correction t, as PyTorch counts it). */
+  let optimizerSteps = 0;
   let epochCount = 0;
-  const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
+  const sessionOptions = { intraOpNumThreads: checked.threads, interOpNumThreads: 1 };
   const sessions = new Map<string, InferenceSession>();
   let lastStepGraph: Uint8Array | null = null;
   const sessionFor = async (kind: 'step' | 'forward', scheduled: ScheduledWeighting): Promise<InferenceSession> => {
@@ -131,187 +92,161 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     return session;
   };
   const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-  const flatten = (rows: readonly (readonly number[])[], indices: ArrayLike<number>) => {
-    const data = new Float32Array(indices.length * options.inputSize);
+  /** Rows `indices` of row-major float64 features, as one float32 batch. */
+  const flatten = (values: Float64Array, indices: ArrayLike<number>) => {
+    const data = new Float32Array(indices.length * inputSize);
     for (let position = 0; position < indices.length; position += 1) {
-      const row = rows[indices[position] as number] as readonly number[];
-      if (row.length !== options.inputSize)
-        throw new InvalidInputError(
-          `features[${indices[position]}]`,
-          `has ${row.length} values, expected ${options.inputSize}`,
-        );
-      data.set(row, position * options.inputSize);
+      const row = indices[position] as number;
+      data.set(values.subarray(row * inputSize, (row + 1) * inputSize), position * inputSize);
     }
     return data;
   };
-  const oneHot = (labels: readonly number[], indices: ArrayLike<number>) => {
-    const data = new Float32Array(indices.length * options.numClasses);
+  const oneHot = (labels: Int32Array, indices: ArrayLike<number>) => {
+    const data = new Float32Array(indices.length * numClasses);
     for (let position = 0; position < indices.length; position += 1)
-      data[position * options.numClasses + (labels[indices[position] as number] as number)] = 1;
+      data[position * numClasses + (labels[indices[position] as number] as number)] = 1;
     return data;
   };
   const forwardRawLoss = async (
     scheduled: ScheduledWeighting,
-    features: readonly (readonly number[])[],
-    labels: readonly number[],
+    data: CheckedFitData,
     indices: ArrayLike<number>,
-  ) => {
+  ): Promise<Float32Array> => {
     const session = await sessionFor('forward', scheduled);
     const ones = new Float32Array(indices.length).fill(1);
     const result = await session.run({
       theta: tensor(theta, [theta.length]),
-      x: tensor(flatten(features, indices), [indices.length, options.inputSize]),
-      targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]),
+      x: tensor(flatten(data.features, indices), [indices.length, inputSize]),
+      targets: tensor(oneHot(data.labels, indices), [indices.length, numClasses]),
       rest: tensor(ones, [indices.length, 1]),
       keep: tensor(ones, [indices.length, 1]),
     });
     return result.raw_loss?.data as Float32Array;
   };
+  // Fit calls run one after another: each continues from the parameters the previous one left.
+  let running: Promise<unknown> = Promise.resolve();
 
-  const trainer: OnnxTrainer = {
-    async fit(features, labels, fitOptions) {
-      const count = features.length;
-      if (count === 0) throw new InvalidInputError('features', 'has no rows');
-      if (labels.length !== count)
-        throw new InvalidInputError('labels', `has ${labels.length} labels for ${count} rows`);
-      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1)
-        throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
-      const stats = fitOptions.stats ?? countClasses(labels, options.numClasses);
-      const sampleWeights = fitOptions.sampleWeights ?? null;
-      if (sampleWeights && sampleWeights.length !== count)
-        throw new InvalidInputError('sampleWeights', `has ${sampleWeights.length} values for ${count} rows`);
-      if (
-        spec.curriculum?.difficulty === 'provided' &&
-        (!fitOptions.difficulty || fitOptions.difficulty.length !== count)
-      )
-        throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
-      const resolved = resolveWeighting(spec, {
-        stats,
-        numClasses: options.numClasses,
-        sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
-      });
-      const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
-      const totalEpochs = epochCount + fitOptions.epochs;
-      const losses: number[] = [];
-      for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
-        const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
-        const epochSchedule = resolveSchedules(spec, resolved, clock);
-        let curriculum = new Float32Array(count).fill(1);
-        if (spec.curriculum) {
-          const all = Int32Array.from({ length: count }, (_, index) => index);
-          const difficulty =
-            spec.curriculum.difficulty === 'provided'
-              ? (fitOptions.difficulty as readonly number[])
-              : await forwardRawLoss(epochSchedule, features, labels, all);
-          const rank = rankByDifficulty(difficulty);
-          const fraction = epochSchedule.curriculumFraction ?? 1;
-          const admitted = curriculumAdmitCount(fraction, count);
-          const soft = spec.curriculum.mode === 'soft';
-          const softness = spec.curriculum.softness;
-          curriculum = Float32Array.from(rank, (position) => {
-            const quantile = (position + 1) / count;
-            return soft
-              ? quantile <= fraction
-                ? 1
-                : Math.max(0, 1 - (quantile - fraction) / softness)
-              : position < admitted
-                ? 1
-                : 0;
+  const fitNow = async (
+    features: readonly (readonly number[])[],
+    labels: readonly ClassLabel[],
+    fitOptions: OnnxFitOptions,
+  ): Promise<{ losses: number[] }> => {
+    const data = checkOnnxFitData(checked, features, labels, fitOptions.sampleWeights);
+    const { count, sampleWeights } = data;
+    const stats = fitOptions.stats ?? countClasses(data.labels, numClasses);
+    const resolved = resolveWeighting(spec, {
+      stats,
+      numClasses,
+      sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
+    });
+    const plan = planTraining(spec, resolved, {
+      count: data.count,
+      epochs: fitOptions.epochs,
+      batchSize: fitOptions.batchSize,
+      seed: checked.seed,
+      difficulty: fitOptions.difficulty ?? null,
+      firstEpoch: epochCount,
+    });
+    const all = Int32Array.from({ length: count }, (_, index) => index);
+    const elementWeight = spec.elements?.weights?.[0] ?? 1;
+    const losses: number[] = [];
+    for (let epoch = plan.firstEpoch; epoch < plan.totalEpochs; epoch += 1) {
+      const start = plan.startEpoch(epoch);
+      const rankingLoss = start.needsRanking ? await forwardRawLoss(start.scheduled, data, all) : null;
+      const planned = start.admit(rankingLoss);
+      const curriculum = planned.curriculumWeights;
+      let lossSum = 0;
+      for (const batch of planned.batches) {
+        fitOptions.onBatchBegin?.(batch);
+        const indices = batch.indices;
+        const scheduled = batch.scheduled;
+        const rest = Float32Array.from(
+          indices,
+          (row) =>
+            (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
+            (curriculum ? (curriculum[row] as number) : 1) *
+            elementWeight,
+        );
+        if (batch.needsLoss) {
+          const factors = plan.lossFactors(batch, await forwardRawLoss(scheduled, data, indices));
+          factors.forEach((factor, position) => {
+            rest[position] = (rest[position] as number) * factor;
           });
         }
-        const order = Int32Array.from({ length: count }, (_, index) => index).filter(
-          (index) => (curriculum[index] as number) > 0,
-        );
-        shuffleInPlace(order, random);
-        let lossSum = 0;
-        let batches = 0;
-        for (let start = 0; start < order.length; start += fitOptions.batchSize) {
-          const indices = order.subarray(start, start + fitOptions.batchSize);
-          const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
-          const rest = Float32Array.from(
-            indices,
-            (row) =>
-              (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
-              (curriculum[row] as number) *
-              (spec.elements?.weights?.[0] ?? 1),
-          );
-          if ((spec.adaptive ?? []).some((rule) => rule.kind !== 'focal')) {
-            const rawLoss = await forwardRawLoss(scheduled, features, labels, indices);
-            (spec.adaptive ?? []).forEach((rule, ruleIndex) => {
-              if (rule.kind === 'hard_mining') {
-                const kept = markLargest(rawLoss, hardMiningKeepCount(rule, rawLoss.length));
-                kept.forEach((isKept, position) => {
-                  if (!isKept) rest[position] = 0;
-                });
-              } else if (rule.kind === 'self_paced') {
-                const threshold = scheduled.selfPacedThresholds[ruleIndex] as number;
-                rawLoss.forEach((loss, position) => {
-                  rest[position] =
-                    (rest[position] as number) *
-                    (rule.mode === 'hard' ? (loss < threshold ? 1 : 0) : Math.max(0, 1 - loss / threshold));
-                });
-              }
-            });
-          }
-          const session = await sessionFor('step', scheduled);
-          stepCount += 1;
-          const feeds: Record<string, InstanceType<OnnxRuntimeModule['Tensor']>> = {
-            theta: tensor(theta, [theta.length]),
-            m: tensor(firstMoment, [theta.length]),
-            x: tensor(flatten(features, indices), [indices.length, options.inputSize]),
-            targets: tensor(oneHot(labels, indices), [indices.length, options.numClasses]),
-            rest: tensor(rest, [indices.length, 1]),
-            keep: tensor(new Float32Array(indices.length).fill(1), [indices.length, 1]),
-            learning_rate: tensor(Float32Array.of(learningRate), []),
-            step: tensor(Float32Array.of(stepCount), []),
-          };
-          if (optimizer.kind === 'adam') feeds.v = tensor(secondMoment, [theta.length]);
-          const result = await session.run(feeds);
-          theta = result.theta_next?.data as Float32Array;
-          firstMoment = result.m_next?.data as Float32Array;
-          if (optimizer.kind === 'adam') secondMoment = result.v_next?.data as Float32Array;
-          lossSum += result.loss?.data[0] as number;
-          batches += 1;
-        }
-        stepCount = (epoch + 1) * batchesPerEpoch;
-        const epochLoss = batches === 0 ? 0 : lossSum / batches;
-        losses.push(epochLoss);
-        fitOptions.onProgress?.({
-          epoch,
-          totalEpochs,
-          loss: epochLoss,
-          admittedSamples: order.length,
-          effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0),
-        });
+        checkBatchDenominator(spec, batch, data.labels, rest);
+        const session = await sessionFor('step', scheduled);
+        const feeds: Record<string, InstanceType<OnnxRuntimeModule['Tensor']>> = {
+          theta: tensor(theta, [theta.length]),
+          m: tensor(firstMoment, [theta.length]),
+          x: tensor(flatten(data.features, indices), [indices.length, inputSize]),
+          targets: tensor(oneHot(data.labels, indices), [indices.length, numClasses]),
+          rest: tensor(rest, [indices.length, 1]),
+          keep: tensor(new Float32Array(indices.length).fill(1), [indices.length, 1]),
+          learning_rate: tensor(Float32Array.of(learningRate), []),
+          step: tensor(Float32Array.of(optimizerSteps + 1), []),
+        };
+        if (optimizer.kind === 'adam') feeds.v = tensor(secondMoment, [theta.length]);
+        const result = await session.run(feeds);
+        const loss = result.loss?.data[0] as number;
+        checkStepResult(batch, loss, result.theta_next?.data as Float32Array);
+        optimizerSteps += 1;
+        theta = result.theta_next?.data as Float32Array;
+        firstMoment = result.m_next?.data as Float32Array;
+        if (optimizer.kind === 'adam') secondMoment = result.v_next?.data as Float32Array;
+        lossSum += loss;
       }
-      epochCount = totalEpochs;
-      return { losses };
+      const epochLoss = planned.batches.length === 0 ? 0 : lossSum / planned.batches.length;
+      losses.push(epochLoss);
+      fitOptions.onProgress?.({
+        epoch,
+        totalEpochs: plan.totalEpochs,
+        loss: epochLoss,
+        admittedSamples: planned.admittedSamples,
+        effectiveWeight: planned.effectiveWeight,
+      });
+    }
+    epochCount = plan.totalEpochs;
+    return { losses };
+  };
+
+  const trainer: OnnxTrainer = {
+    fit(features, labels, fitOptions) {
+      const run = running.then(() => fitNow(features, labels, fitOptions));
+      running = run.catch(() => undefined);
+      return run;
     },
     async predictProbabilities(features) {
+      const rows = checkFeatureRows('features', features, { float32: true });
+      if (rows.columns !== inputSize)
+        throw new InvalidInputError('features[0]', `has ${rows.columns} values, expected inputSize ${inputSize}`);
       const session = await ort.InferenceSession.create(trainer.exportInferenceModel(), sessionOptions);
       try {
-        const all = Int32Array.from({ length: features.length }, (_, index) => index);
-        const result = await session.run({ x: tensor(flatten(features, all), [features.length, options.inputSize]) });
-        const data = result.probabilities?.data as Float32Array;
-        return Array.from({ length: features.length }, (_, row) =>
-          Array.from(data.subarray(row * options.numClasses, (row + 1) * options.numClasses)),
+        const all = Int32Array.from({ length: rows.rows }, (_, index) => index);
+        const result = await session.run({ x: tensor(flatten(rows.values, all), [rows.rows, inputSize]) });
+        const probabilities = result.probabilities?.data as Float32Array;
+        return Array.from({ length: rows.rows }, (_, row) =>
+          Array.from(probabilities.subarray(row * numClasses, (row + 1) * numClasses)),
         );
       } finally {
         await session.release();
       }
     },
+    async predictLabels(features) {
+      const codes = (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
+      return classes ? decodeLabels(codes, classes) : codes;
+    },
     exportInferenceModel() {
       const builder = new OnnxGraphBuilder('weightspec_inference');
-      const x = builder.input('x', 'float', ['N', options.inputSize]);
+      const x = builder.input('x', 'float', ['N', inputSize]);
       const parameters = builder.constant(theta, [theta.length], 'float', 'parameters');
       const logits = appendMlp(builder, parameters, x, packLayers(sizes).layers);
       builder.node(
         'Softmax',
         [logits],
         { axis: { type: 'int', value: -1 } },
-        { output: 'probabilities', shape: ['N', options.numClasses] },
+        { output: 'probabilities', shape: ['N', numClasses] },
       );
-      builder.output('probabilities', 'float', ['N', options.numClasses]);
+      builder.output('probabilities', 'float', ['N', numClasses]);
       return encodeOnnxModel(builder.build());
     },
     exportTrainingStep() {
@@ -321,9 +256,9 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
           'exportTrainingStep',
           `class weights (${spec.class.strategy}) come from the training data: call fit first`,
         );
-      const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses: options.numClasses }), {
+      const scheduled = resolveSchedules(spec, resolveWeighting(spec, { numClasses }), {
         epoch: epochCount,
-        step: stepCount,
+        step: optimizerSteps,
       });
       return encodeOnnxModel(buildTrainingStepGraph(spec, scheduled, sizes, optimizer).build());
     },

@@ -1,5 +1,14 @@
-import { UnsupportedFeatureError, parseWeightingSpec, serializeWeightingSpec } from '@weightspec/core';
-import type { ClassifierTrainer, ClassifierTrainingRequest, TrainedClassifier } from '@weightspec/core';
+import {
+  InvalidInputError,
+  UnsupportedFeatureError,
+  checkClassLabels,
+  checkFeatureRows,
+  checkFiniteNumber,
+  parseWeightingSpec,
+  serializeWeightingSpec,
+  withClassLabels,
+} from '@weightspec/core';
+import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
 import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
@@ -49,11 +58,11 @@ function buildClassifier(
  */
 export async function createTfjsClassifierTrainer(
   options: TfjsClassifierTrainerOptions = {},
-): Promise<ClassifierTrainer> {
+): Promise<LabeledClassifierTrainer> {
   const backend = options.backend ?? 'cpu';
   const tf = options.tf ?? (await loadTfjs());
   await useTfjsBackend(tf, backend);
-  return {
+  return withClassLabels({
     id: `tfjs-${backend}`,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
@@ -63,9 +72,13 @@ export async function createTfjsClassifierTrainer(
           `loss.${spec.loss.kind}`,
           'the classifier trainer needs a classification loss',
         );
+      // Checked before any tensor exists: tf.oneHot would turn label 7 of 3 classes into a row of zeros.
+      const rows = checkFeatureRows('features', request.features, { float32: true });
+      const numClasses = checkFiniteNumber('numClasses', request.numClasses, { integer: true, min: 2 });
+      const codes = checkClassLabels('labels', request.labels, { numClasses, length: rows.rows });
       const isSigmoid = spec.loss.kind === 'sigmoid_cross_entropy';
       const fromLogits = spec.loss.from === 'logits';
-      const width = request.features[0]?.length ?? 0;
+      const width = rows.columns;
       const model = buildClassifier(
         tf,
         width,
@@ -74,10 +87,14 @@ export async function createTfjsClassifierTrainer(
         request.seed,
         fromLogits ? 'linear' : isSigmoid ? 'sigmoid' : 'softmax',
       );
-      const x = tf.tensor2d(request.features as number[][], [request.features.length, width]);
-      const y = isSigmoid
-        ? tf.oneHot(tf.tensor1d(request.labels as number[], 'int32'), request.numClasses).toFloat()
-        : tf.tensor1d(request.labels as number[], 'float32');
+      const x = tf.tensor2d(Float32Array.from(rows.values), [rows.rows, width]);
+      const y = tf.tidy(() =>
+        isSigmoid
+          ? tf.oneHot(tf.tensor1d(codes, 'int32'), numClasses).toFloat()
+          : tf.tensor1d(Float32Array.from(codes)),
+      );
+      // Made here, so disposed here: Adam keeps two moment tensors per weight.
+      const optimizer = tf.train.adam(request.learningRate ?? 0.01);
       try {
         await fitWeighted(tf, model, x, y, {
           spec,
@@ -86,7 +103,7 @@ export async function createTfjsClassifierTrainer(
           seed: request.seed,
           sampleWeights: request.sampleWeights ?? null,
           difficulty: request.difficulty ?? null,
-          optimizer: tf.train.adam(request.learningRate ?? 0.01),
+          optimizer,
           callbacks: {
             onEpochEnd: (epoch, logs) =>
               request.onProgress?.({
@@ -98,22 +115,23 @@ export async function createTfjsClassifierTrainer(
               }),
           },
         });
+      } catch (error) {
+        model.dispose();
+        throw error;
       } finally {
         x.dispose();
         y.dispose();
+        optimizer.dispose();
       }
       return {
         async predict(features) {
-          return tf.tidy(() =>
-            Array.from(
-              (
-                tf.argMax(
-                  model.predict(tf.tensor2d(features as number[][], [features.length, width])) as Tensor,
-                  -1,
-                ) as Tensor
-              ).dataSync(),
-            ),
-          );
+          const input = checkFeatureRows('features', features, { float32: true });
+          if (input.columns !== width)
+            throw new InvalidInputError('features[0]', `has ${input.columns} values, the model takes ${width}`);
+          return tf.tidy(() => {
+            const scores = model.predict(tf.tensor2d(Float32Array.from(input.values), [input.rows, width])) as Tensor;
+            return Array.from(tf.argMax(scores, -1).dataSync());
+          });
         },
         async save(directory) {
           // Node-only: imported here so browser bundles of the package stay free of node: modules.
@@ -149,5 +167,5 @@ export async function createTfjsClassifierTrainer(
         },
       };
     },
-  };
+  });
 }

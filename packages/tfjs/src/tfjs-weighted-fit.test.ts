@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { prepareWeightingComputation, referenceWeightedLoss } from '@weightspec/core';
+import {
+  HAND_PICKED_SIX_ROWS,
+  PLAN_IDENTITY_RUN,
+  copyHandPickedProblem,
+  prepareWeightingComputation,
+  referenceWeightedLoss,
+  traceBatches,
+  tracePlannedRun,
+} from '@weightspec/core';
+import type { PlannedBatch, WeightingSpecInput } from '@weightspec/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { cpuTfjs } from './tfjs-test-support.ts';
 import { fitWeighted } from './tfjs-weighted-fit.ts';
@@ -7,20 +16,8 @@ import { createTfjsWeightingAdapter } from './tfjs-weighting-adapter.ts';
 
 const tf = await cpuTfjs();
 
-const features = [
-  [0.5, 1.2, -0.3],
-  [1.5, -0.4, 0.8],
-  [-1.1, 0.3, 0.9],
-  [0.2, -1.3, 1.4],
-  [1.8, 0.6, -1.2],
-  [-0.7, -0.9, 0.1],
-];
-const labels = [0, 1, 2, 1, 0, 0];
-const kernel = [
-  [0.1, -0.2, 0.3],
-  [0.4, 0.05, -0.1],
-  [-0.3, 0.2, 0.15],
-];
+const { features, labels } = copyHandPickedProblem(HAND_PICKED_SIX_ROWS);
+const kernel = HAND_PICKED_SIX_ROWS.kernel.map((row) => [...row]);
 
 function linearModel(): LayersModel {
   const model = tf.sequential();
@@ -36,7 +33,7 @@ describe('fitWeighted', () => {
       class: { strategy: 'balanced' },
       sample: {},
       adaptive: [{ kind: 'focal', gamma: 2 }],
-    };
+    } satisfies WeightingSpecInput;
     const sampleWeights = [1, 2, 0.5, 1, 3, 0];
     const model = linearModel();
     const learningRate = 0.1;
@@ -152,6 +149,7 @@ describe('fitWeighted', () => {
       'val_accuracy',
       'val_loss',
       'val_unweighted_loss',
+      'val_weighted_accuracy',
     ]);
   });
 
@@ -191,7 +189,7 @@ describe('fitWeighted', () => {
   it('rejects bad options with typed errors', async () => {
     const x = tf.tensor2d(features);
     const y = tf.tensor1d(labels);
-    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } };
+    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } } satisfies WeightingSpecInput;
     await expect(fitWeighted(tf, linearModel(), x, y, { spec, epochs: 0 })).rejects.toMatchObject({
       code: 'WS_INVALID_INPUT',
     });
@@ -199,8 +197,45 @@ describe('fitWeighted', () => {
       code: 'WS_INVALID_INPUT',
       message: expect.stringMatching(/sampleWeights/),
     });
+    // The type rejects unknown keys at compile time; the parser rejects them at run time.
+    // @ts-expect-error `extra` is not a spec field
     await expect(fitWeighted(tf, linearModel(), x, y, { spec: { ...spec, extra: true } })).rejects.toMatchObject({
       code: 'WS_INVALID_SPEC',
     });
+  });
+
+  it("follows the core training plan: same spec, size and seed give the plan's (clock, batch, admitted) trace", async () => {
+    const run = PLAN_IDENTITY_RUN;
+    const count = run.labels.length;
+    for (const batchSize of [count, 5]) {
+      const seen: PlannedBatch[] = [];
+      await fitWeighted(
+        tf,
+        linearModel(),
+        tf.tensor2d(run.features.map((row) => [...row])),
+        tf.tensor1d([...run.labels]),
+        {
+          spec: run.spec,
+          epochs: run.epochs,
+          batchSize,
+          seed: run.seed,
+          difficulty: run.difficulty,
+          optimizer: tf.train.sgd(0.1),
+          callbacks: { onBatchBegin: (_batch, planned) => void seen.push(planned) },
+        },
+      );
+      expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
+    }
+  });
+
+  it('types the spec: a typo such as "balance" fails to compile, and to parse at run time', async () => {
+    const spec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } } as const;
+    await fitWeighted(tf, linearModel(), tf.tensor2d(features), tf.tensor1d(labels), { spec, epochs: 1 });
+    await expect(
+      fitWeighted(tf, linearModel(), tf.tensor2d(features), tf.tensor1d(labels), {
+        // @ts-expect-error "balance" is not a class strategy (editors suggest "balanced")
+        spec: { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balance' } },
+      }),
+    ).rejects.toMatchObject({ code: 'WS_INVALID_SPEC' });
   });
 });

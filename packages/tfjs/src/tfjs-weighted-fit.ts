@@ -1,26 +1,42 @@
 import {
   InvalidInputError,
-  createSeededRandom,
-  parseWeightingSpec,
-  resolveSchedules,
+  checkPositiveInteger,
+  describeValue,
+  planTraining,
   resolveWeighting,
   sampleWeightStatistics,
-  shuffleInPlace,
 } from '@weightspec/core';
-import type { ClassStatistics, WeightingSpec } from '@weightspec/core';
+import type {
+  ClassLabel,
+  ClassStatistics,
+  PlannedBatch,
+  ScheduledWeighting,
+  WeightingSpec,
+  WeightingSpecInput,
+} from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
-import { curriculumWeightsOf, perSampleArray, statisticsOfTargets } from './tfjs-fit-data.ts';
+import {
+  checkFiniteTensor,
+  checkTargets,
+  encodeTargetLabels,
+  perSampleArray,
+  specForModel,
+  statisticsOfTargets,
+} from './tfjs-fit-data.ts';
+import { evaluateValidation, plainSpec, validationSpec } from './tfjs-fit-validation.ts';
+import type { CheckedValidation, WeightedEpochLogs } from './tfjs-fit-validation.ts';
+
+export type { WeightedEpochLogs } from './tfjs-fit-validation.ts';
 import { tfjsElementTerms } from './tfjs-element-losses.ts';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
-
-/** Per-epoch numbers fitWeighted reports (and passes to `onEpochEnd`). */
-export type WeightedEpochLogs = Record<string, number>;
 
 /** Callbacks in the style of tfjs-layers' CustomCallbackArgs. */
 export interface WeightedFitCallbacks {
   onTrainBegin?: () => void | Promise<void>;
   onEpochBegin?: (epoch: number) => void | Promise<void>;
+  /** Before each batch: its index in the epoch and the plan's batch (clock, sample indices, schedules). */
+  onBatchBegin?: (batch: number, planned: PlannedBatch) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: { loss: number; size: number }) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: WeightedEpochLogs) => void | Promise<void>;
   onTrainEnd?: (logs: WeightedEpochLogs) => void | Promise<void>;
@@ -28,8 +44,14 @@ export interface WeightedFitCallbacks {
 
 /** Options of fitWeighted: model.fit's, plus the spec and the per-sample data it reads. */
 export interface FitWeightedOptions {
-  /** The weighting spec (document or parsed). Its loss must match what the model outputs. */
-  readonly spec: unknown;
+  /**
+   * The weighting spec (document or parsed). Its loss must match what the model outputs; omitted
+   * trains unweighted with the loss the output layer implies (softmax or sigmoid on probabilities,
+   * softmax on logits for a linear output with class-index targets).
+   */
+  readonly spec?: WeightingSpecInput | null;
+  /** The class list when `y` is an array of labels (strings or numbers); default: the sorted distinct labels. */
+  readonly classes?: readonly ClassLabel[];
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly shuffle?: boolean;
@@ -43,7 +65,10 @@ export interface FitWeightedOptions {
   readonly difficulty?: ArrayLike<number> | null;
   /** Class counts of the full training set (default: counted from `y`). */
   readonly stats?: ClassStatistics | null;
-  /** [x, y] or [x, y, sampleWeights]: evaluated after each epoch, weighted and unweighted. */
+  /**
+   * [x, y] or [x, y, sampleWeights] (targets as for training: indices or one-hot): evaluated after each
+   * epoch, weighted and unweighted (Keras `metrics` and `weighted_metrics`).
+   */
   readonly validationData?: readonly [Tensor, Tensor] | readonly [Tensor, Tensor, ArrayLike<number>];
   readonly callbacks?: WeightedFitCallbacks;
   /** Defaults to the model's compiled optimizer, else Adam with learning rate 0.01. */
@@ -54,15 +79,8 @@ export interface FitWeightedOptions {
 export interface WeightedHistory {
   readonly epoch: number[];
   readonly history: Record<string, number[]>;
-}
-
-/** The spec without training-only rules: what weighted validation metrics use. */
-function validationSpec(spec: WeightingSpec): WeightingSpec {
-  return parseWeightingSpec({
-    ...spec,
-    adaptive: (spec.adaptive ?? []).filter((rule) => rule.kind === 'focal'),
-    curriculum: undefined,
-  });
+  /** The class list labels were encoded with (`classes[index]` decodes a prediction); null for tensor targets. */
+  readonly classes: readonly ClassLabel[] | null;
 }
 
 /**
@@ -76,121 +94,154 @@ export async function fitWeighted(
   tf: Tfjs,
   model: LayersModel,
   x: Tensor,
-  y: Tensor,
-  options: FitWeightedOptions,
+  y: Tensor | readonly ClassLabel[],
+  options: FitWeightedOptions = {},
 ): Promise<WeightedHistory> {
-  const spec = parseWeightingSpec(options.spec);
-  const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
+  const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
+  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
+  if (!(x instanceof tf.Tensor)) throw new InvalidInputError('x', `must be a tf.Tensor, got ${describeValue(x)}`);
   const count = x.shape[0] ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new InvalidInputError('epochs', `must be an integer >= 1, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${batchSize}`);
   if (count === 0) throw new InvalidInputError('x', 'has no samples');
-  if (y.shape[0] !== count) throw new InvalidInputError('y', `has ${y.shape[0]} samples, x has ${count}`);
+  checkFiniteTensor(tf, 'x', x);
+  // Everything made from here on is disposed when fitting ends, by success or by a typed error.
+  const made: { dispose(): void }[] = [];
+  try {
+    return await fitChecked(tf, model, x, y, options, { epochs, batchSize, count, made });
+  } finally {
+    for (const item of made) item.dispose();
+  }
+}
+
+/** fitWeighted once x, epochs and batch size are checked; records what it makes in `made`. */
+async function fitChecked(
+  tf: Tfjs,
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor | readonly ClassLabel[],
+  options: FitWeightedOptions,
+  run: { epochs: number; batchSize: number; count: number; made: { dispose(): void }[] },
+): Promise<WeightedHistory> {
+  const { epochs, batchSize, count, made } = run;
+  const labels = Array.isArray(y) ? encodeTargetLabels(tf, y as readonly ClassLabel[], options.classes) : null;
+  if (labels) made.push(labels.y);
+  const givenTargets = labels ? labels.y : (y as Tensor);
+  if (!(givenTargets instanceof tf.Tensor))
+    throw new InvalidInputError('y', `must be a tf.Tensor or an array of labels, got ${describeValue(y)}`);
+  if (givenTargets.shape[0] !== count)
+    throw new InvalidInputError('y', `has ${givenTargets.shape[0]} samples, x has ${count}`);
+  const spec = specForModel(model, options.spec, givenTargets);
+  if (labels && spec.loss.kind === 'sigmoid_cross_entropy') {
+    labels.y = labelsAsMultiHot(tf, model, labels);
+    made.push(labels.y);
+  }
+  const targets = checkTargets(tf, spec, model, labels ? labels.y : givenTargets, 'y');
+  if (targets.owned) made.push(targets.y);
   const sampleWeights = perSampleArray('sampleWeights', options.sampleWeights, count, true);
   const difficulty = perSampleArray('difficulty', options.difficulty, count, false);
-  if (spec.curriculum?.difficulty === 'provided' && !difficulty)
-    throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided" but no difficulty was given');
+  if (options.elementWeights) {
+    if (options.elementWeights.shape[0] !== count)
+      throw new InvalidInputError('elementWeights', `has ${options.elementWeights.shape[0]} samples, x has ${count}`);
+    checkFiniteTensor(tf, 'elementWeights', options.elementWeights, { nonNegative: true });
+  }
+  const validation = options.validationData ? checkValidation(tf, spec, model, options.validationData) : null;
+  if (validation?.owned) made.push(validation.y);
   const outputShape = model.outputs[0]?.shape ?? [];
   const lastAxis = (outputShape[outputShape.length - 1] as number | null) ?? 1;
-  const stats = options.stats ?? statisticsOfTargets(spec, y, lastAxis);
+  const y0 = targets.y;
+  const stats = options.stats ?? statisticsOfTargets(spec, y0, lastAxis);
   const resolved = resolveWeighting(spec, {
     stats,
     numClasses: lastAxis,
     sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
   });
-  const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? tf.train.adam(0.01);
-  const stepsPerEpoch = Math.ceil(count / batchSize);
-  const totalSteps = epochs * stepsPerEpoch;
-  const random = createSeededRandom(options.seed ?? 0);
-  const history: WeightedHistory = { epoch: [], history: {} };
+  const plan = planTraining(spec, resolved, {
+    count,
+    epochs,
+    batchSize,
+    seed: options.seed ?? 0,
+    shuffle: options.shuffle ?? true,
+    difficulty,
+  });
+  // An optimizer made here is disposed here (its Adam moments are tensors: 10 per dense model).
+  const ownOptimizer = options.optimizer || model.optimizer ? null : tf.train.adam(0.01);
+  if (ownOptimizer) made.push(ownOptimizer);
+  const optimizer = options.optimizer ?? (model.optimizer as Optimizer | undefined) ?? (ownOptimizer as Optimizer);
+  const history: WeightedHistory = { epoch: [], history: {}, classes: labels?.classes ?? null };
   const callbacks = options.callbacks ?? {};
   const sampleWeightTensor = sampleWeights ? tf.tensor1d(sampleWeights) : null;
-  const plainSpec = parseWeightingSpec({
-    specVersion: 1,
-    loss: spec.loss,
-    elements: spec.elements?.maskValue === undefined ? undefined : { maskValue: spec.elements.maskValue },
-  });
+  if (sampleWeightTensor) made.push(sampleWeightTensor);
+  const unweightedSpec = plainSpec(spec);
   const weightedValidationSpec = validationSpec(spec);
-  let step = 0;
+  const failsOnNaN = spec.reduction?.zeroDenominator !== 'nan';
   await callbacks.onTrainBegin?.();
   let lastLogs: WeightedEpochLogs = {};
-  try {
-    for (let epoch = 0; epoch < epochs; epoch += 1) {
-      await callbacks.onEpochBegin?.(epoch);
-      const epochClock = { epoch, step, totalEpochs: epochs, totalSteps };
-      const epochSchedule = resolveSchedules(spec, resolved, epochClock);
-      let curriculumWeights: Float32Array | null = null;
-      if (spec.curriculum) {
-        const ranked =
-          spec.curriculum.difficulty === 'provided'
-            ? (difficulty as Float32Array)
-            : perSampleLoss(tf, spec, epochSchedule, model, x, y, batchSize);
-        curriculumWeights = curriculumWeightsOf(spec, epochSchedule.curriculumFraction ?? 1, ranked);
-      }
-      const order = Int32Array.from({ length: count }, (_, index) => index).filter(
-        (index) => !curriculumWeights || (curriculumWeights[index] as number) > 0,
-      );
-      if (options.shuffle ?? true) shuffleInPlace(order, random);
-      let lossSum = 0;
-      let batches = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        const scheduled = resolveSchedules(spec, resolved, { epoch, step, totalEpochs: epochs, totalSteps });
+  for (let epoch = 0; epoch < epochs; epoch += 1) {
+    await callbacks.onEpochBegin?.(epoch);
+    const start = plan.startEpoch(epoch);
+    const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y0, batchSize) : null;
+    const planned = start.admit(rankingLoss);
+    const curriculumTensor = planned.curriculumWeights
+      ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
+      : null;
+    let lossSum = 0;
+    try {
+      for (const batch of planned.batches) {
+        await callbacks.onBatchBegin?.(batch.index, batch);
         const batchLoss = tf.tidy(() => {
-          const indices = tf.tensor1d(order.subarray(start, start + batchSize), 'int32');
+          const indices = tf.tensor1d(batch.indices, 'int32');
           const xb = tf.gather(x, indices);
-          const yb = tf.gather(y, indices);
+          const yb = tf.gather(y0, indices);
           const extras = {
             sampleWeights: sampleWeightTensor ? tf.gather(sampleWeightTensor, indices) : null,
             elementWeights: options.elementWeights ? tf.gather(options.elementWeights, indices) : null,
-            difficulty: difficulty ? tf.gather(tf.tensor1d(difficulty), indices) : null,
-            curriculumWeights: curriculumWeights ? tf.gather(tf.tensor1d(curriculumWeights), indices) : null,
+            curriculumWeights: curriculumTensor ? tf.gather(curriculumTensor, indices) : null,
           };
+          const predict = () => model.apply(xb, { training: true }) as Tensor;
           const cost = optimizer.minimize(
-            () => tfjsWeightedLoss(tf, spec, scheduled, model.apply(xb, { training: true }) as Tensor, yb, extras).loss,
+            () => tfjsWeightedLoss(tf, spec, batch.scheduled, predict(), yb, extras).loss,
             true,
           );
           return (cost as Scalar).dataSync()[0] as number;
         });
+        if (failsOnNaN && !Number.isFinite(batchLoss))
+          throw new InvalidInputError(
+            'training',
+            `batch ${batch.index} of epoch ${epoch} gave a loss of ${batchLoss}; scale the inputs or the weights down, or lower the learning rate`,
+          );
         lossSum += batchLoss;
-        batches += 1;
-        step += 1;
-        await callbacks.onBatchEnd?.(batches - 1, { loss: batchLoss, size: Math.min(batchSize, order.length - start) });
+        await callbacks.onBatchEnd?.(batch.index, { loss: batchLoss, size: batch.indices.length });
       }
-      // Steps of samples the curriculum left out still advance the clock, so step schedules keep pace.
-      step = (epoch + 1) * stepsPerEpoch;
-      const logs: WeightedEpochLogs = {
-        loss: batches === 0 ? 0 : lossSum / batches,
-        admittedSamples: order.length,
-        meanCurriculumWeight: curriculumWeights ? curriculumWeights.reduce((sum, value) => sum + value, 0) / count : 1,
-      };
-      if (options.validationData)
-        Object.assign(
-          logs,
-          evaluateValidation(
-            tf,
-            model,
-            options.validationData,
-            weightedValidationSpec,
-            plainSpec,
-            resolved,
-            epochClock,
-            batchSize,
-          ),
-        );
-      history.epoch.push(epoch);
-      for (const [key, value] of Object.entries(logs)) {
-        const series = history.history[key] ?? [];
-        series.push(value);
-        history.history[key] = series;
-      }
-      lastLogs = logs;
-      await callbacks.onEpochEnd?.(epoch, logs);
+    } finally {
+      curriculumTensor?.dispose();
     }
-  } finally {
-    sampleWeightTensor?.dispose();
+    const batches = planned.batches.length;
+    const logs: WeightedEpochLogs = {
+      loss: batches === 0 ? 0 : lossSum / batches,
+      admittedSamples: planned.admittedSamples,
+      meanCurriculumWeight: planned.effectiveWeight / count,
+    };
+    if (validation)
+      Object.assign(
+        logs,
+        evaluateValidation(
+          tf,
+          model,
+          validation,
+          weightedValidationSpec,
+          unweightedSpec,
+          resolved,
+          planned.clock,
+          batchSize,
+        ),
+      );
+    history.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs)) {
+      const series = history.history[key] ?? [];
+      series.push(value);
+      history.history[key] = series;
+    }
+    lastLogs = logs;
+    await callbacks.onEpochEnd?.(epoch, logs);
   }
   await callbacks.onTrainEnd?.(lastLogs);
   return history;
@@ -200,7 +251,7 @@ export async function fitWeighted(
 function perSampleLoss(
   tf: Tfjs,
   spec: WeightingSpec,
-  scheduled: ReturnType<typeof resolveSchedules>,
+  scheduled: ScheduledWeighting,
   model: LayersModel,
   x: Tensor,
   y: Tensor,
@@ -216,59 +267,34 @@ function perSampleLoss(
   });
 }
 
-/** Weighted and unweighted validation loss, and accuracy for classification losses. */
-function evaluateValidation(
+/** Checks validation data like the training data; one-hot targets become indices (owned: disposed by the caller). */
+function checkValidation(
   tf: Tfjs,
+  spec: WeightingSpec,
   model: LayersModel,
-  validationData: NonNullable<FitWeightedOptions['validationData']>,
-  weightedSpec: WeightingSpec,
-  plainSpec: WeightingSpec,
-  resolved: ReturnType<typeof resolveWeighting>,
-  clock: { epoch: number; step: number; totalEpochs: number; totalSteps: number },
-  batchSize: number,
-): WeightedEpochLogs {
-  const [xv, yv, weights] = validationData;
-  return tf.tidy(() => {
-    const predictions = model.predict(xv, { batchSize }) as Tensor;
-    const weighted = tfjsWeightedLoss(
-      tf,
-      weightedSpec,
-      resolveSchedules(weightedSpec, resolved, clock),
-      predictions,
-      yv,
-      { sampleWeights: weights ?? null },
-    ).loss;
-    const plainResolved = resolveWeighting(plainSpec, {});
-    const unweighted = tfjsWeightedLoss(
-      tf,
-      plainSpec,
-      resolveSchedules(plainSpec, plainResolved, clock),
-      predictions,
-      yv,
-    ).loss;
-    const logs: WeightedEpochLogs = {
-      val_loss: weighted.dataSync()[0] as number,
-      val_unweighted_loss: unweighted.dataSync()[0] as number,
-    };
-    // Accuracy over unmasked elements only (padding does not count).
-    const maskValue = weightedSpec.elements?.maskValue;
-    const kept = (target: Tensor) =>
-      maskValue === undefined ? tf.onesLike(target).toFloat() : tf.notEqual(target, maskValue).toFloat();
-    const accuracy = (correct: Tensor, keep: Tensor) =>
-      tf
-        .sum(correct.mul(keep))
-        .div(tf.maximum(tf.sum(keep), 1))
-        .dataSync()[0] as number;
-    if (weightedSpec.loss.kind === 'softmax_cross_entropy') {
-      logs.val_accuracy = accuracy(tf.equal(tf.argMax(predictions, -1), yv.toInt()).toFloat(), kept(yv));
-    } else if (weightedSpec.loss.kind === 'sigmoid_cross_entropy') {
-      const threshold = weightedSpec.loss.from === 'logits' ? 0 : 0.5;
-      const targets = yv.reshape(predictions.shape);
-      logs.val_accuracy = accuracy(
-        tf.equal(tf.greater(predictions, threshold).toFloat(), targets).toFloat(),
-        kept(targets),
-      );
-    }
-    return logs;
-  });
+  data: NonNullable<FitWeightedOptions['validationData']>,
+): CheckedValidation & { owned: boolean } {
+  const [xv, yv, weights] = data;
+  if (!(xv instanceof tf.Tensor) || !(yv instanceof tf.Tensor))
+    throw new InvalidInputError('validationData', 'must be [x, y] or [x, y, sampleWeights] with tensors x and y');
+  const count = xv.shape[0] ?? 0;
+  if (count === 0) throw new InvalidInputError('validationData[0]', 'has no samples');
+  if (yv.shape[0] !== count)
+    throw new InvalidInputError('validationData[1]', `has ${yv.shape[0]} samples, x has ${count}`);
+  checkFiniteTensor(tf, 'validationData[0]', xv);
+  // Weights first: checkTargets may make a tensor, and nothing may throw after it.
+  const sampleWeights = perSampleArray('validationData[2]', weights, count, true);
+  const targets = checkTargets(tf, spec, model, yv, 'validationData[1]');
+  return { x: xv, y: targets.y, owned: targets.owned, sampleWeights };
+}
+
+/** Labels for a sigmoid output [N, K]: one 1 per row at the label's class, so K must be the class count. */
+function labelsAsMultiHot(tf: Tfjs, model: LayersModel, labels: { y: Tensor; classes: readonly ClassLabel[] }): Tensor {
+  const outputs = (model.outputs[0]?.shape.at(-1) as number | null) ?? 1;
+  if (labels.classes.length !== outputs)
+    throw new InvalidInputError(
+      'classes',
+      `names ${labels.classes.length} classes, the model outputs ${outputs} labels`,
+    );
+  return tf.tidy(() => tf.oneHot(labels.y.toInt(), outputs).toFloat());
 }
