@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UnsupportedFeatureError, InvalidInputError } from '@weightspec/core';
 import { describe, expect, it } from 'vitest';
 import { buildTrainingStepGraph } from './onnx-training-step.ts';
@@ -97,4 +98,22 @@ describe('decodeOnnxModel', () => {
     const model = decodeOnnxModel(trainingStepBytes());
     expect(() => checkSupportedOps(model, new Set(['Add']), 'fine-tuning')).toThrow(/op \w+ \(node "node_\w+_\d+"\)/);
   });
+});
+
+describe('decodeOnnxModel on PyTorch exports', () => {
+  it.each(['mlp-batchnorm-dropout', 'lenet', 'gap-cnn', 'transformer'])(
+    'decodes %s.onnx (torch.onnx.export, training mode)',
+    (name) => {
+      const bytes = readFileSync(new URL(`../test-fixtures/finetune/${name}.onnx`, import.meta.url));
+      const model = decodeOnnxModel(bytes);
+      expect(model.opsetVersion).toBe(17);
+      expect(model.inputs[0]?.name).toBe('x');
+      expect(model.outputs[0]?.name).toBe('logits');
+      // Values the export script chose: the batch axis is dynamic and named `batch`.
+      expect(model.inputs[0]?.shape[0]).toBe('batch');
+      const again = encodeOnnxModel(model);
+      expect(encodeOnnxModel(decodeOnnxModel(again))).toEqual(again);
+      expect(decodeOnnxModel(again)).toEqual({ ...model, producerName: model.producerName });
+    },
+  );
 });

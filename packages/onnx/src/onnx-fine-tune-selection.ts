@@ -1,0 +1,32 @@
+import { InvalidInputError } from '@weightspec/core';
+import type { OnnxModel } from './onnx-model-proto.ts';
+
+/**
+ * Which initializers a fine-tuner trains and which it carries as running statistics. 'all' means
+ * every float initializer except BatchNormalization's running mean and variance (inputs 3 and 4),
+ * which are updated from batch statistics instead; `frozen` names are removed. Unknown names are an
+ * InvalidInputError listing the model's float initializers.
+ */
+export function selectTrainable(model: OnnxModel, trainable: 'all' | readonly string[], frozen: readonly string[]) {
+  const runningStatistics = [
+    ...new Set(
+      model.nodes.filter((node) => node.opType === 'BatchNormalization').flatMap((node) => node.inputs.slice(3, 5)),
+    ),
+  ];
+  const floats = model.initializers.filter((tensor) => tensor.dataType === 'float').map((tensor) => tensor.name);
+  const candidates = floats.filter((name) => !runningStatistics.includes(name));
+  const check = (field: string, names: readonly string[]) => {
+    names.forEach((name, index) => {
+      if (!floats.includes(name))
+        throw new InvalidInputError(
+          `${field}[${index}]`,
+          `"${name}" is not a float initializer; the model has ${candidates.join(', ')}`,
+        );
+    });
+  };
+  if (trainable !== 'all') check('trainable', trainable);
+  check('frozen', frozen);
+  const chosen = (trainable === 'all' ? candidates : trainable).filter((name) => !frozen.includes(name));
+  if (chosen.length === 0) throw new InvalidInputError('trainable', 'selects no initializer to train');
+  return { trainable: chosen, runningStatistics };
+}

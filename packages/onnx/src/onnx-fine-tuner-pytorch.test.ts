@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+import { decodeOnnxModel } from './onnx-model-decoder.ts';
+import { encodeOnnxModel } from './onnx-model-proto.ts';
+
+/** A fixture written by scripts/export-finetune-fixtures.py: every expected value computed by PyTorch. */
+interface Fixture {
+  readonly model: string;
+  readonly spec: unknown;
+  readonly features: number[][];
+  readonly labels: number[];
+  readonly sampleWeights: number[];
+  readonly dropoutMasks: number[][];
+  readonly initial: Record<string, number[]>;
+  readonly loss: number;
+  readonly gradients: Record<string, number[]>;
+  readonly sgd: {
+    optimizer: { momentum: number; learningRate: number };
+    losses: number[];
+    after: Record<string, number[]>;
+  };
+  readonly adam: { optimizer: { learningRate: number }; losses: number[]; after: Record<string, number[]> };
+}
+
+const directory = new URL('../test-fixtures/finetune/', import.meta.url);
+const load = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, directory), 'utf8')) as Fixture;
+
+/** The exported model with PyTorch's initial parameters and buffers (the export's trace runs BatchNorm once). */
+function modelBytes(fixture: Fixture): Uint8Array {
+  const model = decodeOnnxModel(readFileSync(new URL(fixture.model, directory)));
+  const initializers = model.initializers.map((tensor) => {
+    const values = fixture.initial[tensor.name];
+    return values ? { ...tensor, data: Float32Array.from(values) } : tensor;
+  });
+  return encodeOnnxModel({ ...model, initializers });
+}
+
+/** Float32 agreement: each element within `relative` of the tensor's largest magnitude. */
+function expectClose(actual: ArrayLike<number>, expected: readonly number[], relative: number, label: string) {
+  expect(actual.length, label).toBe(expected.length);
+  const scale = Math.max(...expected.map(Math.abs), 1e-6);
+  let worst = 0;
+  for (let index = 0; index < expected.length; index += 1)
+    worst = Math.max(worst, Math.abs((actual[index] as number) - (expected[index] as number)) / scale);
+  expect(worst, `${label}: largest difference relative to max |expected|`).toBeLessThanOrEqual(relative);
+}
+
+describe.each(['mlp-batchnorm-dropout', 'lenet', 'gap-cnn', 'transformer'])(
+  'fine-tuning %s against PyTorch',
+  (name) => {
+    const fixture = load(name);
+    const masks = fixture.dropoutMasks.map((mask) => Float32Array.from(mask));
+    const batch = (step: number) => ({
+      features: fixture.features,
+      targets: fixture.labels,
+      sampleWeights: fixture.sampleWeights,
+      ...(masks.length > 0 ? { dropoutMasks: [masks[step] as Float32Array] } : {}),
+    });
+
+    it('gives the loss and the gradients PyTorch computes', async () => {
+      const tuner = await createOnnxFineTuner({
+        model: modelBytes(fixture),
+        spec: fixture.spec,
+        optimizer: { kind: 'sgd' },
+      });
+      const { loss, gradients } = await tuner.gradients(batch(0));
+      expect(Math.abs(loss - fixture.loss) / Math.abs(fixture.loss)).toBeLessThanOrEqual(1e-4);
+      for (const [parameter, expected] of Object.entries(fixture.gradients))
+        expectClose(gradients.get(parameter) as Float32Array, expected, 1e-4, `d loss / d ${parameter}`);
+      await tuner.release();
+    });
+
+    it.each(['sgd', 'adam'] as const)(
+      'matches PyTorch after 3 %s steps (parameters and running statistics)',
+      async (kind) => {
+        const run = fixture[kind];
+        const tuner = await createOnnxFineTuner({
+          model: modelBytes(fixture),
+          spec: fixture.spec,
+          optimizer: kind === 'sgd' ? { kind, momentum: fixture.sgd.optimizer.momentum } : { kind },
+          learningRate: run.optimizer.learningRate,
+        });
+        const losses: number[] = [];
+        for (let step = 0; step < 3; step += 1) losses.push(await tuner.step(batch(step)));
+        losses.forEach((loss, step) => {
+          expect(
+            Math.abs(loss - (run.losses[step] as number)) / Math.abs(run.losses[step] as number),
+          ).toBeLessThanOrEqual(1e-4);
+        });
+        const parameters = tuner.parameters();
+        for (const [parameter, expected] of Object.entries(run.after))
+          expectClose(parameters.get(parameter) as Float32Array, expected, 1e-4, `${parameter} after 3 ${kind} steps`);
+        await tuner.release();
+      },
+    );
+  },
+);

@@ -1,0 +1,411 @@
+import type { ClassStatistics, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
+import {
+  checkClassLabels,
+  checkNumberArray,
+  countClasses,
+  createSeededRandom,
+  InvalidInputError,
+  parseWeightingSpec,
+  resolveSchedules,
+  resolveWeighting,
+  sampleWeightStatistics,
+  shuffleInPlace,
+} from '@weightspec/core';
+import { withInitializers } from './onnx-fine-tune-export.ts';
+import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
+import { applyLossRules, curriculumWeights, needsRawLoss } from './onnx-fine-tune-policy.ts';
+import {
+  buildEvaluationGraph,
+  buildStepGraph,
+  type FineTuneGraph,
+  runningName,
+  stepNames,
+} from './onnx-fine-tune-step.ts';
+import type {
+  FineTuneBatch,
+  OnnxFineTuner,
+  OnnxFineTunerOptions,
+  OnnxRuntimeLike,
+  OnnxRuntimeSession,
+  OnnxRuntimeTensor,
+} from './onnx-fine-tuner-types.ts';
+import { selectTrainable } from './onnx-fine-tune-selection.ts';
+import { decodeOnnxModel } from './onnx-model-decoder.ts';
+import { encodeOnnxModel } from './onnx-model-proto.ts';
+import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
+
+/** Rows per evaluation or prediction run. */
+const EVALUATION_ROWS = 256;
+
+/**
+ * Fine-tunes an existing ONNX model (e.g. exported by torch.onnx.export in training mode) with a
+ * weighting spec: SPEC's weighted loss on the chosen output, reverse-mode gradients for the trainable
+ * initializers and SGD or Adam, each step one ONNX graph run by ONNX Runtime's InferenceSession
+ * (onnxruntime-node, or onnxruntime-web when injected as `ort`).
+ */
+export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promise<OnnxFineTuner> {
+  const ort: OnnxRuntimeLike =
+    options.ort ?? ((await (await import('./onnx-runtime-loader.ts')).loadOnnxRuntime()) as unknown as OnnxRuntimeLike);
+  const model = decodeOnnxModel(options.model);
+  const spec: WeightingSpec = parseWeightingSpec(
+    options.spec ?? { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } },
+  );
+  const output = options.output ?? model.outputs[0]?.name;
+  if (!output || !model.outputs.some((item) => item.name === output))
+    throw new InvalidInputError(
+      'output',
+      `"${output}" is not a graph output; outputs: ${model.outputs.map((item) => item.name).join(', ')}`,
+    );
+  const { trainable, runningStatistics } = selectTrainable(model, options.trainable ?? 'all', options.frozen ?? []);
+  const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
+  const learningRate = options.learningRate ?? 0.001;
+  const random = createSeededRandom(options.seed ?? 0);
+  const tensorOf = (name: string) => model.initializers.find((tensor) => tensor.name === name);
+  const state = new Map<string, Float32Array>();
+  for (const name of [...trainable, ...runningStatistics])
+    state.set(name, Float32Array.from(tensorOf(name)?.data as Float32Array));
+  const moments = new Map<string, Float32Array>();
+  for (const name of trainable) {
+    moments.set(stepNames(name).firstMoment, new Float32Array(state.get(name)?.length ?? 0));
+    if (optimizer.kind === 'adam')
+      moments.set(stepNames(name).secondMoment, new Float32Array(state.get(name)?.length ?? 0));
+  }
+  let stepCount = 0;
+  let epochCount = 0;
+  const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
+  const sessions = new Map<string, { session: OnnxRuntimeSession; graph: FineTuneGraph }>();
+  const sessionFor = async (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) => {
+    const key = `${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`;
+    let entry = sessions.get(key);
+    if (!entry) {
+      const graphOptions = { model, output, spec, scheduled, batchSize, trainable, runningStatistics };
+      const graph =
+        kind === 'step' ? buildStepGraph({ ...graphOptions, optimizer }) : buildEvaluationGraph(graphOptions);
+      entry = { session: await ort.InferenceSession.create(encodeOnnxModel(graph.model), sessionOptions), graph };
+      sessions.set(key, entry);
+    }
+    return entry;
+  };
+  const float = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
+  let outputSize: number | null = null;
+  // The output's width W from static shape inference at batch size 1 (before any class weights exist).
+  const outputWidth = async () => {
+    if (outputSize === null) {
+      const lowered = lowerModelGraph({ model, batchSize: 1, training: false, fedInitializers: new Set(trainable) });
+      const shape = lowered.builder.shapeOf(lowered.valueOf(output));
+      outputSize = shape.length === 2 ? (shape[1] as number) : Number.NaN;
+      if (!Number.isInteger(outputSize))
+        throw new InvalidInputError(
+          'output',
+          `output "${output}" has shape [${shape.join(', ')}]; the fine-tuner trains [batch, width] outputs`,
+        );
+    }
+    return outputSize;
+  };
+  const isSoftmax = spec.loss.kind === 'softmax_cross_entropy';
+  function scheduleFor(
+    stats: ClassStatistics | null,
+    width: number,
+    sampleWeights: readonly number[] | null = null,
+    clock = { epoch: epochCount, step: stepCount },
+  ) {
+    const resolved = resolveWeighting(spec, {
+      stats,
+      numClasses: width,
+      sampleWeights: sampleWeights ? sampleWeightStatistics(sampleWeights) : null,
+    });
+    return { resolved, scheduled: resolveSchedules(spec, resolved, clock) };
+  }
+  /** Feeds for the data input, targets, rest and keep of the rows `indices`. */
+  const dataFeeds = (
+    graph: FineTuneGraph,
+    features: readonly ArrayLike<number>[],
+    targets: FineTuneBatch['targets'] | null,
+    indices: ArrayLike<number>,
+    rest: Float32Array,
+  ) => {
+    const input = graph.lowered.dataInputs[0];
+    if (!input || graph.lowered.dataInputs.length !== 1)
+      throw new InvalidInputError(
+        'model',
+        `the fine-tuner feeds one data input; the model has ${graph.lowered.dataInputs.map((item) => item.name).join(', ') || 'none'}`,
+      );
+    const rowSize = input.shape.slice(1).reduce((product, size) => product * size, 1);
+    const rows = indices.length;
+    const data = new Float32Array(rows * rowSize);
+    for (let position = 0; position < rows; position += 1) {
+      const index = indices[position] as number;
+      const row = features[index];
+      if (!row || row.length !== rowSize)
+        throw new InvalidInputError(
+          `features[${index}]`,
+          `has ${row?.length ?? 0} values, the model's input ${input.name} takes ${rowSize} per row`,
+        );
+      data.set(Array.from(row), position * rowSize);
+    }
+    const width = graph.width;
+    const targetData = new Float32Array(rows * width);
+    if (targets)
+      for (let position = 0; position < rows; position += 1) {
+        const index = indices[position] as number;
+        const target = targets[index];
+        if (isSoftmax)
+          targetData[
+            position * width + (checkClassLabels(`targets[${index}]`, [target], { numClasses: width })[0] as number)
+          ] = 1;
+        else targetData.set(checkNumberArray(`targets[${index}]`, target, { length: width }), position * width);
+      }
+    const restWidth = isSoftmax ? 1 : width;
+    const expanded =
+      restWidth === 1
+        ? rest
+        : Float32Array.from({ length: rows * width }, (_, flat) => rest[Math.floor(flat / width)] as number);
+    const feeds: Record<string, OnnxRuntimeTensor> = {
+      [input.name]:
+        input.dataType === 'int64'
+          ? new ort.Tensor(
+              'int64',
+              BigInt64Array.from(data, (value) => BigInt(Math.round(value))),
+              [rows, ...input.shape.slice(1)],
+            )
+          : float(data, [rows, ...input.shape.slice(1)]),
+      targets: float(targetData, [rows, width]),
+      rest: float(expanded, [rows, restWidth]),
+      keep: float(new Float32Array(rows * restWidth).fill(1), [rows, restWidth]),
+    };
+    for (const name of [...trainable, ...runningStatistics])
+      feeds[name] = float(state.get(name) as Float32Array, tensorOf(name)?.dims ?? []);
+    return feeds;
+  };
+  const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) => {
+    const feeds: Record<string, OnnxRuntimeTensor> = {};
+    graph.lowered.dropoutMasks.forEach((mask, index) => {
+      const size = mask.shape.reduce((product, value) => product * value, 1);
+      let values = given?.[index];
+      if (given && (!values || values.length !== size))
+        throw new InvalidInputError(
+          `dropoutMasks[${index}]`,
+          `needs ${size} values for Dropout "${mask.node}", got ${values?.length ?? 'none'}`,
+        );
+      values ??= Float32Array.from({ length: size }, () => (random() < mask.ratio ? 0 : 1 / (1 - mask.ratio)));
+      feeds[mask.name] = float(values, mask.shape);
+    });
+    return feeds;
+  };
+  /** Runs one step graph on rows `indices`; `apply` false leaves every parameter as it was. */
+  const runStep = async (
+    features: readonly ArrayLike<number>[],
+    targets: FineTuneBatch['targets'],
+    indices: ArrayLike<number>,
+    rest: Float32Array,
+    scheduled: ScheduledWeighting,
+    masks: readonly Float32Array[] | undefined,
+    apply: boolean,
+  ) => {
+    const { session, graph } = await sessionFor('step', indices.length, scheduled);
+    const feeds = { ...dataFeeds(graph, features, targets, indices, rest), ...dropoutFeeds(graph, masks) };
+    for (const [name, value] of moments)
+      feeds[name] = float(value, tensorOf(name.slice(0, name.lastIndexOf('::')))?.dims ?? []);
+    feeds.learning_rate = float(Float32Array.of(learningRate), []);
+    feeds.step = float(Float32Array.of(stepCount + 1), []);
+    const result = await session.run(feeds);
+    const read = (name: string) => result[name]?.data as Float32Array;
+    if (apply) {
+      stepCount += 1;
+      for (const name of trainable) {
+        const names = stepNames(name);
+        state.set(name, read(names.next));
+        moments.set(names.firstMoment, read(names.firstMomentNext));
+        if (optimizer.kind === 'adam') moments.set(names.secondMoment, read(names.secondMomentNext));
+      }
+      for (const name of runningStatistics) if (result[runningName(name)]) state.set(name, read(runningName(name)));
+    }
+    return {
+      loss: read('loss')[0] as number,
+      gradients: new Map(trainable.map((name) => [name, read(stepNames(name).gradient)])),
+    };
+  };
+  const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
+    Float32Array.from(
+      batch.features,
+      (_, row) =>
+        (batch.sampleWeights ? (batch.sampleWeights[row] as number) * resolvedScale : 1) *
+        (spec.elements?.weights?.[0] ?? 1),
+    );
+  const prepareBatch = async (batch: FineTuneBatch) => {
+    const width = await outputWidth();
+    if (batch.features.length === 0) throw new InvalidInputError('features', 'has no rows');
+    if (batch.targets.length !== batch.features.length)
+      throw new InvalidInputError('targets', `has ${batch.targets.length} entries for ${batch.features.length} rows`);
+    if (batch.sampleWeights)
+      checkNumberArray('sampleWeights', batch.sampleWeights, { length: batch.features.length, nonNegative: true });
+    const stats = batch.stats ?? (isSoftmax ? countClasses(batch.targets as number[], width) : null);
+    const { resolved, scheduled } = scheduleFor(stats, width, batch.sampleWeights ?? null);
+    const indices = Int32Array.from(batch.features, (_, index) => index);
+    return { rest: batchRest(batch, resolved.sampleWeightScale), scheduled, indices };
+  };
+  const evaluateRows = async (
+    features: readonly ArrayLike<number>[],
+    targets: FineTuneBatch['targets'] | null,
+    rest: Float32Array,
+    scheduled: ScheduledWeighting,
+  ) => {
+    let numerator = 0;
+    let denominator = 0;
+    const predictions: number[][] = [];
+    const rawLoss = new Float32Array(features.length);
+    for (let start = 0; start < features.length; start += EVALUATION_ROWS) {
+      const indices = Int32Array.from(
+        { length: Math.min(EVALUATION_ROWS, features.length - start) },
+        (_, offset) => start + offset,
+      );
+      const { session, graph } = await sessionFor('evaluate', indices.length, scheduled);
+      const result = await session.run(
+        dataFeeds(graph, features, targets, indices, rest.subarray(start, start + indices.length)),
+      );
+      const values = result.predictions?.data as Float32Array;
+      for (let row = 0; row < indices.length; row += 1)
+        predictions.push(Array.from(values.subarray(row * graph.width, (row + 1) * graph.width)));
+      const chunkDenominator = ((result.denominator as OnnxRuntimeTensor).data as Float32Array)[0] as number;
+      numerator +=
+        (((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number) *
+        Math.max(chunkDenominator, 1.1754943508222875e-38);
+      denominator += chunkDenominator;
+      const raw = result.raw_loss?.data as Float32Array;
+      for (let row = 0; row < indices.length; row += 1)
+        rawLoss[start + row] = isSoftmax
+          ? (raw[row] as number)
+          : raw.subarray(row * graph.width, (row + 1) * graph.width).reduce((sum, value) => sum + value, 0);
+    }
+    const reduction = spec.reduction?.kind ?? 'weighted_mean';
+    return {
+      loss: reduction === 'sum' ? numerator : numerator / Math.max(denominator, 1.1754943508222875e-38),
+      predictions,
+      rawLoss,
+    };
+  };
+  const fineTuner: OnnxFineTuner = {
+    trainable,
+    async step(batch) {
+      const { rest, scheduled, indices } = await prepareBatch(batch);
+      return (await runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, true)).loss;
+    },
+    async gradients(batch) {
+      const { rest, scheduled, indices } = await prepareBatch(batch);
+      return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false);
+    },
+    async fit(features, targets, fitOptions) {
+      const count = features.length;
+      if (count === 0) throw new InvalidInputError('features', 'has no rows');
+      if (targets.length !== count)
+        throw new InvalidInputError('targets', `has ${targets.length} entries for ${count} rows`);
+      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1)
+        throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
+      if (!Number.isInteger(fitOptions.batchSize) || fitOptions.batchSize < 1)
+        throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${fitOptions.batchSize}`);
+      const sampleWeights = fitOptions.sampleWeights ?? null;
+      if (sampleWeights) checkNumberArray('sampleWeights', sampleWeights, { length: count, nonNegative: true });
+      if (spec.curriculum?.difficulty === 'provided' && fitOptions.difficulty?.length !== count)
+        throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
+      const classes = await outputWidth();
+      const stats = fitOptions.stats ?? (isSoftmax ? countClasses(targets as number[], classes) : null);
+      const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
+      const totalEpochs = epochCount + fitOptions.epochs;
+      const losses: number[] = [];
+      for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
+        const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
+        const { resolved, scheduled: epochSchedule } = scheduleFor(stats, classes, sampleWeights, clock);
+        const baseRest = Float32Array.from(
+          { length: count },
+          (_, row) =>
+            (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
+            (spec.elements?.weights?.[0] ?? 1),
+        );
+        let curriculum: Float32Array = new Float32Array(count).fill(1);
+        if (spec.curriculum) {
+          const difficulty =
+            spec.curriculum.difficulty === 'provided'
+              ? (fitOptions.difficulty as readonly number[])
+              : (await evaluateRows(features, targets, new Float32Array(count).fill(1), epochSchedule)).rawLoss;
+          curriculum = curriculumWeights(spec, epochSchedule, difficulty);
+        }
+        const order = Int32Array.from({ length: count }, (_, index) => index).filter(
+          (index) => (curriculum[index] as number) > 0,
+        );
+        shuffleInPlace(order, random);
+        let lossSum = 0;
+        let batches = 0;
+        for (let start = 0; start < order.length; start += fitOptions.batchSize) {
+          const indices = order.subarray(start, start + fitOptions.batchSize);
+          const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
+          const rest = Float32Array.from(indices, (row) => (baseRest[row] as number) * (curriculum[row] as number));
+          if (needsRawLoss(spec)) {
+            const picked = Array.from(indices, (row) => features[row] as ArrayLike<number>);
+            const pickedTargets = Array.from(indices, (row) => targets[row]) as FineTuneBatch['targets'];
+            applyLossRules(
+              spec,
+              scheduled,
+              rest,
+              (await evaluateRows(picked, pickedTargets, new Float32Array(indices.length).fill(1), scheduled)).rawLoss,
+            );
+          }
+          lossSum += (await runStep(features, targets, indices, rest, scheduled, undefined, true)).loss;
+          batches += 1;
+        }
+        stepCount = Math.max(stepCount, (epoch + 1) * batchesPerEpoch);
+        const epochLoss = batches === 0 ? 0 : lossSum / batches;
+        losses.push(epochLoss);
+        fitOptions.onProgress?.({
+          epoch,
+          totalEpochs,
+          loss: epochLoss,
+          admittedSamples: order.length,
+          effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0),
+        });
+      }
+      epochCount = totalEpochs;
+      return { losses };
+    },
+    async evaluate(features, targets, evaluateOptions = {}) {
+      if (features.length === 0) throw new InvalidInputError('features', 'has no rows');
+      const batch: FineTuneBatch = {
+        features,
+        targets,
+        sampleWeights: evaluateOptions.sampleWeights ?? null,
+        stats: evaluateOptions.stats ?? null,
+      };
+      const { rest, scheduled } = await prepareBatch(batch);
+      const result = await evaluateRows(features, targets, rest, scheduled);
+      let accuracy: number | null = null;
+      if (isSoftmax) {
+        const correct = result.predictions.filter(
+          (row, index) => row.indexOf(Math.max(...row)) === targets[index],
+        ).length;
+        accuracy = correct / features.length;
+      }
+      return { loss: result.loss, accuracy };
+    },
+    async predict(features) {
+      if (features.length === 0) return [];
+      return (
+        await evaluateRows(
+          features,
+          null,
+          new Float32Array(features.length).fill(1),
+          scheduleFor(null, await outputWidth()).scheduled,
+        )
+      ).predictions;
+    },
+    exportModel() {
+      return encodeOnnxModel(withInitializers(model, state));
+    },
+    parameters() {
+      return new Map([...state].map(([name, value]) => [name, Float32Array.from(value)]));
+    },
+    async release() {
+      for (const { session } of sessions.values()) await session.release();
+      sessions.clear();
+    },
+  };
+  return fineTuner;
+}
