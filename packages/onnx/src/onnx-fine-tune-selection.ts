@@ -2,6 +2,72 @@ import { InvalidInputError } from '@weightspec/core';
 import type { OnnxModel } from './onnx-model-proto.ts';
 
 /**
+ * Ops a fine-tuned model may contain: those with a backward rule (onnx-autodiff.ts and
+ * onnx-backward-rules*.ts), those lowered to primitives (BatchNormalization, Dropout,
+ * LayerNormalization, Gelu, Split) and shape arithmetic evaluated ahead of time.
+ */
+export const FINE_TUNE_OPS: ReadonlySet<string> = new Set([
+  'Gemm',
+  'MatMul',
+  'Conv',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'BatchNormalization',
+  'Dropout',
+  'Flatten',
+  'Reshape',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Concat',
+  'Split',
+  'Slice',
+  'Gather',
+  'Pad',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'LogSoftmax',
+  'Erf',
+  'Gelu',
+  'LayerNormalization',
+  'ReduceMean',
+  'ReduceSum',
+  'Sqrt',
+  'Identity',
+  'Constant',
+  'Cast',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Neg',
+  'Exp',
+  'Log',
+  'Abs',
+  'Reciprocal',
+  'Softplus',
+  'Clip',
+  'Where',
+  'Expand',
+  // Shape arithmetic: evaluated while the graph is lowered, never differentiated.
+  'Shape',
+  'Size',
+  'ConstantOfShape',
+  'Range',
+  'Equal',
+  'Less',
+  'Greater',
+  'Not',
+  'Max',
+  'Min',
+]);
+
+/**
  * Which initializers a fine-tuner trains and which it carries as running statistics. 'all' means
  * every float initializer except BatchNormalization's running mean and variance (inputs 3 and 4),
  * which are updated from batch statistics instead; `frozen` names are removed. Unknown names are an

@@ -1,5 +1,5 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
-import { InvalidInputError } from '@weightspec/core';
+import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
 import { emit } from './onnx-graph-emit.ts';
 import type { OnnxModel } from './onnx-model-proto.ts';
@@ -94,7 +94,19 @@ export function buildStepGraph(
 ): FineTuneGraph {
   const { lowered, b, loss, width, predictions } = lowerWithLoss(options, true);
   const { optimizer } = options;
-  const gradients = addGradients(b, loss.loss, options.trainable);
+  let gradients: Map<string, string>;
+  try {
+    gradients = addGradients(b, loss.loss, options.trainable);
+  } catch (error) {
+    // addGradients names the op without a rule; surface it as the typed error callers expect.
+    if (error instanceof Error && /no backward rule/.test(error.message))
+      throw new UnsupportedFeatureError(
+        'onnx',
+        error.message.replace('no backward rule for ONNX op ', 'gradients through '),
+        'that op is only supported off the path from the trainable initializers to the loss',
+      );
+    throw error;
+  }
   const learningRate = b.input('learning_rate', 'float', []);
   const step = b.input('step', 'float', []);
   for (const parameter of options.trainable) {

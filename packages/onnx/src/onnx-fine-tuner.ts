@@ -29,8 +29,8 @@ import type {
   OnnxRuntimeSession,
   OnnxRuntimeTensor,
 } from './onnx-fine-tuner-types.ts';
-import { selectTrainable } from './onnx-fine-tune-selection.ts';
-import { decodeOnnxModel } from './onnx-model-decoder.ts';
+import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
+import { checkSupportedOps, decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
@@ -47,6 +47,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   const ort: OnnxRuntimeLike =
     options.ort ?? ((await (await import('./onnx-runtime-loader.ts')).loadOnnxRuntime()) as unknown as OnnxRuntimeLike);
   const model = decodeOnnxModel(options.model);
+  checkSupportedOps(model, FINE_TUNE_OPS, 'fine-tuning');
   const spec: WeightingSpec = parseWeightingSpec(
     options.spec ?? { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } },
   );
@@ -387,14 +388,16 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     },
     async predict(features) {
       if (features.length === 0) return [];
-      return (
-        await evaluateRows(
-          features,
-          null,
-          new Float32Array(features.length).fill(1),
-          scheduleFor(null, await outputWidth()).scheduled,
-        )
-      ).predictions;
+      const classes = await outputWidth();
+      // Predictions do not depend on class weights: one count per class stands in for the data's counts.
+      const stats = isSoftmax
+        ? countClasses(
+            Array.from({ length: classes }, (_, index) => index),
+            classes,
+          )
+        : null;
+      const { scheduled } = scheduleFor(stats, classes);
+      return (await evaluateRows(features, null, new Float32Array(features.length).fill(1), scheduled)).predictions;
     },
     exportModel() {
       return encodeOnnxModel(withInitializers(model, state));
