@@ -87,6 +87,21 @@ class GapCnn(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class MnistCnn(nn.Module):
+    """The small CNN the MNIST test fine-tunes (28x28 digits, 10 classes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 5, stride=2, padding=2)
+        self.conv2 = nn.Conv2d(8, 16, 3, padding=1)
+        self.fc = nn.Linear(16 * 7 * 7, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.conv1(x))
+        x = nn.functional.max_pool2d(torch.relu(self.conv2(x)), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
 class TinyTransformer(nn.Module):
     """One encoder layer written out (embedding, 2-head attention, GELU feed-forward, LayerNorm)."""
 
@@ -215,6 +230,11 @@ def main():
     export('lenet', LeNet(), torch.randn(8, 1, 12, 12), labels, weights)
     torch.manual_seed(0)
     export('gap-cnn', GapCnn(), torch.randn(8, 3, 8, 8), labels, weights)
+    torch.manual_seed(0)
+    mnist = MnistCnn().train()
+    torch.onnx.export(mnist, (torch.zeros(2, 1, 28, 28),), os.path.join(OUT, 'mnist-cnn.onnx'), do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.TRAINING, opset_version=17, input_names=['x'],
+                      output_names=['logits'], dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
     torch.manual_seed(0)
     export('transformer', TinyTransformer(), torch.randint(0, 11, (8, 5)), labels, weights)
 
