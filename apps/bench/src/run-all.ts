@@ -6,6 +6,7 @@
  */
 import { runCoreComposeBenchmark } from './core-compose.bench.ts';
 import { runMljsBenchmark } from './mljs-train.bench.ts';
+import { runOnnxFineTuneBenchmark } from './onnx-finetune.bench.ts';
 import { runOnnxBenchmark } from './onnx-step.bench.ts';
 import { runTfjsBenchmark } from './tfjs-fit.bench.ts';
 import type { BenchmarkComparison } from './benchmark-report.ts';
@@ -15,6 +16,7 @@ const benchmarks: [string, () => Promise<BenchmarkComparison[]>][] = [
   ['mljs', runMljsBenchmark],
   ['tfjs', runTfjsBenchmark],
   ['onnx', runOnnxBenchmark],
+  ['finetune', runOnnxFineTuneBenchmark],
 ];
 
 const args = process.argv.slice(2);
