@@ -1,6 +1,5 @@
 import type { ClassStatistics, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import {
-  checkClassLabels,
   checkNumberArray,
   countClasses,
   createSeededRandom,
@@ -12,6 +11,7 @@ import {
   shuffleInPlace,
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
+import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import { applyLossRules, curriculumWeights, needsRawLoss } from './onnx-fine-tune-policy.ts';
 import {
@@ -117,7 +117,6 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     });
     return { resolved, scheduled: resolveSchedules(spec, resolved, clock) };
   }
-  /** Feeds for the data input, targets, rest and keep of the rows `indices`. */
   const dataFeeds = (
     graph: FineTuneGraph,
     features: readonly ArrayLike<number>[],
@@ -125,74 +124,13 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     indices: ArrayLike<number>,
     rest: Float32Array,
   ) => {
-    const input = graph.lowered.dataInputs[0];
-    if (!input || graph.lowered.dataInputs.length !== 1)
-      throw new InvalidInputError(
-        'model',
-        `the fine-tuner feeds one data input; the model has ${graph.lowered.dataInputs.map((item) => item.name).join(', ') || 'none'}`,
-      );
-    const rowSize = input.shape.slice(1).reduce((product, size) => product * size, 1);
-    const rows = indices.length;
-    const data = new Float32Array(rows * rowSize);
-    for (let position = 0; position < rows; position += 1) {
-      const index = indices[position] as number;
-      const row = features[index];
-      if (!row || row.length !== rowSize)
-        throw new InvalidInputError(
-          `features[${index}]`,
-          `has ${row?.length ?? 0} values, the model's input ${input.name} takes ${rowSize} per row`,
-        );
-      data.set(Array.from(row), position * rowSize);
-    }
-    const width = graph.width;
-    const targetData = new Float32Array(rows * width);
-    if (targets)
-      for (let position = 0; position < rows; position += 1) {
-        const index = indices[position] as number;
-        const target = targets[index];
-        if (isSoftmax)
-          targetData[
-            position * width + (checkClassLabels(`targets[${index}]`, [target], { numClasses: width })[0] as number)
-          ] = 1;
-        else targetData.set(checkNumberArray(`targets[${index}]`, target, { length: width }), position * width);
-      }
-    const restWidth = isSoftmax ? 1 : width;
-    const expanded =
-      restWidth === 1
-        ? rest
-        : Float32Array.from({ length: rows * width }, (_, flat) => rest[Math.floor(flat / width)] as number);
-    const feeds: Record<string, OnnxRuntimeTensor> = {
-      [input.name]:
-        input.dataType === 'int64'
-          ? new ort.Tensor(
-              'int64',
-              BigInt64Array.from(data, (value) => BigInt(Math.round(value))),
-              [rows, ...input.shape.slice(1)],
-            )
-          : float(data, [rows, ...input.shape.slice(1)]),
-      targets: float(targetData, [rows, width]),
-      rest: float(expanded, [rows, restWidth]),
-      keep: float(new Float32Array(rows * restWidth).fill(1), [rows, restWidth]),
-    };
+    const feeds = batchFeeds(ort, graph, { features, targets, indices, rest, isSoftmax });
     for (const name of [...trainable, ...runningStatistics])
       feeds[name] = float(state.get(name) as Float32Array, tensorOf(name)?.dims ?? []);
     return feeds;
   };
-  const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) => {
-    const feeds: Record<string, OnnxRuntimeTensor> = {};
-    graph.lowered.dropoutMasks.forEach((mask, index) => {
-      const size = mask.shape.reduce((product, value) => product * value, 1);
-      let values = given?.[index];
-      if (given && (!values || values.length !== size))
-        throw new InvalidInputError(
-          `dropoutMasks[${index}]`,
-          `needs ${size} values for Dropout "${mask.node}", got ${values?.length ?? 'none'}`,
-        );
-      values ??= Float32Array.from({ length: size }, () => (random() < mask.ratio ? 0 : 1 / (1 - mask.ratio)));
-      feeds[mask.name] = float(values, mask.shape);
-    });
-    return feeds;
-  };
+  const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
+    maskFeeds(ort, graph, given, random);
   /** Runs one step graph on rows `indices`; `apply` false leaves every parameter as it was. */
   const runStep = async (
     features: readonly ArrayLike<number>[],
