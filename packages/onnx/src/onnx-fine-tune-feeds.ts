@@ -7,8 +7,13 @@ export interface BatchRows {
   readonly features: readonly ArrayLike<number>[];
   readonly targets: FineTuneBatch['targets'] | null;
   readonly indices: ArrayLike<number>;
+  /** One weight per sample (class weights are folded into the graph). */
   readonly rest: Float32Array;
   readonly isSoftmax: boolean;
+  /** SPEC `elements.weights` [E], or null. */
+  readonly elementWeights: readonly number[] | null;
+  /** SPEC `elements.maskValue`: elements whose target equals it get keep 0. */
+  readonly maskValue: number | null;
 }
 
 /**
@@ -21,7 +26,7 @@ export function batchFeeds(
   graph: FineTuneGraph,
   rows: BatchRows,
 ): Record<string, OnnxRuntimeTensor> {
-  const { features, targets, indices, rest, isSoftmax } = rows;
+  const { features, targets, indices, rest, isSoftmax, elementWeights, maskValue } = rows;
   const float = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
   const input = graph.lowered.dataInputs[0];
   if (!input || graph.lowered.dataInputs.length !== 1)
@@ -42,23 +47,40 @@ export function batchFeeds(
       );
     data.set(row, position * rowSize);
   }
-  const width = graph.width;
-  const targetData = new Float32Array(count * width);
-  if (targets)
-    for (let position = 0; position < count; position += 1) {
-      const index = indices[position] as number;
-      const target = targets[index];
-      if (isSoftmax)
-        targetData[
-          position * width + (checkClassLabels(`targets[${index}]`, [target], { numClasses: width })[0] as number)
-        ] = 1;
-      else targetData.set(checkNumberArray(`targets[${index}]`, target, { length: width }), position * width);
-    }
+  const { width, rowsPerSample } = graph;
+  const lossRows = count * rowsPerSample;
   const restWidth = isSoftmax ? 1 : width;
-  const expanded =
-    restWidth === 1
-      ? rest
-      : Float32Array.from({ length: count * width }, (_, flat) => rest[Math.floor(flat / width)] as number);
+  const targetData = new Float32Array(lossRows * width);
+  const restData = new Float32Array(lossRows * restWidth);
+  const keepData = new Float32Array(lossRows * restWidth).fill(1);
+  // Element e of a sample is loss row (sample * rowsPerSample + e) for softmax, column e otherwise.
+  for (let position = 0; position < count; position += 1) {
+    const index = indices[position] as number;
+    for (let slot = 0; slot < rowsPerSample * restWidth; slot += 1)
+      restData[position * rowsPerSample * restWidth + slot] =
+        (rest[position] as number) * (elementWeights?.[slot] ?? 1);
+    if (!targets) continue;
+    const target = targets[index];
+    const values = typeof target === 'number' ? [target] : target;
+    if (isSoftmax) {
+      const labels = checkClassLabels(`targets[${index}]`, values, {
+        numClasses: width,
+        length: rowsPerSample,
+        maskValue,
+      });
+      labels.forEach((label, element) => {
+        const row = position * rowsPerSample + element;
+        if (label < 0) keepData[row] = 0;
+        else targetData[row * width + label] = 1;
+      });
+    } else {
+      const checked = checkNumberArray(`targets[${index}]`, values, { length: width });
+      checked.forEach((value, element) => {
+        if (maskValue !== null && value === maskValue) keepData[position * width + element] = 0;
+        else targetData[position * width + element] = value;
+      });
+    }
+  }
   const dims = [count, ...input.shape.slice(1)];
   return {
     [input.name]:
@@ -69,9 +91,9 @@ export function batchFeeds(
             dims,
           )
         : float(data, dims),
-    targets: float(targetData, [count, width]),
-    rest: float(expanded, [count, restWidth]),
-    keep: float(new Float32Array(count * restWidth).fill(1), [count, restWidth]),
+    targets: float(targetData, [lossRows, width]),
+    rest: float(restData, [lossRows, restWidth]),
+    keep: float(keepData, [lossRows, restWidth]),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
-import { emit } from './onnx-graph-emit.ts';
+import { emit, reshapeTo } from './onnx-graph-emit.ts';
 import type { OnnxModel } from './onnx-model-proto.ts';
 import { type LoweredGraph, lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
@@ -22,8 +22,24 @@ export interface FineTuneGraphOptions {
 export interface FineTuneGraph {
   readonly model: OnnxModel;
   readonly lowered: LoweredGraph;
-  /** Width W of the predictions (classes, labels or regression outputs). */
+  /** Width W of the loss rows (classes for softmax CE; elements per sample otherwise). */
   readonly width: number;
+  /** Loss rows per sample: E for a dense softmax output [N, C, d1..dk], else 1. */
+  readonly rowsPerSample: number;
+  /** Values of the model output per sample (what `predict` returns per row). */
+  readonly outputSize: number;
+}
+
+/**
+ * How an output [N, ...] is laid out as the weighted loss's rows (SPEC "Shapes and terms", dense
+ * outputs): [N, W] as it is; softmax CE on [N, C, d1..dk] (ONNX's channels-first layout) as N*E rows
+ * of C scores, E = d1*...*dk, in row-major element order; sigmoid CE and regression on [N, d1..dk] as
+ * N rows of E elements.
+ */
+export function lossLayout(shape: readonly number[], softmax: boolean) {
+  const elements = shape.slice(softmax ? 2 : 1).reduce((product, size) => product * size, 1);
+  const width = softmax ? (shape[1] as number) : elements;
+  return { width, rowsPerSample: softmax ? elements : 1, outputSize: shape.slice(1).reduce((p, size) => p * size, 1) };
 }
 
 /** Output names of a step graph for one parameter. */
@@ -49,23 +65,31 @@ function lowerWithLoss(options: FineTuneGraphOptions, training: boolean) {
   const b = lowered.builder;
   const raw = lowered.valueOf(options.output);
   const shape = b.shapeOf(raw) as number[];
-  if (shape.length !== 2)
+  const softmax = options.spec.loss.kind === 'softmax_cross_entropy';
+  if (shape.length < 2)
     throw new InvalidInputError(
       'output',
-      `output "${options.output}" has shape [${shape.join(', ')}]; the fine-tuner trains [batch, width] outputs`,
+      `output "${options.output}" has shape [${shape.join(', ')}]; expected [batch, ...]`,
     );
-  const width = shape[1] as number;
+  const layout = lossLayout(shape, softmax);
   const predictions = emit(b, 'Identity', [raw], {}, 'predictions');
+  let rows = predictions;
+  if (shape.length > 2) {
+    const channelsLast = softmax ? [0, ...shape.slice(2).map((_, index) => index + 2), 1] : null;
+    const ordered = channelsLast ? emit(b, 'Transpose', [raw], { perm: { type: 'ints', value: channelsLast } }) : raw;
+    rows = reshapeTo(b, ordered, [options.batchSize * layout.rowsPerSample, layout.width]);
+  }
+  const width = layout.width;
   // The rows dimension is the static batch size so every shape in the step stays concrete.
   const loss = appendWeightedLoss(
     b,
     options.spec,
     options.scheduled,
-    predictions,
+    rows,
     width,
-    options.batchSize as unknown as string,
+    (options.batchSize * layout.rowsPerSample) as unknown as string,
   );
-  return { lowered, b, loss, width, predictions };
+  return { lowered, b, loss, width, predictions, layout };
 }
 
 /**
@@ -73,12 +97,12 @@ function lowerWithLoss(options: FineTuneGraphOptions, training: boolean) {
  * dropout), SPEC's weighted loss on its output. Outputs: predictions, loss, raw_loss.
  */
 export function buildEvaluationGraph(options: FineTuneGraphOptions): FineTuneGraph {
-  const { lowered, b, loss, width, predictions } = lowerWithLoss(options, false);
+  const { lowered, b, loss, predictions, layout } = lowerWithLoss(options, false);
   b.output(predictions);
   b.output(loss.loss);
   b.output(loss.rawLoss);
   b.output(loss.denominator);
-  return { model: b.build({ opsetVersion: options.model.opsetVersion ?? 17 }), lowered, width };
+  return { model: b.build({ opsetVersion: options.model.opsetVersion ?? 17 }), lowered, ...layout };
 }
 
 /**
@@ -92,7 +116,7 @@ export function buildEvaluationGraph(options: FineTuneGraphOptions): FineTuneGra
 export function buildStepGraph(
   options: FineTuneGraphOptions & { readonly optimizer: OnnxOptimizerSpec },
 ): FineTuneGraph {
-  const { lowered, b, loss, width, predictions } = lowerWithLoss(options, true);
+  const { lowered, b, loss, predictions, layout } = lowerWithLoss(options, true);
   const { optimizer } = options;
   let gradients: Map<string, string>;
   try {
@@ -169,5 +193,5 @@ export function buildStepGraph(
   b.output(loss.loss);
   b.output(loss.rawLoss);
   b.output(predictions);
-  return { model: b.build({ opsetVersion: options.model.opsetVersion ?? 17 }), lowered, width };
+  return { model: b.build({ opsetVersion: options.model.opsetVersion ?? 17 }), lowered, ...layout };
 }

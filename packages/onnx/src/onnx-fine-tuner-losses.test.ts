@@ -76,3 +76,72 @@ describe('the fine-tuner attaches every row-wise SPEC loss', () => {
     },
   );
 });
+
+describe('dense outputs (SPEC v1.1: one class per pixel)', () => {
+  // A 3-class segmentation head: Conv 1 -> 3 channels, 3x3, pads 1, on 4x4 images: output [N, 3, 4, 4].
+  const segmentation = (() => {
+    const weight = Float32Array.from({ length: 27 }, (_, index) => Math.sin(index * 1.7) * 0.5);
+    return encodeOnnxModel({
+      graphName: 'segmentation',
+      nodes: [
+        {
+          opType: 'Conv',
+          inputs: ['x', 'w', 'b'],
+          outputs: ['y'],
+          name: 'conv',
+          attributes: { pads: { type: 'ints', value: [1, 1, 1, 1] } },
+        },
+      ],
+      initializers: [
+        { name: 'w', dataType: 'float', dims: [3, 1, 3, 3], data: weight },
+        { name: 'b', dataType: 'float', dims: [3], data: Float32Array.of(0.1, -0.2, 0.05) },
+      ],
+      inputs: [{ name: 'x', dataType: 'float', shape: ['N', 1, 4, 4] }],
+      outputs: [{ name: 'y', dataType: 'float', shape: ['N', 3, 4, 4] }],
+      opsetVersion: 17,
+    });
+  })();
+  const images = Array.from({ length: 3 }, (_, sample) =>
+    Array.from({ length: 16 }, (_, pixel) => Math.cos(sample * 16 + pixel)),
+  );
+  // Pixel labels; 255 marks ignored pixels (SPEC elements.maskValue).
+  const labels = images.map((image, sample) =>
+    image.map((value, pixel) => (pixel === sample ? 255 : value > 0.3 ? 2 : value < -0.3 ? 0 : 1)),
+  );
+  const spec = {
+    specVersion: 1,
+    loss: { kind: 'softmax_cross_entropy' },
+    class: { strategy: 'balanced' },
+    elements: { maskValue: 255, weights: Array.from({ length: 16 }, (_, pixel) => 1 + (pixel % 4) / 4) },
+    adaptive: [{ kind: 'focal', gamma: 1.5 }],
+  };
+
+  it('weights every pixel: the loss equals the float64 reference on [N, H, W, C] predictions', async () => {
+    const tuner = await createOnnxFineTuner({ model: segmentation, spec });
+    const outputs = await tuner.predict(images);
+    // Channels-first [C, H, W] per sample to the SPEC's channels-last [H, W, C].
+    const predictions = outputs.map((flat) =>
+      Array.from({ length: 4 }, (_, row) =>
+        Array.from({ length: 4 }, (_, column) =>
+          [0, 1, 2].map((label) => flat[label * 16 + row * 4 + column] as number),
+        ),
+      ),
+    );
+    const targets = labels.map((flat) => Array.from({ length: 4 }, (_, row) => flat.slice(row * 4, row * 4 + 4)));
+    const computation = prepareWeightingComputation(spec, { predictions, targets, sampleWeights: [1, 2, 0.5] });
+    const expected = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).loss;
+    const { loss } = await tuner.gradients({ features: images, targets: labels, sampleWeights: [1, 2, 0.5] });
+    expect(Math.abs(loss - expected) / Math.abs(expected)).toBeLessThan(1e-5);
+    const { accuracy } = await tuner.evaluate(images, labels);
+    expect(accuracy).not.toBeNull();
+    await tuner.release();
+  });
+
+  it('checks elements.weights against the pixels per sample', async () => {
+    await expect(
+      createOnnxFineTuner({ model: segmentation, spec: { ...spec, elements: { weights: [1, 2] } } }).then((tuner) =>
+        tuner.step({ features: images, targets: labels }),
+      ),
+    ).rejects.toThrow(/E = 16/);
+  });
+});

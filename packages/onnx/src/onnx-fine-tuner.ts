@@ -18,6 +18,7 @@ import {
   buildEvaluationGraph,
   buildStepGraph,
   type FineTuneGraph,
+  lossLayout,
   runningName,
   stepNames,
 } from './onnx-fine-tune-step.ts';
@@ -88,21 +89,33 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     return entry;
   };
   const float = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
-  let outputSize: number | null = null;
-  // The output's width W from static shape inference at batch size 1 (before any class weights exist).
-  const outputWidth = async () => {
-    if (outputSize === null) {
+  let layout: ReturnType<typeof lossLayout> | null = null;
+  // The output's layout (width W, loss rows per sample) from static shape inference at batch size 1.
+  const outputLayout = () => {
+    if (layout === null) {
       const lowered = lowerModelGraph({ model, batchSize: 1, training: false, fedInitializers: new Set(trainable) });
-      const shape = lowered.builder.shapeOf(lowered.valueOf(output));
-      outputSize = shape.length === 2 ? (shape[1] as number) : Number.NaN;
-      if (!Number.isInteger(outputSize))
+      const shape = lowered.builder.shapeOf(lowered.valueOf(output)) as number[];
+      if (shape.length < 2)
         throw new InvalidInputError(
           'output',
-          `output "${output}" has shape [${shape.join(', ')}]; the fine-tuner trains [batch, width] outputs`,
+          `output "${output}" has shape [${shape.join(', ')}]; expected [batch, ...]`,
+        );
+      layout = lossLayout(shape, spec.loss.kind === 'softmax_cross_entropy');
+      const elements = spec.loss.kind === 'softmax_cross_entropy' ? layout.rowsPerSample : layout.width;
+      if (spec.elements?.weights && spec.elements.weights.length !== elements)
+        throw new InvalidInputError(
+          'elements.weights',
+          `has ${spec.elements.weights.length} weights; output "${output}" has E = ${elements} elements per sample`,
         );
     }
-    return outputSize;
+    return layout;
   };
+  const outputWidth = async () => outputLayout().width;
+  const elementWeights = spec.elements?.weights ?? null;
+  const maskValue = spec.elements?.maskValue ?? null;
+  /** Class labels of every unmasked element, for class counts. */
+  const flatLabels = (targets: FineTuneBatch['targets']) =>
+    (targets as (number | readonly number[])[]).flat().filter((label) => maskValue === null || label !== maskValue);
   const isSoftmax = spec.loss.kind === 'softmax_cross_entropy';
   function scheduleFor(
     stats: ClassStatistics | null,
@@ -124,7 +137,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     indices: ArrayLike<number>,
     rest: Float32Array,
   ) => {
-    const feeds = batchFeeds(ort, graph, { features, targets, indices, rest, isSoftmax });
+    const feeds = batchFeeds(ort, graph, { features, targets, indices, rest, isSoftmax, elementWeights, maskValue });
     for (const name of [...trainable, ...runningStatistics])
       feeds[name] = float(state.get(name) as Float32Array, tensorOf(name)?.dims ?? []);
     return feeds;
@@ -165,11 +178,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
-    Float32Array.from(
-      batch.features,
-      (_, row) =>
-        (batch.sampleWeights ? (batch.sampleWeights[row] as number) * resolvedScale : 1) *
-        (spec.elements?.weights?.[0] ?? 1),
+    Float32Array.from(batch.features, (_, row) =>
+      batch.sampleWeights ? (batch.sampleWeights[row] as number) * resolvedScale : 1,
     );
   const prepareBatch = async (batch: FineTuneBatch) => {
     const width = await outputWidth();
@@ -178,7 +188,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       throw new InvalidInputError('targets', `has ${batch.targets.length} entries for ${batch.features.length} rows`);
     if (batch.sampleWeights)
       checkNumberArray('sampleWeights', batch.sampleWeights, { length: batch.features.length, nonNegative: true });
-    const stats = batch.stats ?? (isSoftmax ? countClasses(batch.targets as number[], width) : null);
+    const stats = batch.stats ?? (isSoftmax ? countClasses(flatLabels(batch.targets), width) : null);
     const { resolved, scheduled } = scheduleFor(stats, width, batch.sampleWeights ?? null);
     const indices = Int32Array.from(batch.features, (_, index) => index);
     return { rest: batchRest(batch, resolved.sampleWeightScale), scheduled, indices };
@@ -204,7 +214,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       );
       const values = result.predictions?.data as Float32Array;
       for (let row = 0; row < indices.length; row += 1)
-        predictions.push(Array.from(values.subarray(row * graph.width, (row + 1) * graph.width)));
+        predictions.push(Array.from(values.subarray(row * graph.outputSize, (row + 1) * graph.outputSize)));
       const chunkDenominator = ((result.denominator as OnnxRuntimeTensor).data as Float32Array)[0] as number;
       numerator +=
         (((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number) *
@@ -212,9 +222,12 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       denominator += chunkDenominator;
       const raw = result.raw_loss?.data as Float32Array;
       for (let row = 0; row < indices.length; row += 1)
-        rawLoss[start + row] = isSoftmax
-          ? (raw[row] as number)
-          : raw.subarray(row * graph.width, (row + 1) * graph.width).reduce((sum, value) => sum + value, 0);
+        rawLoss[start + row] = raw
+          .subarray(
+            row * graph.rowsPerSample * (isSoftmax ? 1 : graph.width),
+            (row + 1) * graph.rowsPerSample * (isSoftmax ? 1 : graph.width),
+          )
+          .reduce((sum, value) => sum + value, 0);
     }
     const reduction = spec.reduction?.kind ?? 'weighted_mean';
     return {
@@ -247,18 +260,15 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       if (spec.curriculum?.difficulty === 'provided' && fitOptions.difficulty?.length !== count)
         throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
       const classes = await outputWidth();
-      const stats = fitOptions.stats ?? (isSoftmax ? countClasses(targets as number[], classes) : null);
+      const stats = fitOptions.stats ?? (isSoftmax ? countClasses(flatLabels(targets), classes) : null);
       const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
       const totalEpochs = epochCount + fitOptions.epochs;
       const losses: number[] = [];
       for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
         const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
         const { resolved, scheduled: epochSchedule } = scheduleFor(stats, classes, sampleWeights, clock);
-        const baseRest = Float32Array.from(
-          { length: count },
-          (_, row) =>
-            (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
-            (spec.elements?.weights?.[0] ?? 1),
+        const baseRest = Float32Array.from({ length: count }, (_, row) =>
+          sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1,
         );
         let curriculum: Float32Array = new Float32Array(count).fill(1);
         if (spec.curriculum) {
@@ -317,10 +327,24 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       const result = await evaluateRows(features, targets, rest, scheduled);
       let accuracy: number | null = null;
       if (isSoftmax) {
-        const correct = result.predictions.filter(
-          (row, index) => row.indexOf(Math.max(...row)) === targets[index],
-        ).length;
-        accuracy = correct / features.length;
+        // Per element: the argmax over C of the channels-first output [C, E] against the element's label.
+        const { width: classes, rowsPerSample: elements } = outputLayout();
+        let correct = 0;
+        let counted = 0;
+        result.predictions.forEach((row, index) => {
+          const target = targets[index] as number | readonly number[];
+          const labels = typeof target === 'number' ? [target] : target;
+          for (let element = 0; element < elements; element += 1) {
+            if (maskValue !== null && labels[element] === maskValue) continue;
+            let best = 0;
+            for (let label = 1; label < classes; label += 1)
+              if ((row[label * elements + element] as number) > (row[best * elements + element] as number))
+                best = label;
+            counted += 1;
+            if (best === labels[element]) correct += 1;
+          }
+        });
+        accuracy = counted === 0 ? null : correct / counted;
       }
       return { loss: result.loss, accuracy };
     },
