@@ -12,6 +12,8 @@ import {
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
+import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
+import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import { applyLossRules, curriculumWeights, needsRawLoss } from './onnx-fine-tune-policy.ts';
 import {
@@ -27,7 +29,6 @@ import type {
   OnnxFineTuner,
   OnnxFineTunerOptions,
   OnnxRuntimeLike,
-  OnnxRuntimeSession,
   OnnxRuntimeTensor,
 } from './onnx-fine-tuner-types.ts';
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
@@ -75,19 +76,12 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   let stepCount = 0;
   let epochCount = 0;
   const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
-  const sessions = new Map<string, { session: OnnxRuntimeSession; graph: FineTuneGraph }>();
-  const sessionFor = async (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) => {
-    const key = `${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`;
-    let entry = sessions.get(key);
-    if (!entry) {
+  const sessions = new GraphSessionCache(ort, sessionOptions);
+  const sessionFor = (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) =>
+    sessions.get(`${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`, () => {
       const graphOptions = { model, output, spec, scheduled, batchSize, trainable, runningStatistics };
-      const graph =
-        kind === 'step' ? buildStepGraph({ ...graphOptions, optimizer }) : buildEvaluationGraph(graphOptions);
-      entry = { session: await ort.InferenceSession.create(encodeOnnxModel(graph.model), sessionOptions), graph };
-      sessions.set(key, entry);
-    }
-    return entry;
-  };
+      return kind === 'step' ? buildStepGraph({ ...graphOptions, optimizer }) : buildEvaluationGraph(graphOptions);
+    });
   const float = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
   let layout: ReturnType<typeof lossLayout> | null = null;
   // The output's layout (width W, loss rows per sample) from static shape inference at batch size 1.
@@ -325,27 +319,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       };
       const { rest, scheduled } = await prepareBatch(batch);
       const result = await evaluateRows(features, targets, rest, scheduled);
-      let accuracy: number | null = null;
-      if (isSoftmax) {
-        // Per element: the argmax over C of the channels-first output [C, E] against the element's label.
-        const { width: classes, rowsPerSample: elements } = outputLayout();
-        let correct = 0;
-        let counted = 0;
-        result.predictions.forEach((row, index) => {
-          const target = targets[index] as number | readonly number[];
-          const labels = typeof target === 'number' ? [target] : target;
-          for (let element = 0; element < elements; element += 1) {
-            if (maskValue !== null && labels[element] === maskValue) continue;
-            let best = 0;
-            for (let label = 1; label < classes; label += 1)
-              if ((row[label * elements + element] as number) > (row[best * elements + element] as number))
-                best = label;
-            counted += 1;
-            if (best === labels[element]) correct += 1;
-          }
-        });
-        accuracy = counted === 0 ? null : correct / counted;
-      }
+      const accuracy = isSoftmax ? elementAccuracy(result.predictions, targets, outputLayout(), maskValue) : null;
       return { loss: result.loss, accuracy };
     },
     async predict(features) {
@@ -368,8 +342,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return new Map([...state].map(([name, value]) => [name, Float32Array.from(value)]));
     },
     async release() {
-      for (const { session } of sessions.values()) await session.release();
-      sessions.clear();
+      await sessions.release();
     },
   };
   return fineTuner;
