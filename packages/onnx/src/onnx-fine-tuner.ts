@@ -12,18 +12,12 @@ import {
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
+import { FineTuneParameters } from './onnx-fine-tune-parameters.ts';
 import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import { applyLossRules, curriculumWeights, needsRawLoss } from './onnx-fine-tune-policy.ts';
-import {
-  buildEvaluationGraph,
-  buildStepGraph,
-  type FineTuneGraph,
-  lossLayout,
-  runningName,
-  stepNames,
-} from './onnx-fine-tune-step.ts';
+import { buildEvaluationGraph, buildStepGraph, type FineTuneGraph, lossLayout } from './onnx-fine-tune-step.ts';
 import type {
   FineTuneBatch,
   OnnxFineTuner,
@@ -63,16 +57,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
   const learningRate = options.learningRate ?? 0.001;
   const random = createSeededRandom(options.seed ?? 0);
-  const tensorOf = (name: string) => model.initializers.find((tensor) => tensor.name === name);
-  const state = new Map<string, Float32Array>();
-  for (const name of [...trainable, ...runningStatistics])
-    state.set(name, Float32Array.from(tensorOf(name)?.data as Float32Array));
-  const moments = new Map<string, Float32Array>();
-  for (const name of trainable) {
-    moments.set(stepNames(name).firstMoment, new Float32Array(state.get(name)?.length ?? 0));
-    if (optimizer.kind === 'adam')
-      moments.set(stepNames(name).secondMoment, new Float32Array(state.get(name)?.length ?? 0));
-  }
+  const parameters = new FineTuneParameters(model, trainable, runningStatistics, optimizer.kind === 'adam');
   let stepCount = 0;
   let epochCount = 0;
   const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
@@ -132,9 +117,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     rest: Float32Array,
   ) => {
     const feeds = batchFeeds(ort, graph, { features, targets, indices, rest, isSoftmax, elementWeights, maskValue });
-    for (const name of [...trainable, ...runningStatistics])
-      feeds[name] = float(state.get(name) as Float32Array, tensorOf(name)?.dims ?? []);
-    return feeds;
+    return { ...feeds, ...parameters.feeds(ort, false) };
   };
   const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
     maskFeeds(ort, graph, given, random);
@@ -149,26 +132,21 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     apply: boolean,
   ) => {
     const { session, graph } = await sessionFor('step', indices.length, scheduled);
-    const feeds = { ...dataFeeds(graph, features, targets, indices, rest), ...dropoutFeeds(graph, masks) };
-    for (const [name, value] of moments)
-      feeds[name] = float(value, tensorOf(name.slice(0, name.lastIndexOf('::')))?.dims ?? []);
+    const feeds = {
+      ...dataFeeds(graph, features, targets, indices, rest),
+      ...dropoutFeeds(graph, masks),
+      ...parameters.feeds(ort, true),
+    };
     feeds.learning_rate = float(Float32Array.of(learningRate), []);
     feeds.step = float(Float32Array.of(stepCount + 1), []);
     const result = await session.run(feeds);
-    const read = (name: string) => result[name]?.data as Float32Array;
     if (apply) {
       stepCount += 1;
-      for (const name of trainable) {
-        const names = stepNames(name);
-        state.set(name, read(names.next));
-        moments.set(names.firstMoment, read(names.firstMomentNext));
-        if (optimizer.kind === 'adam') moments.set(names.secondMoment, read(names.secondMomentNext));
-      }
-      for (const name of runningStatistics) if (result[runningName(name)]) state.set(name, read(runningName(name)));
+      parameters.apply(result);
     }
     return {
-      loss: read('loss')[0] as number,
-      gradients: new Map(trainable.map((name) => [name, read(stepNames(name).gradient)])),
+      loss: ((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number,
+      gradients: parameters.gradients(result),
     };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
@@ -336,10 +314,10 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return (await evaluateRows(features, null, new Float32Array(features.length).fill(1), scheduled)).predictions;
     },
     exportModel() {
-      return encodeOnnxModel(withInitializers(model, state));
+      return encodeOnnxModel(withInitializers(model, parameters.values));
     },
     parameters() {
-      return new Map([...state].map(([name, value]) => [name, Float32Array.from(value)]));
+      return new Map([...parameters.values].map(([name, value]) => [name, Float32Array.from(value)]));
     },
     async release() {
       await sessions.release();

@@ -20,8 +20,8 @@ import {
 
 /** Lowest and highest default-domain opset the decoder accepts (axes became inputs in opset 13). */
 export const SUPPORTED_OPSETS = Object.freeze({ min: 13, max: 21 });
-/** Lowest and highest ONNX IR version the decoder accepts (IR 3 added opset imports; 10 is ONNX 1.16). */
-export const SUPPORTED_IR_VERSIONS = Object.freeze({ min: 3, max: 10 });
+/** Lowest and highest ONNX IR version the decoder accepts (IR 3 added opset imports; 11 is ONNX 1.18). */
+export const SUPPORTED_IR_VERSIONS = Object.freeze({ min: 3, max: 11 });
 
 const dataTypeByCode: Readonly<Record<number, OnnxDataTypeName>> = {
   1: 'float',
