@@ -125,9 +125,6 @@ export const DENSE_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> =
   },
   Sqrt: (b, node, g) => [emit(b, 'Div', [g, emit(b, 'Mul', [output(node), b.scalarLike(g, 2)])])],
   Reciprocal: (b, node, g) => [emit(b, 'Neg', [emit(b, 'Mul', [g, emit(b, 'Mul', [output(node), output(node)])])])],
-  Tile: () => {
-    throw new UnsupportedFeatureError('onnx', 'gradients through Tile', 'no backward rule yet');
-  },
   // Float-to-float casts pass the gradient (cast back to the input's type); others carry none.
   Cast: (b, node, g) => {
     const x = input(node, 0);

@@ -71,6 +71,8 @@ interface Case {
   readonly input?: number[];
   /** Dropout mask values per mask input. */
   readonly masks?: number[][];
+  /** Default-domain opset of the model (default 17). */
+  readonly opset?: number;
 }
 
 /**
@@ -86,7 +88,7 @@ async function gradientCheck(testCase: Case) {
     initializers,
     inputs: [{ name: 'x', dataType: 'float', shape: testCase.inputShape }],
     outputs: [{ name: 'y', dataType: 'float', shape: [] }],
-    opsetVersion: 17,
+    opsetVersion: testCase.opset ?? 17,
   };
   const wrt = ['x', ...initializers.filter((tensor) => tensor.dataType === 'float').map((tensor) => tensor.name)];
   const build = (withGradients: boolean) => {
@@ -115,7 +117,7 @@ async function gradientCheck(testCase: Case) {
         b.output(`gradient_${name}`);
       }
     }
-    return { bytes: encodeOnnxModel(b.build()), masks: lowered.dropoutMasks };
+    return { bytes: encodeOnnxModel(b.build({ opsetVersion: testCase.opset ?? 17 })), masks: lowered.dropoutMasks };
   };
   const withGradients = build(true);
   const full = await ort.InferenceSession.create(withGradients.bytes);
@@ -378,6 +380,29 @@ const cases: Case[] = [
       { name: 'zero', dataType: 'int64', dims: [], data: BigInt64Array.of(0n) },
       int64('axes', [0]),
       int64('minus', [-1]),
+    ],
+  },
+  {
+    name: 'ReduceMean with an axes input (opset 18)',
+    inputShape: [2, 3, 2],
+    opset: 18,
+    nodes: [node('Mul', ['x', 'x'], {}, ['s']), node('ReduceMean', ['s', 'axes'], { keepdims: int(1) })],
+    initializers: [int64('axes', [0, 2])],
+  },
+  {
+    name: 'Expand, Reciprocal, Where',
+    inputShape: [2, 1],
+    nodes: [
+      node('Expand', ['x', 'shape'], {}, ['e']),
+      node('Add', ['e', 'two'], {}, ['a']),
+      node('Reciprocal', ['a'], {}, ['r']),
+      node('Greater', ['e', 'zero'], {}, ['positive']),
+      node('Where', ['positive', 'r', 'e']),
+    ],
+    initializers: [
+      int64('shape', [2, 3]),
+      { name: 'two', dataType: 'float', dims: [], data: Float32Array.of(2) },
+      { name: 'zero', dataType: 'float', dims: [], data: Float32Array.of(0) },
     ],
   },
 ];
