@@ -70,7 +70,8 @@ export const FINE_TUNE_OPS: ReadonlySet<string> = new Set([
 /**
  * Which initializers a fine-tuner trains and which it carries as running statistics. 'all' means
  * every float initializer except BatchNormalization's running mean and variance (inputs 3 and 4),
- * which are updated from batch statistics instead; `frozen` names are removed. Unknown names are an
+ * which are updated from batch statistics instead, and single-value float initializers (exporters'
+ * scalar constants); `frozen` names are removed. Unknown names are an
  * InvalidInputError listing the model's float initializers.
  */
 export function selectTrainable(model: OnnxModel, trainable: 'all' | readonly string[], frozen: readonly string[]) {
@@ -92,7 +93,11 @@ export function selectTrainable(model: OnnxModel, trainable: 'all' | readonly st
   };
   if (trainable !== 'all') check('trainable', trainable);
   check('frozen', frozen);
-  const chosen = (trainable === 'all' ? candidates : trainable).filter((name) => !frozen.includes(name));
+  // Single-value float initializers are how exporters store scalar constants (scales, epsilons);
+  // training them would turn shape arithmetic into data, so 'all' leaves them out (name them to train).
+  const sizes = new Map(model.initializers.map((tensor) => [tensor.name, tensor.data.length]));
+  const all = candidates.filter((name) => (sizes.get(name) ?? 0) > 1);
+  const chosen = (trainable === 'all' ? all : trainable).filter((name) => !frozen.includes(name));
   if (chosen.length === 0) throw new InvalidInputError('trainable', 'selects no initializer to train');
   return { trainable: chosen, runningStatistics };
 }

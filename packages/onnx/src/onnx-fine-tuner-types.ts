@@ -31,7 +31,7 @@ export interface OnnxFineTunerOptions {
   readonly model: Uint8Array;
   /** The graph output the loss is attached to (default: the first output). */
   readonly output?: string;
-  /** Initializers to train: 'all' (default: every float initializer but BatchNorm running statistics) or names. */
+  /** Initializers to train: 'all' (default: float initializers but BatchNorm running statistics and scalars) or names. */
   readonly trainable?: 'all' | readonly string[];
   /** Initializers kept fixed (removed from `trainable`). */
   readonly frozen?: readonly string[];
