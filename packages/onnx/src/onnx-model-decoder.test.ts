@@ -101,7 +101,7 @@ describe('decodeOnnxModel', () => {
 });
 
 describe('decodeOnnxModel on PyTorch exports', () => {
-  it.each(['mlp-batchnorm-dropout', 'lenet', 'gap-cnn', 'transformer'])(
+  it.each(['mlp-batchnorm-dropout', 'lenet', 'gap-cnn', 'transformer', 'encoder-layer'])(
     'decodes %s.onnx (torch.onnx.export, training mode)',
     (name) => {
       const bytes = readFileSync(new URL(`../test-fixtures/finetune/${name}.onnx`, import.meta.url));
