@@ -23,6 +23,7 @@ export { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 export type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
 export { decodeOnnxModel, checkSupportedOps, SUPPORTED_OPSETS, SUPPORTED_IR_VERSIONS } from './onnx-model-decoder.ts';
 export { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+export { FINE_TUNE_OPS } from './onnx-fine-tune-selection.ts';
 export type {
   OnnxFineTuner,
   OnnxFineTunerOptions,

@@ -58,7 +58,10 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   const learningRate = options.learningRate ?? 0.001;
   const random = createSeededRandom(options.seed ?? 0);
   const parameters = new FineTuneParameters(model, trainable, runningStatistics, optimizer.kind === 'adam');
+  // The schedules' clock (SPEC "clock": a curriculum epoch still counts its full batches) and the
+  // optimizer's own update count (Adam's bias correction counts updates taken, as torch.optim does).
   let stepCount = 0;
+  let updateCount = 0;
   let epochCount = 0;
   const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
   const sessions = new GraphSessionCache(ort, sessionOptions);
@@ -138,10 +141,11 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       ...parameters.feeds(ort, true),
     };
     feeds.learning_rate = float(Float32Array.of(learningRate), []);
-    feeds.step = float(Float32Array.of(stepCount + 1), []);
+    feeds.step = float(Float32Array.of(updateCount + 1), []);
     const result = await session.run(feeds);
     if (apply) {
       stepCount += 1;
+      updateCount += 1;
       parameters.apply(result);
     }
     return {
