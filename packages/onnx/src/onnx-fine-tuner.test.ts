@@ -96,6 +96,16 @@ describe('createOnnxFineTuner', () => {
     );
     await expect(createOnnxFineTuner({ model: gapCnn, trainable: ['missing'] })).rejects.toThrow(InvalidInputError);
     await expect(createOnnxFineTuner({ model: new Uint8Array([1, 2, 3]) })).rejects.toThrow(InvalidInputError);
+    await expect(createOnnxFineTuner({ model: gapCnn, learningRate: 0 })).rejects.toThrow(
+      /learningRate: must be a finite number > 0/,
+    );
+    await expect(createOnnxFineTuner({ model: gapCnn, optimizer: { kind: 'rmsprop' } as never })).rejects.toThrow(
+      /optimizer: must be/,
+    );
+    await expect(createOnnxFineTuner({ model: gapCnn, optimizer: { kind: 'adam', beta1: 1 } })).rejects.toThrow(
+      /optimizer.beta1: must be < 1/,
+    );
+    await expect(createOnnxFineTuner({ model: gapCnn, threads: 1.5 })).rejects.toThrow(/threads/);
     const tuner = await createOnnxFineTuner({ model: gapCnn });
     await expect(tuner.step({ features: [[1, 2, 3]], targets: [0] })).rejects.toThrow(
       /features\[0\]: has 3 values, the model's input x takes 192 per row/,

@@ -12,6 +12,7 @@ import {
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
+import { checkFineTuneOptions } from './onnx-fine-tune-options.ts';
 import { FineTuneParameters } from './onnx-fine-tune-parameters.ts';
 import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
@@ -28,7 +29,6 @@ import type {
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
 import { checkSupportedOps, decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
-import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
 /** Rows per evaluation or prediction run. */
 const EVALUATION_ROWS = 256;
@@ -54,16 +54,15 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       `"${output}" is not a graph output; outputs: ${model.outputs.map((item) => item.name).join(', ')}`,
     );
   const { trainable, runningStatistics } = selectTrainable(model, options.trainable ?? 'all', options.frozen ?? []);
-  const optimizer: OnnxOptimizerSpec = options.optimizer ?? { kind: 'adam' };
-  const learningRate = options.learningRate ?? 0.001;
-  const random = createSeededRandom(options.seed ?? 0);
+  const { optimizer, learningRate, threads, seed } = checkFineTuneOptions(options);
+  const random = createSeededRandom(seed);
   const parameters = new FineTuneParameters(model, trainable, runningStatistics, optimizer.kind === 'adam');
   // The schedules' clock (SPEC "clock": a curriculum epoch still counts its full batches) and the
   // optimizer's own update count (Adam's bias correction counts updates taken, as torch.optim does).
   let stepCount = 0;
   let updateCount = 0;
   let epochCount = 0;
-  const sessionOptions = { intraOpNumThreads: options.threads ?? 2, interOpNumThreads: 1 };
+  const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1 };
   const sessions = new GraphSessionCache(ort, sessionOptions);
   const sessionFor = (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) =>
     sessions.get(`${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`, () => {

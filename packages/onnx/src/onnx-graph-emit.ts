@@ -59,6 +59,3 @@ export function sumToShape(builder: OnnxGraphBuilder, gradient: string, target: 
       : emit(builder, 'ReduceSum', [gradient, int64s(builder, axes)], { keepdims: { type: 'int', value: 1 } });
   return reshapeTo(builder, reduced, target as number[]);
 }
-
-/** A float constant shaped to broadcast like `like` (scalar). */
-export const scalar = (builder: OnnxGraphBuilder, like: string, value: number) => builder.scalarLike(like, value);
