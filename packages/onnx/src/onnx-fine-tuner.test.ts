@@ -43,6 +43,29 @@ describe('createOnnxFineTuner', () => {
     await tuner.release();
   });
 
+  it('fine-tunes torch.nn.TransformerEncoderLayer (int64 tokens) and exports what it predicts', async () => {
+    const bytes = readFileSync(fixture('encoder-layer.onnx'));
+    const tokens = JSON.parse(readFileSync(fixture('encoder-layer.json'), 'utf8')) as {
+      features: number[][];
+      labels: number[];
+    };
+    const tuner = await createOnnxFineTuner({
+      model: bytes,
+      learningRate: 0.01,
+      frozen: ['layer.self_attn.in_proj_bias'],
+    });
+    const { losses } = await tuner.fit(tokens.features, tokens.labels, { epochs: 4, batchSize: 4 });
+    expect(losses.every(Number.isFinite)).toBe(true);
+    const predictions = await tuner.predict(tokens.features);
+    const session = await ort.InferenceSession.create(tuner.exportModel());
+    const x = new ort.Tensor('int64', BigInt64Array.from(tokens.features.flat(), BigInt), [tokens.features.length, 5]);
+    const logits = (await session.run({ x })).logits?.data as Float32Array;
+    predictions.flat().forEach((value, index) => {
+      expect(value).toBeCloseTo(logits[index] as number, 5);
+    });
+    await tuner.release();
+  });
+
   it('keeps frozen initializers fixed and trains the rest', async () => {
     const tuner = await createOnnxFineTuner({
       model: gapCnn,
