@@ -14,6 +14,10 @@ export interface BatchRows {
   readonly elementWeights: readonly number[] | null;
   /** SPEC `elements.maskValue`: elements whose target equals it get keep 0. */
   readonly maskValue: number | null;
+  /** Per-element weights given with the data, [E] per sample, indexed like `features` (SPEC "elements"). */
+  readonly dataElementWeights?: readonly (readonly number[])[] | null;
+  /** Per-element factors of this run (hard mining, self-paced), in loss-element order. */
+  readonly elementFactors?: Float32Array | null;
 }
 
 /**
@@ -27,6 +31,7 @@ export function batchFeeds(
   rows: BatchRows,
 ): Record<string, OnnxRuntimeTensor> {
   const { features, targets, indices, rest, isSoftmax, elementWeights, maskValue } = rows;
+  const { dataElementWeights = null, elementFactors = null } = rows;
   const float = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
   const input = graph.lowered.dataInputs[0];
   if (!input || graph.lowered.dataInputs.length !== 1)
@@ -56,9 +61,18 @@ export function batchFeeds(
   // Element e of a sample is loss row (sample * rowsPerSample + e) for softmax, column e otherwise.
   for (let position = 0; position < count; position += 1) {
     const index = indices[position] as number;
-    for (let slot = 0; slot < rowsPerSample * restWidth; slot += 1)
-      restData[position * rowsPerSample * restWidth + slot] =
-        (rest[position] as number) * (elementWeights?.[slot] ?? 1);
+    const slots = rowsPerSample * restWidth;
+    const given = dataElementWeights
+      ? checkNumberArray(`elementWeights[${index}]`, dataElementWeights[index], { length: slots, nonNegative: true })
+      : null;
+    for (let slot = 0; slot < slots; slot += 1) {
+      const flat = position * slots + slot;
+      restData[flat] =
+        (rest[position] as number) *
+        (elementWeights?.[slot] ?? 1) *
+        (given?.[slot] ?? 1) *
+        (elementFactors?.[flat] ?? 1);
+    }
     if (!targets) continue;
     const target = targets[index];
     const values = typeof target === 'number' ? [target] : target;

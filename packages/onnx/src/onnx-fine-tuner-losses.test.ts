@@ -137,6 +137,28 @@ describe('dense outputs (SPEC v1.1: one class per pixel)', () => {
     await tuner.release();
   });
 
+  it('takes per-pixel weights given with the data', async () => {
+    const plainSpec = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, elements: { maskValue: 255 } };
+    const tuner = await createOnnxFineTuner({ model: segmentation, spec: plainSpec });
+    const outputs = await tuner.predict(images);
+    const predictions = outputs.map((flat) =>
+      Array.from({ length: 4 }, (_, row) =>
+        Array.from({ length: 4 }, (_, column) =>
+          [0, 1, 2].map((label) => flat[label * 16 + row * 4 + column] as number),
+        ),
+      ),
+    );
+    const targets = labels.map((flat) => Array.from({ length: 4 }, (_, row) => flat.slice(row * 4, row * 4 + 4)));
+    const elementWeights = images.map((_, sample) =>
+      Array.from({ length: 16 }, (_, pixel) => ((sample + pixel) % 3) / 2),
+    );
+    const computation = prepareWeightingComputation(plainSpec, { predictions, targets, elementWeights });
+    const expected = referenceWeightedLoss(computation.spec, computation.scheduled, computation.batch).loss;
+    const { loss } = await tuner.gradients({ features: images, targets: labels, elementWeights });
+    expect(Math.abs(loss - expected) / Math.abs(expected)).toBeLessThan(1e-5);
+    await tuner.release();
+  });
+
   it('checks elements.weights against the pixels per sample', async () => {
     await expect(
       createOnnxFineTuner({ model: segmentation, spec: { ...spec, elements: { weights: [1, 2] } } }).then((tuner) =>

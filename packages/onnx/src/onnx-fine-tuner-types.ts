@@ -55,6 +55,8 @@ export interface FineTuneBatch {
   /** Class labels (softmax CE) or target rows of the output's width (sigmoid CE, regression). */
   readonly targets: readonly number[] | readonly (readonly number[])[];
   readonly sampleWeights?: readonly number[] | null;
+  /** Per-element weights given with the data: E values per sample (SPEC "elements"; E = 1 for [N, C] softmax). */
+  readonly elementWeights?: readonly (readonly number[])[] | null;
   /** Dropout masks (0 or 1 / (1 - ratio) per element, one per Dropout, in graph order); default: seeded. */
   readonly dropoutMasks?: readonly Float32Array[];
   /** Class counts for data-derived class weights; default: counted in this batch. */
@@ -66,6 +68,8 @@ export interface OnnxFineTuneFitOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly sampleWeights?: readonly number[] | null;
+  /** Per-element weights given with the data, E values per sample (see FineTuneBatch). */
+  readonly elementWeights?: readonly (readonly number[])[] | null;
   readonly difficulty?: readonly number[] | null;
   readonly stats?: ClassStatistics | null;
   readonly onProgress?: (progress: TrainingProgress) => void;

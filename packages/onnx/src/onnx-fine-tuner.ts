@@ -117,8 +117,10 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     targets: FineTuneBatch['targets'] | null,
     indices: ArrayLike<number>,
     rest: Float32Array,
+    extra: { dataElementWeights?: FineTuneBatch['elementWeights']; elementFactors?: Float32Array | null } = {},
   ) => {
-    const feeds = batchFeeds(ort, graph, { features, targets, indices, rest, isSoftmax, elementWeights, maskValue });
+    const rows = { features, targets, indices, rest, isSoftmax, elementWeights, maskValue, ...extra };
+    const feeds = batchFeeds(ort, graph, rows);
     return { ...feeds, ...parameters.feeds(ort, false) };
   };
   const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
@@ -132,10 +134,11 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     scheduled: ScheduledWeighting,
     masks: readonly Float32Array[] | undefined,
     apply: boolean,
+    extra: Parameters<typeof dataFeeds>[5] = {},
   ) => {
     const { session, graph } = await sessionFor('step', indices.length, scheduled);
     const feeds = {
-      ...dataFeeds(graph, features, targets, indices, rest),
+      ...dataFeeds(graph, features, targets, indices, rest, extra),
       ...dropoutFeeds(graph, masks),
       ...parameters.feeds(ort, true),
     };
@@ -173,7 +176,10 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     targets: FineTuneBatch['targets'] | null,
     rest: Float32Array,
     scheduled: ScheduledWeighting,
+    dataElementWeights: FineTuneBatch['elementWeights'] = null,
   ) => {
+    const elementLoss: number[] = [];
+    const unmasked: number[] = [];
     let numerator = 0;
     let denominator = 0;
     const predictions: number[][] = [];
@@ -184,9 +190,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
         (_, offset) => start + offset,
       );
       const { session, graph } = await sessionFor('evaluate', indices.length, scheduled);
-      const result = await session.run(
-        dataFeeds(graph, features, targets, indices, rest.subarray(start, start + indices.length)),
-      );
+      const chunkRest = rest.subarray(start, start + indices.length);
+      const feeds = dataFeeds(graph, features, targets, indices, chunkRest, { dataElementWeights });
+      const result = await session.run(feeds);
       const values = result.predictions?.data as Float32Array;
       for (let row = 0; row < indices.length; row += 1)
         predictions.push(Array.from(values.subarray(row * graph.outputSize, (row + 1) * graph.outputSize)));
@@ -196,6 +202,11 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
         Math.max(chunkDenominator, 1.1754943508222875e-38);
       denominator += chunkDenominator;
       const raw = result.raw_loss?.data as Float32Array;
+      const keep = (feeds.keep as OnnxRuntimeTensor).data as Float32Array;
+      for (let element = 0; element < raw.length; element += 1) {
+        elementLoss.push(raw[element] as number);
+        unmasked.push(keep[element] as number);
+      }
       for (let row = 0; row < indices.length; row += 1)
         rawLoss[start + row] = raw
           .subarray(
@@ -209,17 +220,22 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       loss: reduction === 'sum' ? numerator : numerator / Math.max(denominator, 1.1754943508222875e-38),
       predictions,
       rawLoss,
+      elementLoss: Float32Array.from(elementLoss),
+      unmasked: Uint8Array.from(unmasked),
     };
   };
   const fineTuner: OnnxFineTuner = {
     trainable,
     async step(batch) {
       const { rest, scheduled, indices } = await prepareBatch(batch);
-      return (await runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, true)).loss;
+      const extra = { dataElementWeights: batch.elementWeights ?? null };
+      return (await runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, true, extra))
+        .loss;
     },
     async gradients(batch) {
       const { rest, scheduled, indices } = await prepareBatch(batch);
-      return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false);
+      const extra = { dataElementWeights: batch.elementWeights ?? null };
+      return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
     },
     async fit(features, targets, fitOptions) {
       const count = features.length;
@@ -263,17 +279,20 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
           const indices = order.subarray(start, start + fitOptions.batchSize);
           const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
           const rest = Float32Array.from(indices, (row) => (baseRest[row] as number) * (curriculum[row] as number));
+          let elementFactors: Float32Array | null = null;
           if (needsRawLoss(spec)) {
             const picked = Array.from(indices, (row) => features[row] as ArrayLike<number>);
             const pickedTargets = Array.from(indices, (row) => targets[row]) as FineTuneBatch['targets'];
-            applyLossRules(
-              spec,
-              scheduled,
-              rest,
-              (await evaluateRows(picked, pickedTargets, new Float32Array(indices.length).fill(1), scheduled)).rawLoss,
-            );
+            const pickedWeights = fitOptions.elementWeights
+              ? Array.from(indices, (row) => fitOptions.elementWeights?.[row] as readonly number[])
+              : null;
+            const ones = new Float32Array(indices.length).fill(1);
+            const evaluated = await evaluateRows(picked, pickedTargets, ones, scheduled, pickedWeights);
+            elementFactors = new Float32Array(evaluated.elementLoss.length).fill(1);
+            applyLossRules(spec, scheduled, elementFactors, evaluated.elementLoss, evaluated.unmasked);
           }
-          lossSum += (await runStep(features, targets, indices, rest, scheduled, undefined, true)).loss;
+          const extra = { dataElementWeights: fitOptions.elementWeights ?? null, elementFactors };
+          lossSum += (await runStep(features, targets, indices, rest, scheduled, undefined, true, extra)).loss;
           batches += 1;
         }
         stepCount = Math.max(stepCount, (epoch + 1) * batchesPerEpoch);
