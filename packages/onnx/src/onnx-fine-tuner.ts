@@ -11,6 +11,7 @@ import {
   shuffleInPlace,
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
+import { evaluateInChunks } from './onnx-fine-tune-evaluation.ts';
 import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
 import { checkFineTuneOptions } from './onnx-fine-tune-options.ts';
 import { FineTuneParameters } from './onnx-fine-tune-parameters.ts';
@@ -29,9 +30,6 @@ import type {
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
 import { checkSupportedOps, decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
-
-/** Rows per evaluation or prediction run. */
-const EVALUATION_ROWS = 256;
 
 /**
  * Fine-tunes an existing ONNX model (e.g. exported by torch.onnx.export in training mode) with a
@@ -171,59 +169,23 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     const indices = Int32Array.from(batch.features, (_, index) => index);
     return { rest: batchRest(batch, resolved.sampleWeightScale), scheduled, indices };
   };
-  const evaluateRows = async (
+  const evaluateRows = (
     features: readonly ArrayLike<number>[],
     targets: FineTuneBatch['targets'] | null,
     rest: Float32Array,
     scheduled: ScheduledWeighting,
     dataElementWeights: FineTuneBatch['elementWeights'] = null,
-  ) => {
-    const elementLoss: number[] = [];
-    const unmasked: number[] = [];
-    let numerator = 0;
-    let denominator = 0;
-    const predictions: number[][] = [];
-    const rawLoss = new Float32Array(features.length);
-    for (let start = 0; start < features.length; start += EVALUATION_ROWS) {
-      const indices = Int32Array.from(
-        { length: Math.min(EVALUATION_ROWS, features.length - start) },
-        (_, offset) => start + offset,
-      );
-      const { session, graph } = await sessionFor('evaluate', indices.length, scheduled);
-      const chunkRest = rest.subarray(start, start + indices.length);
-      const feeds = dataFeeds(graph, features, targets, indices, chunkRest, { dataElementWeights });
-      const result = await session.run(feeds);
-      const values = result.predictions?.data as Float32Array;
-      for (let row = 0; row < indices.length; row += 1)
-        predictions.push(Array.from(values.subarray(row * graph.outputSize, (row + 1) * graph.outputSize)));
-      const chunkDenominator = ((result.denominator as OnnxRuntimeTensor).data as Float32Array)[0] as number;
-      numerator +=
-        (((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number) *
-        Math.max(chunkDenominator, 1.1754943508222875e-38);
-      denominator += chunkDenominator;
-      const raw = result.raw_loss?.data as Float32Array;
-      const keep = (feeds.keep as OnnxRuntimeTensor).data as Float32Array;
-      for (let element = 0; element < raw.length; element += 1) {
-        elementLoss.push(raw[element] as number);
-        unmasked.push(keep[element] as number);
-      }
-      for (let row = 0; row < indices.length; row += 1)
-        rawLoss[start + row] = raw
-          .subarray(
-            row * graph.rowsPerSample * (isSoftmax ? 1 : graph.width),
-            (row + 1) * graph.rowsPerSample * (isSoftmax ? 1 : graph.width),
-          )
-          .reduce((sum, value) => sum + value, 0);
-    }
-    const reduction = spec.reduction?.kind ?? 'weighted_mean';
-    return {
-      loss: reduction === 'sum' ? numerator : numerator / Math.max(denominator, 1.1754943508222875e-38),
-      predictions,
-      rawLoss,
-      elementLoss: Float32Array.from(elementLoss),
-      unmasked: Uint8Array.from(unmasked),
-    };
-  };
+  ) =>
+    evaluateInChunks({
+      rows: features.length,
+      reduction: spec.reduction?.kind ?? 'weighted_mean',
+      isSoftmax,
+      session: (batchSize) => sessionFor('evaluate', batchSize, scheduled),
+      feeds: (graph, indices, start) =>
+        dataFeeds(graph, features, targets, indices, rest.subarray(start, start + indices.length), {
+          dataElementWeights,
+        }),
+    });
   const fineTuner: OnnxFineTuner = {
     trainable,
     async step(batch) {
