@@ -26,6 +26,7 @@ export const intsAttribute = (node: Pick<OnnxNode, 'attributes'>, name: string):
 export const floatAttribute = (node: Pick<OnnxNode, 'attributes'>, name: string, fallback: number): number =>
   (node.attributes[name] as { value: number } | undefined)?.value ?? fallback;
 
+/** A possibly negative axis as its index in [0, rank) (ONNX counts negative axes from the end). */
 export const normalizeAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 /** The axes of a reduction, Squeeze or Unsqueeze: the `axes` input (opset 13/18+) or attribute. */
