@@ -64,6 +64,19 @@ describe('decodeOnnxModel', () => {
     expect(model.inputs[0]?.shape).toEqual(['N', 2]);
   });
 
+  it('reads tensors stored in the typed fields (float_data, int64_data) as well as raw_data', () => {
+    const writer = new ProtobufWriter();
+    writer.int(1, 8);
+    writer.message(7, (graph) => {
+      graph.message(5, (tensor) => tensor.packedInts(1, [2]).int(2, 1).packedFloats(4, [1.5, -2]).string(8, 'floats'));
+      graph.message(5, (tensor) => tensor.packedInts(1, [3]).int(2, 7).packedInts(7, [4, -1, 9]).string(8, 'ints'));
+    });
+    writer.message(8, (opset) => opset.string(1, '').int(2, 17));
+    const [floats, ints] = decodeOnnxModel(writer.finish()).initializers;
+    expect(Array.from(floats?.data as Float32Array)).toEqual([1.5, -2]);
+    expect(Array.from(ints?.data as BigInt64Array)).toEqual([4n, -1n, 9n]);
+  });
+
   it('refuses external data with a typed error', () => {
     const writer = new ProtobufWriter();
     writer.int(1, 8);
