@@ -66,6 +66,24 @@ describe('createOnnxFineTuner', () => {
     await tuner.release();
   });
 
+  it('draws dropout masks from the seed: the same seed repeats a fit exactly, another seed does not', async () => {
+    const bytes = readFileSync(fixture('mlp-batchnorm-dropout.onnx'));
+    const mlp = JSON.parse(readFileSync(fixture('mlp-batchnorm-dropout.json'), 'utf8')) as {
+      features: number[][];
+      labels: number[];
+    };
+    const run = async (seed: number) => {
+      const tuner = await createOnnxFineTuner({ model: bytes, seed, learningRate: 0.05 });
+      await tuner.fit(mlp.features, mlp.labels, { epochs: 2, batchSize: 4 });
+      const weights = Array.from(tuner.parameters().get('fc2.weight') as Float32Array);
+      await tuner.release();
+      return weights;
+    };
+    const first = await run(7);
+    expect(await run(7)).toEqual(first);
+    expect(await run(8)).not.toEqual(first);
+  });
+
   it('keeps frozen initializers fixed and trains the rest', async () => {
     const tuner = await createOnnxFineTuner({
       model: gapCnn,
