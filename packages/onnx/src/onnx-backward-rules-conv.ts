@@ -134,6 +134,12 @@ export const CONV_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> = 
     const x = input(node, 0);
     const shape = b.shapeOf(x) as number[];
     const window = windowAttributes(node, [...(node.attributes.kernel_shape as unknown as { value: number[] }).value]);
+    if (shape.length !== 4)
+      throw new UnsupportedFeatureError(
+        'onnx',
+        `${shape.length - 2}-D AveragePool (node "${node.name}")`,
+        'gradients flow through 2-D pooling',
+      );
     const includePad = intAttribute(node, 'count_include_pad', 0) === 1;
     const outShape = b.shapeOf(g) as number[];
     const [rows, columns] = [outShape[2] as number, outShape[3] as number];
