@@ -18,6 +18,7 @@ import { runCoreComposeBenchmark } from './core-compose.bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { runMljsQualityBenchmark } from './mljs-quality.bench.ts';
 import { runMljsBenchmark } from './mljs-train.bench.ts';
+import { runOnnxFineTuneBenchmark } from './onnx-finetune.bench.ts';
 import { runOnnxBenchmark } from './onnx-step.bench.ts';
 import { formatResultsTable, writeReadmeTable } from './readme-table.ts';
 import type { BenchmarkResults, BenchmarkRow } from './readme-table.ts';
@@ -31,6 +32,7 @@ const groups: [string, (rounds: number) => Promise<BenchmarkRow[]>][] = [
   ['tfjs', runTfjsBenchmark],
   ['onnx', runOnnxBenchmark],
   ['scale', runScaleBenchmark],
+  ['finetune', runOnnxFineTuneBenchmark],
 ];
 
 const args = process.argv.slice(2);

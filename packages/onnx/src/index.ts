@@ -21,3 +21,19 @@ export type { OnnxWeightingAdapterOptions } from './onnx-weighting-adapter.ts';
 export { createOnnxClassifierTrainer } from './onnx-classifier-trainer.ts';
 export { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 export type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+export { decodeOnnxModel, checkSupportedOps, SUPPORTED_OPSETS, SUPPORTED_IR_VERSIONS } from './onnx-model-decoder.ts';
+export { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+export { FINE_TUNE_OPS } from './onnx-fine-tune-selection.ts';
+export type {
+  OnnxFineTuner,
+  OnnxFineTunerOptions,
+  OnnxFineTuneFitOptions,
+  FineTuneBatch,
+  OnnxRuntimeLike,
+  OnnxRuntimeSession,
+  OnnxRuntimeTensor,
+} from './onnx-fine-tuner-types.ts';
+export { MODEL_BACKWARD_RULES } from './onnx-backward-rules.ts';
+export type { ModelBackwardRule } from './onnx-backward-rules.ts';
+export { lowerModelGraph } from './onnx-fine-tune-graph.ts';
+export type { LoweredGraph, LowerOptions, DropoutMaskInput } from './onnx-fine-tune-graph.ts';

@@ -138,8 +138,8 @@ describe('backward rules against finite differences', () => {
     expect(() => {
       const other = new OnnxGraphBuilder('unknown');
       const value = other.input('x', 'float', [2]);
-      const odd = other.node('Tanh', [value], {}, { shape: [2] });
+      const odd = other.node('Cos', [value], {}, { shape: [2] });
       addGradients(other, other.node('ReduceSum', [odd], { keepdims: attribute.int(0) }, { shape: [] }), [value]);
-    }).toThrow(/no backward rule for ONNX op Tanh/);
+    }).toThrow(/no backward rule for ONNX op Cos/);
   });
 });

@@ -1,4 +1,5 @@
 import type { OnnxShape } from './onnx-graph-builder.ts';
+import { MODEL_BACKWARD_RULES } from './onnx-backward-rules.ts';
 import { attribute, type OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import type { OnnxNode } from './onnx-model-proto.ts';
 
@@ -144,6 +145,8 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
     ),
     null,
   ],
+  // Rules for imported models (CNNs, small transformers); see onnx-backward-rules.ts.
+  ...MODEL_BACKWARD_RULES,
 };
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { OnnxDataType } from './onnx-model-proto.ts';
 import type {
   OnnxAttribute,
@@ -20,6 +19,18 @@ export const attribute = Object.freeze({
   floats: (value: readonly number[]): OnnxAttribute => ({ type: 'floats', value }),
   string: (value: string): OnnxAttribute => ({ type: 'string', value }),
 });
+
+/** FNV-1a 32-bit hash of bytes (a lookup key only: hits are compared in full). */
+function fnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+function sameBytes(data: ArrayBufferView, bytes: Uint8Array): boolean {
+  const other = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return other.length === bytes.length && other.every((byte, index) => byte === bytes[index]);
+}
 
 /** Numpy-style broadcast of two static shapes (symbolic dims broadcast against 1 or themselves). */
 export function broadcastShapes(left: OnnxShape, right: OnnxShape): OnnxShape {
@@ -121,12 +132,12 @@ export class OnnxGraphBuilder {
           : dataType === 'double'
             ? Float64Array.from(list)
             : Float32Array.from(list);
-    const key = createHash('sha1')
-      .update(`${dataType}|${dims.join(',')}|`)
-      .update(new Uint8Array(data.buffer))
-      .digest('hex');
+    // A content key without node:crypto (the graph is built in browsers too); a hit is confirmed byte for byte.
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const key = `${dataType}|${dims.join(',')}|${bytes.length}|${fnv1a(bytes)}`;
     const existing = this.#initializerByContent.get(key);
-    if (existing && name === undefined) return existing;
+    const existingData = existing ? this.#initializers.get(existing)?.data : undefined;
+    if (existing && name === undefined && existingData && sameBytes(existingData, bytes)) return existing;
     const tensorName = name ?? this.fresh('const');
     this.#initializers.set(tensorName, { name: tensorName, dataType, dims, data });
     this.#initializerByContent.set(key, tensorName);

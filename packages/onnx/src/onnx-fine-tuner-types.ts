@@ -1,0 +1,106 @@
+import type { ClassStatistics, TrainingProgress } from '@weightspec/core';
+import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
+
+/** A tensor as onnxruntime-node and onnxruntime-web create it. */
+export interface OnnxRuntimeTensor {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+
+/** A session as onnxruntime-node and onnxruntime-web expose it. */
+export interface OnnxRuntimeSession {
+  run(feeds: Record<string, OnnxRuntimeTensor>): Promise<Record<string, OnnxRuntimeTensor>>;
+  release(): Promise<void>;
+}
+
+/** The part of the `onnxruntime-node` / `onnxruntime-web` namespace the fine-tuner uses. */
+export interface OnnxRuntimeLike {
+  readonly InferenceSession: {
+    create(model: Uint8Array, options?: Record<string, unknown>): Promise<OnnxRuntimeSession>;
+  };
+  readonly Tensor: new (
+    type: 'float32' | 'int64',
+    data: Float32Array | BigInt64Array,
+    dims: readonly number[],
+  ) => OnnxRuntimeTensor;
+}
+
+/** Options of createOnnxFineTuner. */
+export interface OnnxFineTunerOptions {
+  /** The bytes of a `.onnx` model (weights inside the file). */
+  readonly model: Uint8Array;
+  /** The graph output the loss is attached to (default: the first output). */
+  readonly output?: string;
+  /** Initializers to train: 'all' (default: float initializers but BatchNorm running statistics and scalars) or names. */
+  readonly trainable?: 'all' | readonly string[];
+  /** Initializers kept fixed (removed from `trainable`). */
+  readonly frozen?: readonly string[];
+  /** The weighting spec; `loss.from` says whether the output holds logits or probabilities. Omitted: unweighted softmax CE on logits. */
+  readonly spec?: unknown;
+  readonly optimizer?: OnnxOptimizerSpec;
+  /** Step size (default 0.001). */
+  readonly learningRate?: number;
+  /** Seed of the shuffles and dropout masks. */
+  readonly seed?: number;
+  /** onnxruntime-node or onnxruntime-web; omitted, onnxruntime-node is loaded (Node only). */
+  readonly ort?: OnnxRuntimeLike;
+  /** Threads ONNX Runtime may use (default 2; onnxruntime-web ignores it). */
+  readonly threads?: number;
+}
+
+/** One batch for a single step or a gradient: rows of flat samples and their targets. */
+export interface FineTuneBatch {
+  /** One flat sample per row (e.g. 784 values for a [1, 28, 28] image). */
+  readonly features: readonly ArrayLike<number>[];
+  /** Class labels (softmax CE) or target rows of the output's width (sigmoid CE, regression). */
+  readonly targets: readonly number[] | readonly (readonly number[])[];
+  readonly sampleWeights?: readonly number[] | null;
+  /** Per-element weights given with the data: E values per sample (SPEC "elements"; E = 1 for [N, C] softmax). */
+  readonly elementWeights?: readonly (readonly number[])[] | null;
+  /** Dropout masks (0 or 1 / (1 - ratio) per element, one per Dropout, in graph order); default: seeded. */
+  readonly dropoutMasks?: readonly Float32Array[];
+  /** Class counts for data-derived class weights; default: counted in this batch. */
+  readonly stats?: ClassStatistics | null;
+}
+
+/** Options of OnnxFineTuner.fit. */
+export interface OnnxFineTuneFitOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly sampleWeights?: readonly number[] | null;
+  /** Per-element weights given with the data, E values per sample (see FineTuneBatch). */
+  readonly elementWeights?: readonly (readonly number[])[] | null;
+  readonly difficulty?: readonly number[] | null;
+  readonly stats?: ClassStatistics | null;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+}
+
+/** A fine-tuner of an imported ONNX model (see createOnnxFineTuner). */
+export interface OnnxFineTuner {
+  /** Initializer names being trained. */
+  readonly trainable: readonly string[];
+  /** Trains for `epochs` epochs (resumable: fit again continues the clock); returns the mean loss per epoch. */
+  fit(
+    features: readonly ArrayLike<number>[],
+    targets: FineTuneBatch['targets'],
+    options: OnnxFineTuneFitOptions,
+  ): Promise<{ losses: number[] }>;
+  /** One optimizer step on one batch; returns the batch's weighted loss before the step. */
+  step(batch: FineTuneBatch): Promise<number>;
+  /** The loss and d loss / d each trainable initializer on one batch (training mode), without a step. */
+  gradients(batch: FineTuneBatch): Promise<{ loss: number; gradients: Map<string, Float32Array> }>;
+  /** The weighted loss over a data set in inference mode (and accuracy for softmax CE). */
+  evaluate(
+    features: readonly ArrayLike<number>[],
+    targets: FineTuneBatch['targets'],
+    options?: { sampleWeights?: readonly number[] | null; stats?: ClassStatistics | null },
+  ): Promise<{ loss: number; accuracy: number | null }>;
+  /** The chosen output per row, in inference mode. */
+  predict(features: readonly ArrayLike<number>[]): Promise<number[][]>;
+  /** The original model with the fine-tuned initializers and running statistics, in inference mode. */
+  exportModel(): Uint8Array;
+  /** Copies of the current trainable initializers and running statistics. */
+  parameters(): Map<string, Float32Array>;
+  /** Releases every ONNX Runtime session. */
+  release(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import * as ortWeb from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
+import { decodeOnnxModel } from './onnx-model-decoder.ts';
+import { encodeOnnxModel } from './onnx-model-proto.ts';
+
+/** Every module the fine-tuner loads statically (relative `import`/`export ... from`, type-only skipped). */
+function staticImports(entry: URL): Set<string> {
+  const seen = new Set<string>();
+  const specifiers = new Set<string>();
+  const visit = (url: URL) => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const source = readFileSync(url, 'utf8');
+    for (const match of source.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s+'([^']+)'/gms)) {
+      const specifier = match[1] as string;
+      specifiers.add(specifier);
+      if (specifier.startsWith('.')) visit(new URL(specifier, url));
+      // The in-repo core resolves to its source; it must stay browser-safe too.
+      if (specifier === '@weightspec/core') visit(new URL('../../core/src/index.ts', import.meta.url));
+    }
+  };
+  visit(entry);
+  return specifiers;
+}
+
+describe('the fine-tuner with onnxruntime-web (wasm)', () => {
+  it('loads no node: module and no onnxruntime-node on its static import path', () => {
+    const specifiers = [...staticImports(new URL('./onnx-fine-tuner.ts', import.meta.url))];
+    expect(specifiers.filter((specifier) => specifier.startsWith('node:') || specifier === 'onnxruntime-node')).toEqual(
+      [],
+    );
+    expect(specifiers).toContain('./onnx-graph-builder.ts');
+  });
+
+  it('reproduces PyTorch after 3 SGD steps when onnxruntime-web is injected', async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    const fixture = JSON.parse(
+      readFileSync(new URL('../test-fixtures/finetune/mlp-batchnorm-dropout.json', import.meta.url), 'utf8'),
+    );
+    const model = decodeOnnxModel(
+      readFileSync(new URL('../test-fixtures/finetune/mlp-batchnorm-dropout.onnx', import.meta.url)),
+    );
+    const initializers = model.initializers.map((tensor) => ({
+      ...tensor,
+      data: Float32Array.from(fixture.initial[tensor.name]),
+    }));
+    const tuner = await createOnnxFineTuner({
+      model: encodeOnnxModel({ ...model, initializers }),
+      spec: fixture.spec,
+      optimizer: { kind: 'sgd', momentum: fixture.sgd.optimizer.momentum },
+      learningRate: fixture.sgd.optimizer.learningRate,
+      ort: ortWeb as unknown as OnnxRuntimeLike,
+    });
+    for (let step = 0; step < 3; step += 1)
+      await tuner.step({
+        features: fixture.features,
+        targets: fixture.labels,
+        sampleWeights: fixture.sampleWeights,
+        dropoutMasks: [Float32Array.from(fixture.dropoutMasks[step])],
+      });
+    const parameters = tuner.parameters();
+    for (const [name, expected] of Object.entries(fixture.sgd.after as Record<string, number[]>)) {
+      const scale = Math.max(...expected.map(Math.abs));
+      const actual = parameters.get(name) as Float32Array;
+      expected.forEach((value, index) => {
+        expect(Math.abs((actual[index] as number) - value), `${name}[${index}]`).toBeLessThanOrEqual(1e-4 * scale);
+      });
+    }
+    await tuner.release();
+  });
+});
