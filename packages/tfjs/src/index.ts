@@ -5,7 +5,11 @@ export type { TfjsWeightedLoss, TfjsWeightingExtras } from './tfjs-weighted-loss
 export { tfjsElementTerms, detached } from './tfjs-element-losses.ts';
 export type { TfjsElementTerms } from './tfjs-element-losses.ts';
 export { createTfjsWeightedLoss } from './tfjs-weighted-loss-function.ts';
-export type { TfjsWeightedLossFunction } from './tfjs-weighted-loss-function.ts';
+export type {
+  TfjsWeightedLossFunction,
+  TfjsCompileLossFunction,
+  TfjsWeightedLossOptions,
+} from './tfjs-weighted-loss-function.ts';
 export { fitWeighted } from './tfjs-weighted-fit.ts';
 export type {
   FitWeightedOptions,

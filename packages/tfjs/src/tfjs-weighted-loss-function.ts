@@ -7,7 +7,13 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type { ClassStatistics, Clock, ResolvedWeighting, WeightingSpec } from '@weightspec/core';
+import type {
+  ClassStatistics,
+  Clock,
+  ResolvedWeighting,
+  WeightingSpec,
+  WeightingSpecInput,
+} from '@weightspec/core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
@@ -68,17 +74,17 @@ function classIndexTargets(tf: Tfjs, spec: WeightingSpec, predictions: Tensor, t
  */
 export function createTfjsWeightedLoss(
   tf: Tfjs,
-  specDocument: unknown,
+  specDocument: WeightingSpecInput,
   options: TfjsWeightedLossOptions & { forCompile: true },
 ): TfjsCompileLossFunction;
 export function createTfjsWeightedLoss(
   tf: Tfjs,
-  specDocument: unknown,
+  specDocument: WeightingSpecInput,
   options?: TfjsWeightedLossOptions,
 ): TfjsWeightedLossFunction;
 export function createTfjsWeightedLoss(
   tf: Tfjs,
-  specDocument: unknown,
+  specDocument: WeightingSpecInput,
   options: TfjsWeightedLossOptions = {},
 ): TfjsWeightedLossFunction | TfjsCompileLossFunction {
   const spec: WeightingSpec = parseWeightingSpec(specDocument);
