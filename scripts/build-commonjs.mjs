@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Second half of every package's build, run after `tsc -p tsconfig.build.json` in the package folder:
+// writes a CommonJS twin of each ES module in dist (x.js -> x.cjs, x.d.ts -> x.d.cts), so `require()`
+// and TypeScript's CommonJS resolution get a real CommonJS file with its own declarations.
+//
+// Why a CommonJS twin and not a `require` condition pointing at the ES module: Node >= 20.19 can
+// require() an ES module, but TypeScript before 5.8 (and `module: node16`), Jest, older bundlers and
+// arethetypeswrong's node16-cjs check still treat that as an error (CJSResolvesToESM). The twin is
+// produced from tsc's own output by esbuild's per-file transform (no bundling, one .cjs per .js), so
+// file layout, relative paths such as `new URL('../../vectors', import.meta.url)` and the public API
+// are the same in both formats. Errors cross copies safely: WeightspecError.isInstance checks a code,
+// not a class identity.
+//
+// Options:
+//   --vendor-types <module>=<file.d.ts>  the package's public types use an untyped dependency: ship
+//                                        <file.d.ts> as dist/types/<module>.d.ts and point every
+//                                        declaration at it, so consumers need nothing extra (TS7016).
+//
+// Usage (in a package): tsc -p tsconfig.build.json && node ../../scripts/build-commonjs.mjs
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+
+const packageDirectory = process.cwd();
+const distDirectory = join(packageDirectory, 'dist');
+const require = createRequire(join(packageDirectory, '..', '..', 'package.json'));
+const esbuild = require('esbuild');
+
+/** Every file under `directory`, recursively. */
+function listFiles(directory) {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(directory, entry.name)) : [join(directory, entry.name)],
+  );
+}
+
+const sourceMapComment = /\n?\/\/# sourceMappingURL=\S+\s*$/;
+
+/** `require("./x.js")` -> `require("./x.cjs")` in esbuild's output. */
+function toCommonJsRequires(code) {
+  return code.replace(/\brequire\((['"])(\.{1,2}\/[^'"]*?)\.js\1\)/g, 'require($1$2.cjs$1)');
+}
+
+/** `from './x.js'`, `from './x.ts'`, `import('./x.js')` -> `./x.cjs` in declarations (x.d.cts is found). */
+function toCommonJsDeclarationSpecifiers(text) {
+  return text.replace(/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*?)\.(?:js|ts)\2/g, '$1$2$3.cjs$2');
+}
+
+function vendorTypes(argument) {
+  const [moduleName, file] = argument.split('=');
+  if (!moduleName || !file) throw new Error(`--vendor-types expects <module>=<file.d.ts>, got "${argument}"`);
+  const target = join(distDirectory, 'types', `${moduleName}.d.ts`);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(join(packageDirectory, file), target);
+  const quoted = new RegExp(`(['"])${moduleName.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1`, 'g');
+  for (const declaration of listFiles(distDirectory).filter((path) => path.endsWith('.d.ts') && path !== target)) {
+    const text = readFileSync(declaration, 'utf8');
+    if (!quoted.test(text)) continue;
+    let specifier = relative(dirname(declaration), target)
+      .split(sep)
+      .join('/')
+      .replace(/\.d\.ts$/, '.js');
+    if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+    writeFileSync(declaration, text.replace(quoted, `$1${specifier}$1`));
+  }
+}
+
+const args = process.argv.slice(2);
+for (let index = 0; index < args.length; index += 1) {
+  if (args[index] === '--vendor-types') vendorTypes(args[++index] ?? '');
+  else throw new Error(`unknown option ${args[index]}`);
+}
+
+/** The ES module each `require` export condition will point at (dist/x.js for dist/x.cjs). */
+function requireEntries() {
+  const manifest = JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8'));
+  return Object.values(manifest.exports ?? {})
+    .map((target) => (typeof target === 'object' ? target.require?.default : undefined))
+    .filter((path) => typeof path === 'string' && path.endsWith('.cjs'))
+    .map((path) => join(packageDirectory, path.replace(/\.cjs$/, '.js')));
+}
+
+let written = 0;
+for (const file of listFiles(distDirectory).filter((path) => path.endsWith('.d.ts'))) {
+  const text = readFileSync(file, 'utf8').replace(sourceMapComment, '\n');
+  writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toCommonJsDeclarationSpecifiers(text));
+  written += 1;
+}
+// Only the modules reachable from the require entries: the CLI's bin.js, for one, uses top-level await.
+const pending = requireEntries();
+const done = new Set();
+while (pending.length > 0) {
+  const file = pending.pop();
+  if (done.has(file)) continue;
+  done.add(file);
+  const { code } = esbuild.transformSync(readFileSync(file, 'utf8').replace(sourceMapComment, '\n'), {
+    loader: 'js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // import.meta does not exist in CommonJS; the file's own URL is what every use here needs.
+    define: { 'import.meta.url': '__weightspecModuleUrl' },
+    banner: 'var __weightspecModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+    sourcefile: relative(packageDirectory, file),
+  });
+  for (const match of code.matchAll(/\brequire\((['"])(\.{1,2}\/[^'"]*?\.js)\1\)/g))
+    pending.push(join(dirname(file), match[2]));
+  writeFileSync(file.replace(/\.js$/, '.cjs'), toCommonJsRequires(code));
+  written += 1;
+}
+process.stdout.write(`build-commonjs: ${written} CommonJS files in ${relative(process.cwd(), distDirectory)}\n`);
