@@ -12,14 +12,15 @@
 // not a class identity.
 //
 // Options:
-//   --vendor-types <module>=<file.d.ts>  the package's public types use an untyped dependency: ship
-//                                        <file.d.ts> as dist/types/<module>.d.ts and point every
-//                                        declaration at it, so consumers need nothing extra (TS7016).
+//   --ambient-types <file.d.ts>  the package's public types use an untyped dependency described by an
+//                                ambient `declare module` file: ship it as dist/types/<file> and
+//                                reference it from dist/index.d.ts and every declaration naming the
+//                                module, so consumers need nothing extra (no TS7016).
 //
 // Usage (in a package): tsc -p tsconfig.build.json && node ../../scripts/build-commonjs.mjs
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 
 const packageDirectory = process.cwd();
 const distDirectory = join(packageDirectory, 'dist');
@@ -45,28 +46,47 @@ function toCommonJsDeclarationSpecifiers(text) {
   return text.replace(/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*?)\.(?:js|ts)\2/g, '$1$2$3.cjs$2');
 }
 
-function vendorTypes(argument) {
-  const [moduleName, file] = argument.split('=');
-  if (!moduleName || !file) throw new Error(`--vendor-types expects <module>=<file.d.ts>, got "${argument}"`);
-  const target = join(distDirectory, 'types', `${moduleName}.d.ts`);
+/**
+ * Ships an ambient `declare module '<name>'` file as dist/types/<file> and references it from every
+ * declaration that names the module, so consumers of the package (and their own imports of that
+ * untyped dependency) get its types without writing any.
+ */
+function shipAmbientTypes(file) {
+  const source = join(packageDirectory, file);
+  const moduleName = /declare module ['"]([^'"]+)['"]/.exec(readFileSync(source, 'utf8'))?.[1];
+  if (!moduleName) throw new Error(`--ambient-types ${file}: no "declare module '...'" in it`);
+  const target = join(distDirectory, 'types', basename(file));
   mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(join(packageDirectory, file), target);
-  const quoted = new RegExp(`(['"])${moduleName.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1`, 'g');
+  copyFileSync(source, target);
+  ambientFiles.add(target);
+  ambientModules.add(moduleName);
+  const quoted = `'${moduleName}'`;
   for (const declaration of listFiles(distDirectory).filter((path) => path.endsWith('.d.ts') && path !== target)) {
     const text = readFileSync(declaration, 'utf8');
-    if (!quoted.test(text)) continue;
-    let specifier = relative(dirname(declaration), target)
-      .split(sep)
-      .join('/')
-      .replace(/\.d\.ts$/, '.js');
-    if (!specifier.startsWith('.')) specifier = `./${specifier}`;
-    writeFileSync(declaration, text.replace(quoted, `$1${specifier}$1`));
+    if (!text.includes(quoted) && declaration !== join(distDirectory, 'index.d.ts')) continue;
+    let path = relative(dirname(declaration), target).split(sep).join('/');
+    if (!path.startsWith('.')) path = `./${path}`;
+    const directive = `/// <reference path="${path}" />`;
+    if (!text.includes(directive)) writeFileSync(declaration, `${directive}\n${text}`);
   }
 }
 
+const ambientFiles = new Set();
+const ambientModules = new Set();
+
+/**
+ * In CommonJS declarations, `import X from 'm'` of an `export =` module needs esModuleInterop from
+ * the consumer; `import X = require('m')` does not, and is what the .cjs file does at run time.
+ */
+function toRequireImports(text) {
+  let result = text;
+  for (const name of ambientModules)
+    result = result.replaceAll(new RegExp(`import (\\w+) from '${name}';`, 'g'), `import $1 = require('${name}');`);
+  return result;
+}
 const args = process.argv.slice(2);
 for (let index = 0; index < args.length; index += 1) {
-  if (args[index] === '--vendor-types') vendorTypes(args[++index] ?? '');
+  if (args[index] === '--ambient-types') shipAmbientTypes(args[++index] ?? '');
   else throw new Error(`unknown option ${args[index]}`);
 }
 
@@ -80,9 +100,9 @@ function requireEntries() {
 }
 
 let written = 0;
-for (const file of listFiles(distDirectory).filter((path) => path.endsWith('.d.ts'))) {
+for (const file of listFiles(distDirectory).filter((path) => path.endsWith('.d.ts') && !ambientFiles.has(path))) {
   const text = readFileSync(file, 'utf8').replace(sourceMapComment, '\n');
-  writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toCommonJsDeclarationSpecifiers(text));
+  writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toRequireImports(toCommonJsDeclarationSpecifiers(text)));
   written += 1;
 }
 // Only the modules reachable from the require entries: the CLI's bin.js, for one, uses top-level await.
