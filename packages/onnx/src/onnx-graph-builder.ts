@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { OnnxDataType } from './onnx-model-proto.ts';
 import type {
   OnnxAttribute,
@@ -31,6 +30,15 @@ export function broadcastShapes(left: OnnxShape, right: OnnxShape): OnnxShape {
     result.push(a === 1 ? b : a);
   }
   return result;
+}
+
+const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** The bytes as hex: an exact content key (node:crypto is not used so the package bundles for browsers). */
+function hexBytes(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += HEX_DIGITS[byte];
+  return text;
 }
 
 const elementwiseUnary = new Set([
@@ -121,10 +129,7 @@ export class OnnxGraphBuilder {
           : dataType === 'double'
             ? Float64Array.from(list)
             : Float32Array.from(list);
-    const key = createHash('sha1')
-      .update(`${dataType}|${dims.join(',')}|`)
-      .update(new Uint8Array(data.buffer))
-      .digest('hex');
+    const key = `${dataType}|${dims.join(',')}|${hexBytes(new Uint8Array(data.buffer))}`;
     const existing = this.#initializerByContent.get(key);
     if (existing && name === undefined) return existing;
     const tensorName = name ?? this.fresh('const');
