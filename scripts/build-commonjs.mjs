@@ -58,6 +58,9 @@ function shipAmbientTypes(file) {
   const target = join(distDirectory, 'types', basename(file));
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(source, target);
+  // In a "type": "module" package TypeScript reads every .d.ts as an ES module, where the ambient
+  // `declare module` cannot use `export =` (TS1203); this folder is CommonJS, so the file stays a script.
+  writeFileSync(join(dirname(target), 'package.json'), '{ "type": "commonjs" }\n');
   ambientFiles.add(target);
   ambientModules.add(moduleName);
   const quoted = `'${moduleName}'`;
