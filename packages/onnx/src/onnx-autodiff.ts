@@ -191,4 +191,3 @@ export function addGradients(builder: OnnxGraphBuilder, loss: string, wrt: reado
   return result;
 }
 
-export type { OnnxShape };
