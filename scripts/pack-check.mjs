@@ -7,12 +7,14 @@
 //      folder holding an ES module project and a CommonJS project;
 //   4. type-checks scripts/pack-check/consumer.ts in both with `strict` and `skipLibCheck: false`
 //      (errors inside third-party typings named in THIRD_PARTY_TYPINGS are listed, not fatal), runs it,
-//      and runs the installed `weightspec` binary.
+//      bundles @weightspec/onnx for the browser (esbuild, platform browser), and runs the installed
+//      `weightspec` binary.
 // Skips with the reason (exit 0) only when the npm registry is unreachable. Exit 1 on any failure.
 //   node scripts/pack-check.mjs [--keep]   (--keep leaves the temporary folder for a look)
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -195,7 +197,31 @@ try {
     log(`${type}: consumer ran: ${lines.filter((line) => line.startsWith(`${type}: `)).length} checks ok`);
   }
 
-  // 5. The installed binary: its version, and what it says for a dataset whose optional peer is absent.
+  // 5. A browser bundle of the installed onnx package with the runtime injected (onnxruntime-web in a
+  //    real page): nothing from Node may be left to resolve.
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  const bundle = await esbuild
+    .build({
+      stdin: {
+        contents:
+          "import { createOnnxTrainer } from '@weightspec/onnx';\n" +
+          "import { parseWeightingSpec } from '@weightspec/core';\n" +
+          'export const start = (ort) => createOnnxTrainer({ ort, inputSize: 2, numClasses: 2, spec: parseWeightingSpec({ specVersion: 1, loss: { kind: "softmax_cross_entropy" } }) });\n',
+        resolveDir: consumers,
+        loader: 'js',
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    })
+    .catch((error) => fail('esbuild browser bundle of @weightspec/onnx', `${error.message}\n`));
+  log(
+    `browser bundle of @weightspec/onnx + core: ${Math.round(bundle.outputFiles[0].contents.length / 1024)} KiB, no Node built-ins`,
+  );
+
+  // 6. The installed binary: its version, and what it says for a dataset whose optional peer is absent.
   const bin = join(consumers, 'node_modules', '.bin', 'weightspec');
   const version = (await runOrFail('weightspec --version', bin, ['--version'], { cwd: consumers, env })).trim();
   writeFileSync(join(consumers, 'spec.json'), '{"specVersion":1,"loss":{"kind":"softmax_cross_entropy"}}\n');
