@@ -1,4 +1,3 @@
-import type { OnnxShape } from './onnx-graph-builder.ts';
 import { attribute, type OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import type { OnnxNode } from './onnx-model-proto.ts';
 
@@ -190,4 +189,3 @@ export function addGradients(builder: OnnxGraphBuilder, loss: string, wrt: reado
   }
   return result;
 }
-
