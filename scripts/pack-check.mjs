@@ -12,10 +12,19 @@
 // Skips with the reason (exit 0) only when the npm registry is unreachable. Exit 1 on any failure.
 //   node scripts/pack-check.mjs [--keep]   (--keep leaves the temporary folder for a look)
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -33,6 +42,13 @@ const PACKAGES = [
 const THIRD_PARTY_TYPINGS = ['@tensorflow/', '@webgpu/types', 'onnxruntime-common', 'apache-arrow', 'long'];
 const keep = process.argv.includes('--keep');
 const started = Date.now();
+
+/** Every file under `directory`, recursively. */
+function listFiles(directory) {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(directory, entry.name)) : [join(directory, entry.name)],
+  );
+}
 
 function log(line) {
   process.stdout.write(`pack-check: ${line}\n`);
@@ -103,6 +119,25 @@ try {
     packed[manifest.name] = tarball;
   }
   log(`packed ${Object.keys(packed).length} tarballs`);
+
+  // What the tarballs hold: no test files, and every source a map names is shipped beside it.
+  for (const [name, tarball] of Object.entries(packed)) {
+    const unpacked = join(work, 'unpacked', name);
+    mkdirSync(unpacked, { recursive: true });
+    await runOrFail(`tar of ${name}`, 'tar', ['xzf', tarball, '-C', unpacked]);
+    const files = listFiles(join(unpacked, 'package'));
+    const tests = files.filter((file) => /\.test\.|\/test-[^/]*$|test-support|test-fixtures/.test(file));
+    if (tests.length > 0) fail(`${name} ships test files`, `${tests.join('\n')}\n`);
+    const missing = files
+      .filter((file) => file.endsWith('.map'))
+      .flatMap((file) =>
+        JSON.parse(readFileSync(file, 'utf8'))
+          .sources.map((source) => join(dirname(file), source))
+          .filter((source) => !existsSync(source)),
+      );
+    if (missing.length > 0) fail(`${name}: source maps name files it does not ship`, `${missing.join('\n')}\n`);
+  }
+  log('tarballs: no test files, every source-mapped file shipped');
 
   // 2. arethetypeswrong on each tarball, two at a time (each mostly waits on TypeScript).
   const attw = join(root, 'node_modules', '.bin', 'attw');

@@ -57,7 +57,7 @@ function importEntry(target: unknown): string | undefined {
  * `node_modules/<packageName>` found from there upwards, as Node's ES module lookup does (NODE_PATH
  * and global folders play no part). Undefined when it is not installed there.
  */
-export function resolveInProject(packageName: string, projectDirectory: string): string | undefined {
+function resolveInProject(packageName: string, projectDirectory: string): string | undefined {
   let directory = resolve(projectDirectory);
   let manifestPath = join(directory, 'node_modules', packageName, 'package.json');
   while (!existsSync(manifestPath)) {

@@ -14,12 +14,12 @@ export interface CliInstall {
 }
 
 /** The CLI package's own folder (dist/.. or src/..). */
-export function cliPackageDirectory(): string {
+function cliPackageDirectory(): string {
   return dirname(dirname(fileURLToPath(import.meta.url)));
 }
 
 /** The nearest folder at or above `directory` holding a package.json: the user's project, if any. */
-export function findProjectDirectory(directory: string): string | undefined {
+function findProjectDirectory(directory: string): string | undefined {
   let current = directory;
   for (;;) {
     if (existsSync(join(current, 'package.json'))) return current;
