@@ -1,9 +1,6 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-// esbuild is a root devDependency (the CommonJS build uses it); resolve it from the repository root.
-const esbuild = createRequire(new URL('../../../package.json', import.meta.url))('esbuild') as typeof import('esbuild');
 
 describe('@weightspec/onnx in a browser bundle', () => {
   it('bundles for platform browser with no Node built-in left to resolve (onnxruntime-web is injected as ort)', async () => {
