@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MissingPeerError, WeightspecError, hasErrorCode } from '@weightspec/core';
 import {
+  createProjectImporter,
   loadClassifierTrainer,
   loadWeightingAdapter,
   mapAdapterImportError,
@@ -40,19 +41,33 @@ describe('mapAdapterImportError', () => {
     const native = await importFailure(pathToFileURL(join(folder.path, 'dist', 'index.js')).href);
     const mapped = mapAdapterImportError(native, '@weightspec/tfjs', 'weightspec --adapter tfjs');
     expect((mapped as MissingPeerError).packageName).toBe('@weightspec/tfjs');
+    // Present but not built: say so, and do not advise installing what is already there.
+    expect((mapped as Error).message).toContain(`its entry file ${join(folder.path, 'dist', 'index.js')} is missing`);
+    expect((mapped as Error).message).not.toContain('Install it with');
+  });
+
+  it('for a package simply absent, gives the install command only (no "entry file is missing")', async () => {
+    const native = await importFailure('@weightspec/absent-adapter');
+    const mapped = mapAdapterImportError(native, '@weightspec/absent-adapter', 'weightspec --adapter x');
+    expect((mapped as Error).message).not.toContain('entry file');
+    expect((mapped as Error).message).toMatch(/Install it with: npm install @weightspec\/absent-adapter$/);
   });
 
   it('names the framework package when the adapter is installed but its own dependency is not', () => {
-    // The message Node 20 gives when @weightspec/onnx imports a missing onnxruntime-node.
+    // The message Node 20 gives when @weightspec/onnx (installed in the project `app`) imports a missing
+    // onnxruntime-node; run from inside that project, the plain install command reaches it.
+    const app = join(folder.path, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'package.json'), '{}');
     const native = Object.assign(
       new Error(
-        "Cannot find package 'onnxruntime-node' imported from /app/node_modules/@weightspec/onnx/dist/index.js",
+        `Cannot find package 'onnxruntime-node' imported from ${join(app, 'node_modules/@weightspec/onnx/dist/index.js')}`,
       ),
       {
         code: 'ERR_MODULE_NOT_FOUND',
       },
     );
-    const mapped = mapAdapterImportError(native, '@weightspec/onnx', 'weightspec --adapter onnx');
+    const mapped = mapAdapterImportError(native, '@weightspec/onnx', 'weightspec --adapter onnx', app);
     expect((mapped as MissingPeerError).packageName).toBe('onnxruntime-node');
     expect((mapped as Error).message).toBe(
       '@weightspec/onnx needs the package "onnxruntime-node", which is not installed. Install it with: npm install onnxruntime-node',
@@ -111,6 +126,29 @@ describe('loading adapters', () => {
     expect((await loadWeightingAdapter(path)).id).toBe('custom');
     const missing = await loadWeightingAdapter(join(folder.path, 'absent.mjs')).catch((error: unknown) => error);
     expect(hasErrorCode(missing, 'WS_INVALID_INPUT')).toBe(true);
+  });
+
+  it('takes an adapter from the current project before the one beside the CLI', async () => {
+    // A project whose node_modules holds its own @weightspec/mljs (ES module entry via exports.import).
+    const project = join(folder.path, 'project');
+    const installed = join(project, 'node_modules', '@weightspec', 'mljs');
+    mkdirSync(join(installed, 'dist'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{}');
+    writeFileSync(
+      join(installed, 'package.json'),
+      JSON.stringify({ name: '@weightspec/mljs', type: 'module', exports: { '.': { import: './dist/index.js' } } }),
+    );
+    writeFileSync(
+      join(installed, 'dist', 'index.js'),
+      "export const createMljsClassifierTrainer = () => ({ id: 'mljs-from-project' });\n",
+    );
+    const trainer = await loadClassifierTrainer('mljs', {}, createProjectImporter(project));
+    expect(trainer.id).toBe('mljs-from-project');
+    // A project without it: Node's lookup beside the CLI (here the workspace's real package).
+    const elsewhere = join(folder.path, 'elsewhere');
+    mkdirSync(elsewhere);
+    const fallback = await loadClassifierTrainer('mljs', {}, createProjectImporter(elsewhere));
+    expect(fallback.id).toBe('mljs');
   });
 
   it('lists installed adapters and keeps the error of each missing one', async () => {

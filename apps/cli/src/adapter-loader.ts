@@ -1,14 +1,10 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  InvalidInputError,
-  MissingPeerError,
-  UnsupportedFeatureError,
-  WeightspecError,
-  createReferenceAdapter,
-} from '@weightspec/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InvalidInputError, UnsupportedFeatureError, WeightspecError, createReferenceAdapter } from '@weightspec/core';
 import type { ClassifierTrainer, WeightingAdapter } from '@weightspec/core';
 import { CliUsageError } from './cli-usage-error.ts';
+import { CliMissingPeerError, UnbuiltPackageError, installFor } from './install-advice.ts';
 
 /** The adapters weightspec ships, each an optional package loaded only when asked for. */
 export const KNOWN_ADAPTERS = Object.freeze({
@@ -45,7 +41,50 @@ export interface AdapterLoadOptions {
 /** Loads a module by specifier; injectable so tests can supply real or synthetic import failures. */
 export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>;
 
-const importModule: ModuleImporter = (specifier) => import(specifier) as Promise<Record<string, unknown>>;
+/** The ES module entry a package.json declares for `import` (exports `import`/`node`/`default`, else main). */
+function importEntry(target: unknown): string | undefined {
+  if (typeof target === 'string') return target;
+  if (target === null || typeof target !== 'object') return undefined;
+  for (const condition of ['import', 'node', 'default']) {
+    const found = importEntry((target as Record<string, unknown>)[condition]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The entry file of `packageName` as installed for the project at `projectDirectory`: the first
+ * `node_modules/<packageName>` found from there upwards, as Node's ES module lookup does (NODE_PATH
+ * and global folders play no part). Undefined when it is not installed there.
+ */
+function resolveInProject(packageName: string, projectDirectory: string): string | undefined {
+  let directory = resolve(projectDirectory);
+  let manifestPath = join(directory, 'node_modules', packageName, 'package.json');
+  while (!existsSync(manifestPath)) {
+    const parent = dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+    manifestPath = join(directory, 'node_modules', packageName, 'package.json');
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; main?: unknown };
+  const exportsField = manifest.exports as Record<string, unknown> | string | undefined;
+  const rootExport = typeof exportsField === 'object' && exportsField !== null ? exportsField['.'] : exportsField;
+  const entry = importEntry(rootExport) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js');
+  return join(dirname(manifestPath), entry);
+}
+
+/**
+ * The default importer: a package installed in the current project (`projectDirectory`) wins, so a
+ * global CLI uses the project's adapters; otherwise Node's own lookup beside the CLI.
+ */
+export function createProjectImporter(projectDirectory: string = process.cwd()): ModuleImporter {
+  return async (specifier) => {
+    const bare = !specifier.startsWith('file:') && !specifier.startsWith('.') && !isAbsolute(specifier);
+    const inProject = bare ? resolveInProject(specifier, projectDirectory) : undefined;
+    const target = inProject === undefined ? specifier : pathToFileURL(inProject).href;
+    return (await import(target)) as Record<string, unknown>;
+  };
+}
 
 interface AdapterModuleTarget {
   readonly label: string;
@@ -82,19 +121,47 @@ function adapterTarget(name: string): AdapterModuleTarget {
   );
 }
 
+/** The package a file inside some `node_modules` belongs to (`@scope/name` or `name`). */
+function packageOfFile(path: string): string | undefined {
+  const parts = path.split(sep);
+  const index = parts.lastIndexOf('node_modules');
+  if (index < 0) return undefined;
+  const first = parts[index + 1];
+  if (first === undefined) return undefined;
+  return first.startsWith('@') ? `${first}/${parts[index + 2] ?? ''}` : first;
+}
+
 /**
- * Maps a failed dynamic import to MissingPeerError: the adapter package itself missing (or present but
- * not built: its entry file is missing), or a framework package it needs. Other errors pass through.
+ * Maps a failed dynamic import to MissingPeerError: the adapter package itself absent (install command
+ * that reaches this CLI: the current project first), a framework package it needs (installed beside
+ * the adapter), or a package that is present but whose entry file is missing (not built: said so,
+ * no install advice). Other errors pass through. `cwd` and `cliDirectory` are for tests.
  */
-export function mapAdapterImportError(error: unknown, packageName: string, neededBy: string): unknown {
+export function mapAdapterImportError(
+  error: unknown,
+  packageName: string,
+  neededBy: string,
+  cwd: string = process.cwd(),
+  cliDirectory?: string,
+): unknown {
   if (WeightspecError.isInstance(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return error;
   const message = String((error as Error).message);
-  const missingPackage = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/'.][^/']*)'/.exec(message)?.[1];
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  if (missing !== undefined && (isAbsolute(missing) || missing.startsWith('file:'))) {
+    const file = missing.startsWith('file:') ? fileURLToPath(missing) : missing;
+    const owner = packageOfFile(file) ?? packageName;
+    return new UnbuiltPackageError(owner, owner === packageName ? neededBy : packageName, file, { cause: error });
+  }
+  const missingPackage = /^((?:@[^/]+\/)?[^/.][^/]*)/.exec(missing ?? '')?.[1];
   if (missingPackage && missingPackage !== packageName)
-    return new MissingPeerError(missingPackage, packageName, { cause: error });
-  return new MissingPeerError(packageName, neededBy, { cause: error });
+    return new CliMissingPeerError(missingPackage, packageName, installFor(missingPackage, error, cwd, cliDirectory), {
+      cause: error,
+    });
+  return new CliMissingPeerError(packageName, neededBy, installFor(packageName, undefined, cwd, cliDirectory), {
+    cause: error,
+  });
 }
 
 async function loadFactory(
@@ -127,7 +194,7 @@ async function loadFactory(
 export async function loadClassifierTrainer(
   name: string,
   options: AdapterLoadOptions = {},
-  importer: ModuleImporter = importModule,
+  importer: ModuleImporter = createProjectImporter(),
 ): Promise<ClassifierTrainer> {
   if (name === 'reference')
     throw new CliUsageError('the reference adapter computes losses only and cannot train; use tfjs, mljs or onnx');
@@ -140,7 +207,7 @@ export async function loadClassifierTrainer(
 export async function loadWeightingAdapter(
   name: string,
   options: AdapterLoadOptions = {},
-  importer: ModuleImporter = importModule,
+  importer: ModuleImporter = createProjectImporter(),
 ): Promise<WeightingAdapter> {
   if (name === 'reference') return createReferenceAdapter();
   const target = adapterTarget(name);
@@ -153,7 +220,7 @@ export async function loadWeightingAdapter(
  * (MissingPeerError with the install command, or UnsupportedFeatureError for an outdated package).
  */
 export async function probeInstalledAdapters(
-  importer: ModuleImporter = importModule,
+  importer: ModuleImporter = createProjectImporter(),
 ): Promise<{ installed: KnownAdapterId[]; missing: WeightspecError[] }> {
   const installed: KnownAdapterId[] = [];
   const missing: WeightspecError[] = [];

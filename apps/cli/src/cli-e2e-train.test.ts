@@ -12,6 +12,8 @@ const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const mljsBuilt = existsSync(join(packageDirectory, 'node_modules', '@weightspec', 'mljs', 'dist', 'index.js'));
 
 beforeAll(() => {
+  // The user's project: the CLI looks for adapters here first, so this is where it says to install them.
+  writeFileSync(join(cwd, 'package.json'), '{ "name": "user-project", "private": true }\n');
   writeFileSync(
     join(cwd, 'balanced.jsonc'),
     '// balanced classes\n{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}, "class": {"strategy": "balanced"}}\n',
@@ -25,12 +27,10 @@ beforeAll(() => {
 });
 
 /**
- * A user's project that installed @weightspec/cli but no adapter: a copy of the built CLI in
- * node_modules next to links to its real dependencies.
+ * An install of @weightspec/cli without any adapter: a copy of the built CLI in `modules` (a project's
+ * node_modules, or npm's global `<prefix>/lib/node_modules`) next to links to its real dependencies.
  */
-function installWithoutAdapters(): string {
-  const project = join(cwd, 'no-adapters');
-  const modules = join(project, 'node_modules');
+function installWithoutAdapters(modules = join(cwd, 'no-adapters', 'node_modules')): string {
   mkdirSync(join(modules, '@weightspec', 'cli'), { recursive: true });
   cpSync(join(packageDirectory, 'dist'), join(modules, '@weightspec', 'cli', 'dist'), { recursive: true });
   cpSync(join(packageDirectory, 'package.json'), join(modules, '@weightspec', 'cli', 'package.json'));
@@ -167,6 +167,58 @@ describe('weightspec train (built CLI)', () => {
       const report = JSON.parse(run.stdout) as { failed: number; passed: number; vectorCount: number };
       expect(report.failed).toBe(0);
       expect(report.passed).toBe(report.vectorCount);
+    });
+  });
+
+  describe('installed globally (npm install -g), run outside any project', () => {
+    const prefix = temporaryFolder('global');
+    afterAll(() => prefix.remove());
+    let bin = '';
+    beforeAll(() => {
+      // npm's global folder <prefix>/lib has node_modules but no package.json.
+      bin = installWithoutAdapters(join(prefix.path, 'lib', 'node_modules'));
+      mkdirSync(join(prefix.path, 'work'));
+    });
+
+    it('says to install the adapter globally, beside the CLI', async () => {
+      const spec = join(cwd, 'balanced.jsonc');
+      const run = await runBuiltCli(
+        ['train', '--adapter', 'tfjs', '--data', 'builtin:seattle-weather', '--spec', spec],
+        { cwd: join(prefix.path, 'work'), bin },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(
+        'error WS_MISSING_PEER: weightspec --adapter tfjs needs the package "@weightspec/tfjs", which is not installed. Install it with: npm install -g @weightspec/tfjs\n',
+      );
+    });
+
+    it.skipIf(!mljsBuilt)('uses the adapter installed in the current project', async () => {
+      // A project with @weightspec/mljs (linked to the built package, with its own dependencies).
+      const project = join(prefix.path, 'project');
+      mkdirSync(join(project, 'node_modules', '@weightspec'), { recursive: true });
+      writeFileSync(join(project, 'package.json'), '{ "name": "user-project", "private": true }\n');
+      symlinkSync(
+        realpathSync(join(packageDirectory, 'node_modules', '@weightspec', 'mljs')),
+        join(project, 'node_modules', '@weightspec', 'mljs'),
+        'dir',
+      );
+      cpSync(join(cwd, 'train.csv'), join(project, 'train.csv'));
+      const run = await runBuiltCli(
+        [
+          'train',
+          '--adapter',
+          'mljs',
+          '--data',
+          'train.csv',
+          '--label',
+          'label',
+          '--spec',
+          join(cwd, 'balanced.jsonc'),
+        ],
+        { cwd: project, bin },
+      );
+      expect(run.stderr).not.toContain('error');
+      expect(run.status).toBe(0);
     });
   });
 

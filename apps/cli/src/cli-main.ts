@@ -9,6 +9,7 @@ import { initCommand } from './command-init.ts';
 import { trainCommand } from './command-train.ts';
 import { validateCommand } from './command-validate.ts';
 import { weightsCommand } from './command-weights.ts';
+import { fitInstallAdvice } from './install-advice.ts';
 
 /** Every sub-command, in the order `weightspec --help` lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([
@@ -49,16 +50,9 @@ function reportError(io: CliIo, error: unknown): number {
     return 2;
   }
   if (WeightspecError.isInstance(error)) {
-    io.stderr.write(`error ${error.code}: ${error.message}\n`);
-    const cause = (error as { cause?: { message?: unknown } }).cause;
-    if (
-      MissingPeerError.isInstance(error) &&
-      typeof cause?.message === 'string' &&
-      cause.message.includes('Cannot find module')
-    )
-      io.stderr.write(
-        `  (the package is present but its entry file is missing; in a weightspec checkout build it: npx turbo run build --filter=${error.packageName})\n`,
-      );
+    // A peer missing inside a package names `npm install`; say what reaches this CLI (global, npx, project).
+    const message = MissingPeerError.isInstance(error) ? fitInstallAdvice(error) : error.message;
+    io.stderr.write(`error ${error.code}: ${message}\n`);
     return 1;
   }
   io.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,4 +1,3 @@
-import type { OnnxShape } from './onnx-graph-builder.ts';
 import { MODEL_BACKWARD_RULES } from './onnx-backward-rules.ts';
 import { attribute, type OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import type { OnnxNode } from './onnx-model-proto.ts';
@@ -193,5 +192,3 @@ export function addGradients(builder: OnnxGraphBuilder, loss: string, wrt: reado
   }
   return result;
 }
-
-export type { OnnxShape };

@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkFeatureRows, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
 import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
-import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import { loadOnnxRuntime, nodeBuiltinModule } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 
@@ -45,6 +43,14 @@ export async function createOnnxClassifierTrainer(
           return (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
         },
         async save(directory) {
+          // Node-only, looked up here so the package still bundles for the browser.
+          const instead = 'write trainer.exportInferenceModel() yourself';
+          const { mkdir, writeFile } = nodeBuiltinModule(
+            'node:fs/promises',
+            'save()',
+            instead,
+          ) as typeof import('node:fs/promises');
+          const { join } = nodeBuiltinModule('node:path', 'save()', instead) as typeof import('node:path');
           await mkdir(directory, { recursive: true });
           const files = [join(directory, 'model.onnx')];
           await writeFile(files[0] as string, trainer.exportInferenceModel());

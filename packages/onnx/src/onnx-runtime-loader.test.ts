@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import { loadOnnxRuntime, nodeBuiltinModule } from './onnx-runtime-loader.ts';
 
 describe('loadOnnxRuntime', () => {
   it('maps a missing onnxruntime-node to WS_MISSING_PEER with the install command', async () => {
@@ -14,5 +14,27 @@ describe('loadOnnxRuntime', () => {
 
   it('passes other errors through', async () => {
     await expect(loadOnnxRuntime(() => Promise.reject(new TypeError('bad binary')))).rejects.toThrow(TypeError);
+  });
+});
+
+describe('nodeBuiltinModule', () => {
+  it('returns the Node built-in itself under Node', async () => {
+    const path = nodeBuiltinModule('node:path', 'save()', 'unused') as typeof import('node:path');
+    expect(path.join).toBe((await import('node:path')).join);
+  });
+
+  it('outside Node (no process.getBuiltinModule) throws WS_UNSUPPORTED_FEATURE naming what needs Node and what to do', () => {
+    const original = process.getBuiltinModule;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true, writable: true });
+    try {
+      expect(() => nodeBuiltinModule('node:fs/promises', 'save()', 'write the model yourself')).toThrow(
+        expect.objectContaining({
+          code: 'WS_UNSUPPORTED_FEATURE',
+          message: expect.stringMatching(/save\(\).*node:fs\/promises.*write the model yourself/),
+        }),
+      );
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true, writable: true });
+    }
   });
 });

@@ -1,9 +1,11 @@
-import { createRequire } from 'node:module';
-import { MissingPeerError } from '@weightspec/core';
+import { MissingPeerError, UnsupportedFeatureError } from '@weightspec/core';
 import type * as OnnxRuntime from 'onnxruntime-node';
 
-/** The `onnxruntime-node` namespace (an optional peer; inject your own to share one instance). */
-export type OnnxRuntimeModule = typeof OnnxRuntime;
+/**
+ * The parts of an ONNX Runtime namespace the trainer uses: `onnxruntime-node` (an optional peer, loaded
+ * lazily) or an injected one such as `onnxruntime-web` in a browser bundle.
+ */
+export type OnnxRuntimeModule = Pick<typeof OnnxRuntime, 'InferenceSession' | 'Tensor'>;
 
 function isModuleNotFound(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
@@ -11,11 +13,33 @@ function isModuleNotFound(error: unknown): boolean {
 }
 
 /**
+ * A Node built-in module looked up when it is needed (`process.getBuiltinModule`, Node >= 20.16), not
+ * imported at load time: the package then bundles for the browser, where only these calls fail, with
+ * UnsupportedFeatureError naming what needs Node (`feature`) and what to do instead (`instead`).
+ */
+export function nodeBuiltinModule(id: string, feature: string, instead: string): unknown {
+  const processObject = (globalThis as { process?: { getBuiltinModule?: unknown } }).process;
+  if (typeof processObject?.getBuiltinModule !== 'function')
+    throw new UnsupportedFeatureError('onnx', feature, `it needs Node.js (${id}); ${instead}`);
+  return (processObject.getBuiltinModule as (name: string) => unknown)(id);
+}
+
+/** Loads onnxruntime-node's CommonJS entry through `require`, relative to this package. */
+async function requireOnnxRuntimeNode(): Promise<unknown> {
+  const { createRequire } = nodeBuiltinModule(
+    'node:module',
+    'loading onnxruntime-node',
+    'in a browser pass the runtime in: createOnnxTrainer({ ort }) with onnxruntime-web',
+  ) as typeof import('node:module');
+  return createRequire(import.meta.url)('onnxruntime-node');
+}
+
+/**
  * Loads onnxruntime-node lazily (its CommonJS entry, through `require`); a missing install is a
  * MissingPeerError with the install command. `importer` replaces the loader (tests, bundlers).
  */
 export async function loadOnnxRuntime(
-  importer: () => Promise<unknown> = async () => createRequire(import.meta.url)('onnxruntime-node'),
+  importer: () => Promise<unknown> = requireOnnxRuntimeNode,
 ): Promise<OnnxRuntimeModule> {
   try {
     return (await importer()) as OnnxRuntimeModule;

@@ -7,13 +7,7 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type {
-  ClassStatistics,
-  Clock,
-  ResolvedWeighting,
-  WeightingSpec,
-  WeightingSpecInput,
-} from '@weightspec/core';
+import type { ClassStatistics, Clock, ResolvedWeighting, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import type { Tfjs } from './tfjs-peer.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';

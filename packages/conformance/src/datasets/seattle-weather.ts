@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InvalidInputError, createSeededRandom, shuffleInPlace } from '@weightspec/core';
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError, MissingPeerError, createSeededRandom, shuffleInPlace } from '@weightspec/core';
 import { parseCsv } from './parse-csv.ts';
 
 /** The five weather classes of seattle-weather.csv, in the index order every package uses. */
@@ -23,17 +24,25 @@ export interface ClassificationDataset {
   readonly dates: readonly string[];
 }
 
-/** Absolute path of a file in the installed `vega-datasets` package (its exports hide the data folder). */
-export function vegaDatasetPath(fileName: string): string {
-  const require = createRequire(import.meta.url);
-  let entry: string;
-  try {
-    entry = require.resolve('vega-datasets');
-  } catch (cause) {
-    throw new InvalidInputError('vega-datasets', 'the package is not installed; run: npm install vega-datasets', {
-      cause,
-    });
+/**
+ * Absolute path of a file in the installed `vega-datasets` package (its exports hide the data folder).
+ * vega-datasets (42 MB) is an optional peer, needed only by those who load a dataset: it is looked up
+ * in the current project first (so a globally installed CLI finds the project's copy), then beside
+ * this package. Missing, it is a MissingPeerError (WS_MISSING_PEER) with the install command.
+ */
+export function vegaDatasetPath(fileName: string, projectDirectory: string = process.cwd()): string {
+  let entry: string | undefined;
+  let firstFailure: unknown;
+  for (const base of [join(projectDirectory, 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      entry = createRequire(base).resolve('vega-datasets');
+      break;
+    } catch (cause) {
+      firstFailure ??= cause;
+    }
   }
+  if (entry === undefined)
+    throw new MissingPeerError('vega-datasets', `loading the ${fileName} dataset`, { cause: firstFailure });
   // The entry is <package>/build/index.js; the data sits in <package>/data.
   return join(dirname(dirname(entry)), 'data', fileName);
 }

@@ -1,4 +1,7 @@
 // ml-logistic-regression 2.0 ships no type declarations; this describes the parts weightspec uses.
+// The build ships this file in dist/types and references it from the package's declarations, so a
+// consumer's own `import LogisticRegression from 'ml-logistic-regression'` type-checks too. The package
+// is CommonJS with `module.exports = LogisticRegression`, hence `export =`.
 declare module 'ml-logistic-regression' {
   import type { Matrix } from 'ml-matrix';
 
@@ -26,5 +29,5 @@ declare module 'ml-logistic-regression' {
     toJSON(): Record<string, unknown>;
     static load(model: Record<string, unknown>): LogisticRegression;
   }
-  export default LogisticRegression;
+  export = LogisticRegression;
 }
