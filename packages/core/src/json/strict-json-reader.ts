@@ -216,13 +216,13 @@ export function readStrictJson(text: string, options: StrictJsonOptions = {}): S
     if (text.charCodeAt(index) !== 34) throw new StopReading('expected a "key" in double quotes', index);
     const keyStart = index;
     const key = readString();
+    container.key = key;
+    path[path.length - 1] = key;
     if (Object.hasOwn(container.value, key))
       throw new StopReading(`the key ${excerpt(key)} appears twice in one object`, keyStart);
     skipSpace();
     if (text.charCodeAt(index) !== 58) throw new StopReading(`expected : after the key ${excerpt(key)}`, index);
     index += 1;
-    container.key = key;
-    path[path.length - 1] = key;
   };
 
   /** After a finished value: true at the end of the document, else ready for the next value (key read). */
@@ -264,6 +264,9 @@ export function readStrictJson(text: string, options: StrictJsonOptions = {}): S
   } catch (error) {
     if (!(error instanceof StopReading)) throw error;
     const { line, column } = positionAt(error.index);
-    return { ok: false, failure: { message: error.message, line, column, path: path.slice(0, stack.length) } };
+    // An object whose next key is not read yet has only a placeholder segment: the failure is the object's.
+    const top = stack[stack.length - 1];
+    const depth = top?.kind === 'object' && top.key === null ? stack.length - 1 : stack.length;
+    return { ok: false, failure: { message: error.message, line, column, path: path.slice(0, depth) } };
   }
 }
