@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 import { processIo } from './cli-io.ts';
-import { runCli } from './cli-main.ts';
+import { debugRequested, reportError, runCli } from './cli-main.ts';
+import { removeTrackedOutputs } from './temporary-outputs.ts';
+
+// Whatever escapes a command (a failure in a callback, an unhandled rejection) is still one line.
+const io = processIo();
+const fatal = (error: unknown) => {
+  removeTrackedOutputs();
+  process.exitCode = reportError(io, error, debugRequested(process.argv));
+  process.exit();
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
 
 // A closed pipe (`weightspec conformance | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -8,4 +19,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+process.exitCode = await runCli(process.argv.slice(2), io);

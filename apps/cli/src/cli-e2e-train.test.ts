@@ -110,7 +110,7 @@ describe('weightspec train (built CLI)', () => {
       { cwd },
     );
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('model-out: is not empty; pass --force to write into it');
+    expect(run.stderr).toContain('model-out: is not empty; pass --force to replace it');
   });
 
   it('names the row and column of a bad cell in the training data', async () => {

@@ -109,7 +109,7 @@ export async function* readCsvRecords(path: string, options: CsvReadOptions = {}
     }
   } catch (cause) {
     if (InvalidInputError.isInstance(cause)) throw cause;
-    throw fileSystemError(path, 'read', cause);
+    throw fileSystemError(path, 'read the file', cause);
   } finally {
     stream.destroy();
   }

@@ -31,5 +31,5 @@ export function fileSystemError(path: string, action: string, cause: unknown): W
   const code = (cause as NodeJS.ErrnoException | null)?.code;
   const words = code === undefined ? (cause instanceof Error ? cause.message : String(cause)) : codeWords[code];
   const detail = code === undefined ? words : words === undefined ? code : `${code}: ${words}`;
-  return new InvalidInputError(path, `cannot ${action} the file (${detail})`, { cause });
+  return new InvalidInputError(path, `cannot ${action} (${detail})`, { cause });
 }

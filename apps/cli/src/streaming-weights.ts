@@ -116,7 +116,7 @@ async function assertRegularFile(path: string): Promise<void> {
   try {
     stats = await stat(path);
   } catch (cause) {
-    throw fileSystemError(path, 'read', cause);
+    throw fileSystemError(path, 'read the file', cause);
   }
   if (stats.isDirectory()) throw new InvalidInputError(path, 'is a directory, not a CSV file');
   if (!stats.isFile())

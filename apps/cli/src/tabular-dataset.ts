@@ -92,7 +92,7 @@ async function readArrowTable(path: string): Promise<ColumnTable> {
   try {
     bytes = await readFile(path);
   } catch (cause) {
-    throw fileSystemError(path, 'read', cause);
+    throw fileSystemError(path, 'read the file', cause);
   }
   await assertArrowDecodes(path, bytes);
   let table: import('apache-arrow').Table;

@@ -1,0 +1,201 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_CLI, runBuiltCli, temporaryFolder } from './test-cli-process.ts';
+
+// Fault tests on the built CLI (issue 12): interruption, outputs that are inputs, unwritable outputs.
+const folder = temporaryFolder('fault');
+afterAll(() => folder.remove());
+const cwd = folder.path;
+const largeModelAdapter = fileURLToPath(new URL('./test-fixtures/large-model-adapter.mjs', import.meta.url));
+const centroidAdapter = fileURLToPath(new URL('./test-fixtures/nearest-centroid-adapter.mjs', import.meta.url));
+/** The fixture's model size (MODEL_BYTES in large-model-adapter.mjs). */
+const MODEL_BYTES = 32 * 2 ** 20;
+
+beforeAll(() => {
+  writeFileSync(join(cwd, 'spec.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}}\n');
+  writeFileSync(join(cwd, 'data.csv'), 'x,label\n0,a\n1,a\n2,b\n3,b\n4,a\n5,b\n6,a\n7,b\n');
+});
+
+const trainArguments = (adapter: string, seed: number, out: string, extra: string[] = []) => [
+  'train',
+  '--adapter',
+  adapter,
+  '--data',
+  'data.csv',
+  '--label',
+  'label',
+  '--spec',
+  'spec.json',
+  '--test-fraction',
+  '0',
+  '--skip-baseline',
+  '--epochs',
+  '1',
+  '--seed',
+  String(seed),
+  '--out',
+  out,
+  ...extra,
+];
+
+/** The seed whose complete model is in `out` (every byte equal to seed % 256), or a description of what is wrong. */
+function completeModelSeed(out: string): number | string {
+  const file = join(cwd, out, 'model', 'model.bin');
+  if (!existsSync(file)) return 'no model file';
+  const bytes = readFileSync(file);
+  if (bytes.length !== MODEL_BYTES) return `truncated model: ${bytes.length} of ${MODEL_BYTES} bytes`;
+  const value = bytes[0] as number;
+  if (!bytes.every((byte) => byte === value)) return 'mixed model bytes';
+  const resolved = JSON.parse(readFileSync(join(cwd, out, 'weightspec.resolved.json'), 'utf8'));
+  if (resolved.training.seed !== value)
+    return `model of seed ${value} beside the resolved spec of seed ${resolved.training.seed}`;
+  return value;
+}
+
+/** Starts the CLI and sends SIGINT as soon as the adapter says it is saving; resolves to the exit status. */
+function interruptWhileSaving(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      // A few pieces into the 32 MiB write: the staging file is partly written.
+      if (chunk.includes('large-model: saving')) setTimeout(() => child.kill('SIGINT'), 150);
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+describe('weightspec (built CLI) under faults', () => {
+  it('SIGINT while a large model is written leaves the previous complete model and no temporary file', async () => {
+    const first = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'out'), { cwd });
+    expect(first.stderr).not.toContain('error');
+    expect(completeModelSeed('out')).toBe(1);
+    const interrupted = await interruptWhileSaving(trainArguments(largeModelAdapter, 2, 'out', ['--force']));
+    expect(interrupted.status).toBe(130);
+    expect(interrupted.stderr).toContain('interrupted (SIGINT)');
+    expect(interrupted.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(completeModelSeed('out')).toBe(1);
+    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+    // Without an interruption the new model replaces the old one as a whole.
+    const second = await runBuiltCli(trainArguments(largeModelAdapter, 2, 'out', ['--force']), { cwd });
+    expect(second.status).toBe(0);
+    expect(completeModelSeed('out')).toBe(2);
+    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('--force into a folder another adapter wrote leaves no stale model beside the new one', async () => {
+    expect((await runBuiltCli(trainArguments(largeModelAdapter, 3, 'switch'), { cwd })).status).toBe(0);
+    expect((await runBuiltCli(trainArguments(centroidAdapter, 3, 'switch', ['--force']), { cwd })).status).toBe(0);
+    expect(readdirSync(join(cwd, 'switch', 'model'))).toEqual(['centroids.json']);
+  });
+
+  it('refuses --out equal to any input even with --force, and the input is untouched', async () => {
+    const data = readFileSync(join(cwd, 'data.csv'), 'utf8');
+    const weightsRun = await runBuiltCli(
+      ['weights', '--spec', 'spec.json', '--data', 'data.csv', '--label', 'label', '--out', './data.csv', '--force'],
+      { cwd },
+    );
+    expect(weightsRun.status).toBe(1);
+    expect(weightsRun.stderr).toBe(
+      'error WS_INVALID_INPUT: --out: ./data.csv is the same file as --data data.csv; writing it would destroy the input (refused even with --force)\n',
+    );
+    const specRun = await runBuiltCli(
+      ['weights', '--spec', 'spec.json', '--data', 'data.csv', '--label', 'label', '--out', 'spec.json', '--force'],
+      { cwd },
+    );
+    expect(specRun.stderr).toContain('--out: spec.json is the same file as --spec spec.json');
+    mkdirSync(join(cwd, 'holder'), { recursive: true });
+    writeFileSync(join(cwd, 'holder', 'data.csv'), data);
+    const trainRun = await runBuiltCli(
+      [
+        ...trainArguments(centroidAdapter, 1, 'holder', ['--force']).map((arg) =>
+          arg === 'data.csv' ? 'holder/data.csv' : arg,
+        ),
+      ],
+      { cwd },
+    );
+    expect(trainRun.status).toBe(1);
+    expect(trainRun.stderr).toContain('the folder holder holds --data holder/data.csv');
+    expect(readFileSync(join(cwd, 'data.csv'), 'utf8')).toBe(data);
+    expect(readFileSync(join(cwd, 'holder', 'data.csv'), 'utf8')).toBe(data);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unwritable --out fails before training starts', async () => {
+    mkdirSync(join(cwd, 'locked'));
+    chmodSync(join(cwd, 'locked'), 0o500);
+    const run = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'locked/out'), { cwd });
+    chmodSync(join(cwd, 'locked'), 0o700);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cannot create it in');
+    expect(run.stderr).not.toContain('large-model: training');
+  });
+
+  it('an --out below a file fails before training starts, with one line', async () => {
+    const run = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'data.csv/out'), { cwd });
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain('large-model: training');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(statSync(join(cwd, 'data.csv')).isFile()).toBe(true);
+  });
+
+  it('a stray quote near the top of a 20 MB CSV fails with a typed error under --max-old-space-size=64', async () => {
+    // ~20 MB of rows after an unclosed quote on line 3: a reader that buffers the rest would need ~40 MB of
+    // string plus its field copies; the bounded reader holds one 1 MiB record and stops.
+    const rows = Array.from({ length: 100_000 }, (_, index) => `${index},${index % 2 === 0 ? 'a' : 'b'}`).join('\n');
+    const body = `${rows}\n`.repeat(20);
+    writeFileSync(join(cwd, 'stray.csv'), `x,label\n1,a\n2,"b\n${body}`);
+    for (const command of [
+      ['weights', '--spec', 'spec.json', '--data', 'stray.csv', '--label', 'label'],
+      trainArguments(centroidAdapter, 1, 'stray-out').map((arg) => (arg === 'data.csv' ? 'stray.csv' : arg)),
+    ]) {
+      const run = await runBuiltCli(command, { cwd, nodeArguments: ['--max-old-space-size=64'] });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(
+        'error WS_INVALID_INPUT: stray.csv:3: a quoted field that starts on this line is still open after 1048576 characters; is a closing quote missing?\n',
+      );
+    }
+  });
+
+  it('a FIFO as --data of the two-pass weights command and /dev/zero as --data fail with one line', async () => {
+    execFileSync('mkfifo', [join(cwd, 'pipe.csv')]);
+    const fifo = await runBuiltCli(['weights', '--spec', 'spec.json', '--data', 'pipe.csv', '--label', 'label'], {
+      cwd,
+    });
+    expect(fifo.status).toBe(1);
+    expect(fifo.stderr).toBe(
+      'error WS_INVALID_INPUT: pipe.csv: is not a regular file (a pipe, socket or device); weightspec weights reads its data twice, so save it to a file first\n',
+    );
+    const zero = await runBuiltCli(
+      trainArguments(centroidAdapter, 1, 'zero-out').map((arg) => (arg === 'data.csv' ? '/dev/zero' : arg)),
+      { cwd, nodeArguments: ['--max-old-space-size=64'] },
+    );
+    expect(zero.status).toBe(1);
+    expect(zero.stderr).toBe(
+      'error WS_INVALID_INPUT: /dev/zero:1: a record longer than 1048576 characters (no line break); is this a CSV file?\n',
+    );
+  });
+
+  it('an unexpected failure is one line without --debug and shows the stack with --debug', async () => {
+    // A spec path that is a folder: readFile fails with EISDIR, turned into a typed one-line error.
+    const folderSpec = await runBuiltCli(['validate', '.'], { cwd });
+    expect(folderSpec.status).toBe(1);
+    expect(folderSpec.stderr).not.toMatch(/\n\s+at /);
+    const thrower = join(cwd, 'thrower.mjs');
+    writeFileSync(thrower, 'export function createClassifierTrainer() { throw new TypeError("boom"); }\n');
+    const plain = await runBuiltCli(trainArguments(thrower, 1, 'thrower-out'), { cwd });
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = await runBuiltCli([...trainArguments(thrower, 1, 'thrower-out'), '--debug'], { cwd });
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+});
