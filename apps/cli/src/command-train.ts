@@ -29,7 +29,9 @@ than the label are features unless --features lists them; features are standardi
 training rows' mean and deviation (saved in the resolved spec).
 
 Options:
-  --adapter ID           tfjs, mljs, onnx, or a module exporting createClassifierTrainer()
+  --adapter ID           tfjs, mljs, onnx, or a module exporting createClassifierTrainer(); a module
+                         path (./my-adapter.js) is imported and RUNS with your permissions: pass
+                         only code you trust
   --backend cpu|wasm     tfjs backend (default cpu)
   --data SOURCE          training data
   --label COLUMN         label column (builtin:seattle-weather: weather)
