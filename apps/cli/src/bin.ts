@@ -13,10 +13,11 @@ const fatal = (error: unknown) => {
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 
-// A closed pipe (`weightspec conformance | head`) is not an error worth a stack trace.
+// A closed pipe (`weightspec train ... --out model | head`) is not an error: the rest of stdout is
+// dropped and the command goes on, so an --out file is still written completely.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  fatal(error);
 });
 
 process.exitCode = await runCli(process.argv.slice(2), io);

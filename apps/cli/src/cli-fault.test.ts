@@ -198,4 +198,32 @@ describe('weightspec (built CLI) under faults', () => {
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
+
+  it('a spec that never ends (/dev/zero) and broken adapter modules fail with one typed line', async () => {
+    const zeroSpec = await runBuiltCli(['validate', '/dev/zero'], { cwd, nodeArguments: ['--max-old-space-size=64'] });
+    expect(zeroSpec.stderr).toBe(
+      'error WS_INVALID_INPUT: /dev/zero: is longer than 16777216 characters; this is not a weighting spec\n',
+    );
+    writeFileSync(join(cwd, 'throws-at-load.mjs'), 'throw new Error("broken at load");\n');
+    writeFileSync(join(cwd, 'returns-empty.mjs'), 'export const createClassifierTrainer = () => ({});\n');
+    const expected: [string, string][] = [
+      [
+        './missing.mjs',
+        `error WS_INVALID_INPUT: --adapter: cannot find the adapter module ${join(cwd, 'missing.mjs')}\n`,
+      ],
+      [
+        './throws-at-load.mjs',
+        'error WS_INVALID_INPUT: --adapter: the adapter module ./throws-at-load.mjs failed to load: broken at load\n',
+      ],
+      [
+        './returns-empty.mjs',
+        'error WS_INVALID_INPUT: --adapter: ./returns-empty.mjs: createClassifierTrainer() returned an object without a train() method\n',
+      ],
+    ];
+    for (const [adapter, message] of expected) {
+      const run = await runBuiltCli(trainArguments(adapter, 1, 'broken-out'), { cwd });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(message);
+    }
+  });
 });
