@@ -190,10 +190,22 @@ describe('weightspec (built CLI) under faults', () => {
     expect(folderSpec.status).toBe(1);
     expect(folderSpec.stderr).not.toMatch(/\n\s+at /);
     const thrower = join(cwd, 'thrower.mjs');
-    writeFileSync(thrower, 'export function createClassifierTrainer() { throw new TypeError("boom"); }\n');
+    // A trainer whose train() fails with a plain TypeError: a bug, not bad input, shown by name in one line.
+    writeFileSync(
+      thrower,
+      'export const createClassifierTrainer = () => ({ id: "x", async train() { throw new TypeError("boom"); } });\n',
+    );
     const plain = await runBuiltCli(trainArguments(thrower, 1, 'thrower-out'), { cwd });
     expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain(
+      'error: TypeError: boom (unexpected; --debug or WEIGHTSPEC_DEBUG=1 shows the stack)\n',
+    );
     expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const environment = await runBuiltCli(trainArguments(thrower, 1, 'thrower-out'), {
+      cwd,
+      env: { WEIGHTSPEC_DEBUG: '1' },
+    });
+    expect(environment.stderr).toMatch(/error: TypeError: boom\n\s*TypeError: boom\n\s+at /);
     const debug = await runBuiltCli([...trainArguments(thrower, 1, 'thrower-out'), '--debug'], { cwd });
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);

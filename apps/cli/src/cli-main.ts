@@ -75,9 +75,8 @@ export function reportError(io: CliIo, error: unknown, debug = false): number {
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n', 1)[0] ?? '';
   const shown = firstLine.length > 300 ? `${firstLine.slice(0, 300)}…` : firstLine;
-  io.stderr.write(`error: ${name}: ${shown}\n`);
-  if (debug) io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  else io.stderr.write('  (an unexpected failure; run again with --debug or WEIGHTSPEC_DEBUG=1 for the stack)\n');
+  if (debug) io.stderr.write(`error: ${name}: ${shown}\n${error instanceof Error ? error.stack : String(error)}\n`);
+  else io.stderr.write(`error: ${name}: ${shown} (unexpected; --debug or WEIGHTSPEC_DEBUG=1 shows the stack)\n`);
   return 1;
 }
 
