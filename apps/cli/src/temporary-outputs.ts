@@ -12,7 +12,7 @@ const exitCodes: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 
 
 function onSignal(signal: NodeJS.Signals): void {
   removeTrackedOutputs();
-  process.stderr.write(`\ninterrupted (${signal}): the unfinished output was removed, the previous one is intact\n`);
+  process.stderr.write(`\ninterrupted (${signal}): the unfinished output was removed; any previous output is intact\n`);
   process.exit(exitCodes[signal] ?? 1);
 }
 
