@@ -1,4 +1,4 @@
-import { InvalidSpecError, readStrictJson } from '@weightspec/core';
+import { InvalidSpecError, formatJsonPath, readStrictJson } from '@weightspec/core';
 import type { SourcePosition } from '@weightspec/core';
 
 export type { SourcePosition } from '@weightspec/core';
@@ -21,5 +21,13 @@ export function parseJsonc(text: string, source = 'spec'): JsoncDocument {
   const read = readStrictJson(text, { comments: true, positions: true });
   if (read.ok) return { value: read.value, positions: read.positions };
   const { line, column, path, message } = read.failure;
-  throw InvalidSpecError.at(path, `${source}:${line}:${column}: ${message}`);
+  // A failure 256 levels deep names the first levels only; line:column points at the place.
+  const deeper = path.length > 8 ? `… (${path.length} levels)` : '';
+  throw new InvalidSpecError([
+    {
+      path,
+      jsonPath: `${formatJsonPath(path.slice(0, 8))}${deeper}`,
+      message: `${source}:${line}:${column}: ${message}`,
+    },
+  ]);
 }

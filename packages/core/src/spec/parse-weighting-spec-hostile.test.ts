@@ -104,6 +104,10 @@ describe('parseWeightingSpec on hostile documents', () => {
     const deepText = `{"specVersion":1,"loss":{"kind":"mse"},"x":${'['.repeat(3000)}${']'.repeat(3000)}}`;
     const fromText = safeParseWeightingSpec(deepText);
     expect(!fromText.success && fromText.error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    // The path is shown by its first 8 levels: the object (level 1) holds 255 arrays up to the limit.
+    expect(!fromText.success && InvalidSpecError.isInstance(fromText.error) && fromText.error.issues[0]?.jsonPath).toBe(
+      '$.x[0][0][0][0][0][0][0]… (256 levels)',
+    );
     const fromObject = safeParseWeightingSpec(JSON.parse(deepText));
     expect(!fromObject.success && fromObject.error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
     const cyclic: Record<string, unknown> = { specVersion: 1, loss: { kind: 'mse' } };

@@ -48,12 +48,16 @@ function findStructuralIssues(document: object): SpecIssue[] {
   return issues;
 }
 
-/** A SpecIssue whose jsonPath cuts long keys, so a hostile 5 MB key is not echoed (the path stays exact). */
+/**
+ * A SpecIssue whose jsonPath cuts long keys and deep paths, so a hostile 5 MB key or 256 levels of
+ * `[0]` are not echoed (the `path` segments stay exact for tools that locate the value).
+ */
 function issueAt(path: readonly (string | number)[], message: string): SpecIssue {
-  const shown = path.map((segment) =>
-    typeof segment === 'string' && segment.length > 40 ? `${segment.slice(0, 40)}…` : segment,
-  );
-  return { path, jsonPath: formatJsonPath(shown), message };
+  const shown = path
+    .slice(0, 8)
+    .map((segment) => (typeof segment === 'string' && segment.length > 40 ? `${segment.slice(0, 40)}…` : segment));
+  const deeper = path.length > 8 ? `… (${path.length} levels)` : '';
+  return { path, jsonPath: `${formatJsonPath(shown)}${deeper}`, message };
 }
 
 /** Throws the issues as one InvalidSpecError, listing at most MAX_LISTED_ISSUES of them. */
