@@ -238,4 +238,31 @@ describe('weightspec (built CLI) under faults', () => {
       expect(run.stderr).toBe(message);
     }
   });
+
+  it('a full disk while the model is written is one typed line and the previous model stays (tmpfs of 40 MB)', async (context) => {
+    const disk = join(cwd, 'small-disk');
+    mkdirSync(disk);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', disk], { stdio: 'ignore' });
+    } catch {
+      context.skip(); // mounting a small tmpfs needs root
+      return;
+    }
+    try {
+      const out = join('small-disk', 'out');
+      expect((await runBuiltCli(trainArguments(largeModelAdapter, 1, out), { cwd })).status).toBe(0);
+      // 32 MiB are used; a second 32 MiB model cannot fit beside the first.
+      const full = await runBuiltCli(trainArguments(largeModelAdapter, 2, out, ['--force']), { cwd });
+      expect(full.status).toBe(1);
+      expect(full.stderr).toContain(
+        'error WS_INVALID_INPUT: small-disk/out: cannot write the folder (ENOSPC: no space left on the device)\n',
+      );
+      expect(completeModelSeed(out)).toBe(1);
+      expect(readdirSync(disk)).toEqual(['out']);
+      // The folder has the mode mkdir gives (0777 minus the umask), not mkdtemp's 0700.
+      expect(statSync(join(disk, 'out')).mode & 0o777).toBe(0o777 & ~process.umask());
+    } finally {
+      execFileSync('umount', [disk]);
+    }
+  });
 });

@@ -181,7 +181,9 @@ export async function writeFolderAtomically(
   let staging: string | null = null;
   try {
     await mkdir(parent, { recursive: true });
-    staging = await mkdtemp(join(parent, `.${basename(target)}.staging-`));
+    // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the renamed output would keep that mode.
+    staging = join(parent, `.${basename(target)}.staging-${randomBytes(4).toString('hex')}`);
+    await mkdir(staging);
     trackTemporaryOutput(staging);
     await write(staging);
     await syncTree(staging);
