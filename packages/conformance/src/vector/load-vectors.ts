@@ -61,7 +61,12 @@ export function loadVectorsSync(directories: readonly string[]): {
         const read = readStrictJson(readFileSync(file, 'utf8'));
         if (!read.ok) {
           const { line, column, path, message } = read.failure;
-          throw new MalformedVectorError(shown, path, `not valid JSON (line ${line}, column ${column}): ${message}`);
+          // At most 8 levels of the path are named (line and column locate the rest).
+          throw new MalformedVectorError(
+            shown,
+            path.slice(0, 8),
+            `${path.length > 8 ? `(${path.length} levels deep) ` : ''}not valid JSON (line ${line}, column ${column}): ${message}`,
+          );
         }
         const vector = parseConformanceVector(read.value, shown);
         const earlier = seen.get(vector.id);
