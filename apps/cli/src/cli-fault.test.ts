@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +123,16 @@ describe('weightspec (built CLI) under faults', () => {
       { cwd },
     );
     expect(specRun.stderr).toContain('--out: spec.json is the same file as --spec spec.json');
+    // A hard link and a symbolic link to the data are the same file under another name.
+    linkSync(join(cwd, 'data.csv'), join(cwd, 'hard-link.csv'));
+    symlinkSync(join(cwd, 'data.csv'), join(cwd, 'soft-link.csv'));
+    for (const alias of ['hard-link.csv', 'soft-link.csv']) {
+      const aliasRun = await runBuiltCli(
+        ['weights', '--spec', 'spec.json', '--data', 'data.csv', '--label', 'label', '--out', alias, '--force'],
+        { cwd },
+      );
+      expect(aliasRun.stderr).toContain(`--out: ${alias} is the same file as --data data.csv`);
+    }
     mkdirSync(join(cwd, 'holder'), { recursive: true });
     writeFileSync(join(cwd, 'holder', 'data.csv'), data);
     const trainRun = await runBuiltCli(
