@@ -285,4 +285,40 @@ describe('weightspec (built CLI) under faults', () => {
       execFileSync('umount', [disk]);
     }
   });
+
+  it('SIGINT during the second pass of weights --out --force keeps the previous weights file and leaves no temporary file', async () => {
+    const rows = Array.from({ length: 300_000 }, (_, index) => `${index % 10},${index % 3 === 0 ? 'a' : 'b'}`);
+    writeFileSync(join(cwd, 'many.csv'), `x,label\n${rows.join('\n')}\n`);
+    const previous = 'index,label,weight\n0,a,1\n';
+    writeFileSync(join(cwd, 'weights.csv'), previous);
+    const child = spawn(
+      process.execPath,
+      [
+        BUILT_CLI,
+        'weights',
+        '--spec',
+        'spec.json',
+        '--data',
+        'many.csv',
+        '--label',
+        'label',
+        '--out',
+        'weights.csv',
+        '--force',
+      ],
+      { cwd, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    // The temporary sibling appears when the second pass starts writing: interrupt then.
+    const poll = setInterval(() => {
+      if (readdirSync(cwd).some((name) => name.startsWith('.weights.csv.tmp-'))) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 2);
+    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearInterval(poll);
+    expect(status).toBe(130);
+    expect(readFileSync(join(cwd, 'weights.csv'), 'utf8')).toBe(previous);
+    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
 });
