@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InvalidInputError, UnsupportedFeatureError, WeightspecError, createReferenceAdapter } from '@weightspec/core';
+import {
+  InvalidInputError,
+  MissingPeerError,
+  UnsupportedFeatureError,
+  WeightspecError,
+  createReferenceAdapter,
+  describeValue,
+} from '@weightspec/core';
 import type { ClassifierTrainer, WeightingAdapter } from '@weightspec/core';
 import { CliUsageError } from './cli-usage-error.ts';
 import { CliMissingPeerError, UnbuiltPackageError, installFor } from './install-advice.ts';
@@ -169,16 +176,22 @@ async function loadFactory(
   exportName: string,
   importer: ModuleImporter,
 ): Promise<(options: AdapterLoadOptions) => unknown> {
+  if (target.isPath && !existsSync(resolve(target.label)))
+    throw new InvalidInputError('--adapter', `cannot find the adapter module ${resolve(target.label)}`);
   let module: Record<string, unknown>;
   try {
     module = await importer(target.specifier);
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (target.isPath && code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(target.specifier))
-      throw new InvalidInputError('--adapter', `cannot find the adapter module ${resolve(target.label)}`, {
-        cause: error,
-      });
-    throw mapAdapterImportError(error, target.packageName, `weightspec --adapter ${target.label}`);
+    const mapped = mapAdapterImportError(error, target.packageName, `weightspec --adapter ${target.label}`);
+    // A module file that fails while loading (a syntax error, a throw at its top level) is the file's
+    // problem, said in one line; the stack stays available with --debug through `cause`.
+    if (target.isPath && !WeightspecError.isInstance(mapped))
+      throw new InvalidInputError(
+        '--adapter',
+        `the adapter module ${target.label} failed to load: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    throw mapped;
   }
   const factory = module[exportName];
   if (typeof factory !== 'function')
@@ -200,7 +213,23 @@ export async function loadClassifierTrainer(
     throw new CliUsageError('the reference adapter computes losses only and cannot train; use tfjs, mljs or onnx');
   const target = adapterTarget(name);
   const factory = await loadFactory(target, target.trainerExport, importer);
-  return (await factory(options)) as ClassifierTrainer;
+  let trainer: unknown;
+  try {
+    trainer = await factory(options);
+  } catch (error) {
+    if (WeightspecError.isInstance(error)) throw error;
+    throw new InvalidInputError(
+      '--adapter',
+      `${target.label}: ${target.trainerExport}() failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  if (typeof (trainer as Partial<ClassifierTrainer> | null)?.train !== 'function')
+    throw new InvalidInputError(
+      '--adapter',
+      `${target.label}: ${target.trainerExport}() returned ${describeValue(trainer)} without a train() method`,
+    );
+  return trainer as ClassifierTrainer;
 }
 
 /** Loads the weighting side of an adapter for conformance runs; `reference` is core's float64 oracle. */

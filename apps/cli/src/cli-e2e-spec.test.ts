@@ -79,6 +79,6 @@ describe('weightspec (built CLI): help, init and validate', () => {
     writeFileSync(join(cwd, 'syntax.json'), '{\n  "specVersion": 1,\n  "loss": {"kind": "mse"},\n}\n');
     const run = await runBuiltCli(['validate', 'syntax.json'], { cwd });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('syntax.json:4:1: trailing comma before }');
+    expect(run.stderr).toContain('syntax.json:4:1: a trailing comma before }');
   });
 });

@@ -110,7 +110,7 @@ describe('weightspec train (built CLI)', () => {
       { cwd },
     );
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('model-out: is not empty; pass --force to write into it');
+    expect(run.stderr).toContain('model-out: is not empty; pass --force to replace it');
   });
 
   it('names the row and column of a bad cell in the training data', async () => {
@@ -120,7 +120,9 @@ describe('weightspec train (built CLI)', () => {
       { cwd },
     );
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('error WS_INVALID_INPUT: bad-train.csv:4: column "x": "oops" is not a finite number\n');
+    expect(run.stderr).toBe(
+      'error WS_INVALID_INPUT: bad-train.csv:4: column "x": "oops" is not a finite decimal number\n',
+    );
   });
 
   it('rejects a bad option value as a usage error (exit 2)', async () => {

@@ -106,7 +106,7 @@ describe('weightspec weights (built CLI)', () => {
     );
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      'error WS_INVALID_INPUT: bad.csv:3: column "importance": sample weight "-0.5" is not a finite number >= 0\n',
+      'error WS_INVALID_INPUT: bad.csv:3: column "importance": sample weight "-0.5" is not a finite decimal number >= 0\n',
     );
     expect(() => statSync(join(cwd, 'bad-out.csv'))).toThrow();
   });

@@ -38,12 +38,21 @@ function mainHelp(): string {
     'Commands:',
     ...CLI_COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Run weightspec <command> --help for its options. Exit codes: 0 ok, 1 failure, 2 usage error.',
+    'Run weightspec <command> --help for its options. Exit codes: 0 ok, 1 failure, 2 usage error,',
+    '130 interrupted. Errors are one line; --debug (or WEIGHTSPEC_DEBUG=1) adds the stack trace.',
   ].join('\n');
 }
 
-/** Prints an error the way users should see it: `error WS_CODE: message`, no stack for known errors. */
-function reportError(io: CliIo, error: unknown): number {
+/** True when stacks are wanted: `--debug` on the command line or WEIGHTSPEC_DEBUG=1 in the environment. */
+export function debugRequested(args: readonly string[] = []): boolean {
+  return args.includes('--debug') || process.env.WEIGHTSPEC_DEBUG === '1';
+}
+
+/**
+ * Prints an error the way users should see it: `error WS_CODE: message` for known errors, one line
+ * `error: Name: message` for anything else; the stack only when `debug` (--debug or WEIGHTSPEC_DEBUG=1).
+ */
+export function reportError(io: CliIo, error: unknown, debug = false): number {
   if (error instanceof CliUsageError) {
     io.stderr.write(`error: ${error.message}\n`);
     io.stderr.write(`Run: weightspec ${error.command ? `${error.command} ` : ''}--help\n`);
@@ -53,14 +62,22 @@ function reportError(io: CliIo, error: unknown): number {
     // A peer missing inside a package names `npm install`; say what reaches this CLI (global, npx, project).
     const message = MissingPeerError.isInstance(error) ? fitInstallAdvice(error) : error.message;
     io.stderr.write(`error ${error.code}: ${message}\n`);
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
-  io.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n', 1)[0] ?? '';
+  const shown = firstLine.length > 300 ? `${firstLine.slice(0, 300)}…` : firstLine;
+  if (debug) io.stderr.write(`error: ${name}: ${shown}\n${error instanceof Error ? error.stack : String(error)}\n`);
+  else io.stderr.write(`error: ${name}: ${shown} (unexpected; --debug or WEIGHTSPEC_DEBUG=1 shows the stack)\n`);
   return 1;
 }
 
 /** Runs the `weightspec` command line; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(allArgs: readonly string[], io: CliIo): Promise<number> {
+  const debug = debugRequested(allArgs);
+  const args = allArgs.filter((arg) => arg !== '--debug');
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? CLI_COMMANDS.find((command) => command.name === rest[0]) : undefined;
@@ -84,6 +101,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     }
     return await command.run(parsed, io);
   } catch (error) {
-    return reportError(io, error);
+    return reportError(io, error, debug);
   }
 }

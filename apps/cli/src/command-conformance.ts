@@ -21,7 +21,8 @@ Options:
                       default: the vectors shipped with @weightspec/conformance)
   --adapter ID        tfjs, mljs, onnx, reference (core's float64 oracle, to check your own
                       vectors) or a module exporting createWeightingAdapter() (repeatable;
-                      default: every installed adapter)
+                      default: every installed adapter). A module path (./my-adapter.js) is
+                      imported and RUNS with your permissions: pass only code you trust
   --backend cpu|wasm  tfjs backend (default cpu)
   --json              print the full report as JSON
   -h, --help          show this help`;

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { expectPositionals, flagOption } from './cli-arguments.ts';
 import type { CliCommand } from './cli-io.ts';
-import { assertFileWritable, writeAtomically } from './output-files.ts';
+import { checkOutputFile, writeAtomically } from './output-files.ts';
 import { STARTER_SPEC_TEXT } from './starter-spec.ts';
 
 const help = `Usage: weightspec init [FILE] [--force]
@@ -28,7 +28,7 @@ export const initCommand: CliCommand = {
       return 0;
     }
     const path = resolve(target);
-    assertFileWritable(path, flagOption(parsed, 'force'));
+    await checkOutputFile(path, flagOption(parsed, 'force'), []);
     await writeAtomically(path, (temporaryPath) => writeFile(temporaryPath, STARTER_SPEC_TEXT, 'utf8'));
     io.stdout.write(`wrote ${target}\nnext: weightspec validate ${target}\n`);
     return 0;

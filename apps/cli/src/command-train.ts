@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { countClasses, resolveWeighting, sampleWeightStatistics, serializeWeightingSpec } from '@weightspec/core';
 import type { WeightingSpec } from '@weightspec/core';
 import { loadClassifierTrainer } from './adapter-loader.ts';
@@ -12,7 +12,7 @@ import { trainAndEvaluate } from './classifier-evaluation.ts';
 import type { EvaluatedClassifier } from './classifier-evaluation.ts';
 import { splitDataset, standardizeParts } from './dataset-split.ts';
 import type { DatasetSplit } from './dataset-split.ts';
-import { assertDirectoryWritable } from './output-files.ts';
+import { checkOutputFolder, writeFolderAtomically } from './output-files.ts';
 import { readSpecFile } from './spec-file.ts';
 import { loadTabularDataset } from './tabular-dataset.ts';
 import type { TabularColumns, TabularDataset } from './tabular-dataset.ts';
@@ -29,7 +29,9 @@ than the label are features unless --features lists them; features are standardi
 training rows' mean and deviation (saved in the resolved spec).
 
 Options:
-  --adapter ID           tfjs, mljs, onnx, or a module exporting createClassifierTrainer()
+  --adapter ID           tfjs, mljs, onnx, or a module exporting createClassifierTrainer(); a module
+                         path (./my-adapter.js) is imported and RUNS with your permissions: pass
+                         only code you trust
   --backend cpu|wasm     tfjs backend (default cpu)
   --data SOURCE          training data
   --label COLUMN         label column (builtin:seattle-weather: weather)
@@ -45,8 +47,9 @@ Options:
   --learning-rate R      (default: the adapter's)
   --hidden N,N,...       hidden layer sizes for MLP adapters (default: the adapter's; 0 = linear)
   --seed N               seeds the split and the trainer (default 42)
-  --out DIR              save the model and the resolved spec
-  --force                write into a non-empty --out directory
+  --out DIR              save the model and the resolved spec (checked before training: not an
+                         input, writable; written to a staging folder and swapped in whole)
+  --force                replace an earlier --out folder (only one train wrote; never an input)
   --skip-baseline        do not train the comparison model without the spec
   --json                 print the metrics as JSON instead of tables
   -h, --help             show this help`;
@@ -145,7 +148,17 @@ export const trainCommand: CliCommand = {
     });
     const hiddenUnits = hidden?.filter((units) => units > 0);
     const outDirectory = stringOption(parsed, 'out');
-    if (outDirectory !== undefined) assertDirectoryWritable(resolve(outDirectory), flagOption(parsed, 'force'));
+    // Checked before anything is trained: --out is not an input, holds only an earlier output, is writable.
+    if (outDirectory !== undefined)
+      await checkOutputFolder(outDirectory, flagOption(parsed, 'force'), [
+        { option: '--data', path: source },
+        { option: '--test-data', path: stringOption(parsed, 'test-data') },
+        { option: '--spec', path: specPath },
+        {
+          option: '--adapter',
+          path: adapterName.startsWith('.') || adapterName.startsWith('/') ? adapterName : undefined,
+        },
+      ]);
     const backend = backendOption('train', stringOption(parsed, 'backend'));
 
     const { spec } = await readSpecFile(specPath);
@@ -204,8 +217,6 @@ export const trainCommand: CliCommand = {
     else writeReport(io, dataset, split, spec, weighted, baseline);
 
     if (outDirectory !== undefined) {
-      const directory = resolve(outDirectory);
-      const modelFiles = await weighted.classifier.save(join(directory, 'model'));
       const resolved = resolveWeighting(spec, {
         stats: trainCounts,
         numClasses,
@@ -233,7 +244,11 @@ export const trainCommand: CliCommand = {
         },
         metrics: { withSpec: weighted.report, withoutSpec: baseline?.report ?? null },
       };
-      await writeFile(join(directory, 'weightspec.resolved.json'), `${JSON.stringify(record, null, 2)}\n`, 'utf8');
+      let modelFiles: string[] = [];
+      await writeFolderAtomically(outDirectory, async (staging) => {
+        modelFiles = await weighted.classifier.save(join(staging, 'model'));
+        await writeFile(join(staging, 'weightspec.resolved.json'), `${JSON.stringify(record, null, 2)}\n`, 'utf8');
+      });
       io.stderr.write(
         `saved ${modelFiles.length} model file(s) to ${join(outDirectory, 'model')} and the resolved spec to ${join(outDirectory, 'weightspec.resolved.json')}\n`,
       );

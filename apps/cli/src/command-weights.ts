@@ -4,7 +4,7 @@ import { createRowWeightGenerator, generatedWeightHelp, generatedWeightOptions }
 import { expectPositionals, flagOption, requiredStringOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { CliUsageError } from './cli-usage-error.ts';
-import { assertFileWritable, writeAtomically } from './output-files.ts';
+import { checkOutputFile, writeAtomically } from './output-files.ts';
 import { readSpecFile } from './spec-file.ts';
 import { summarizeWeights, writeSampleWeights } from './streaming-weights.ts';
 import type { WeightsFileFormat, WeightsSummary } from './streaming-weights.ts';
@@ -28,7 +28,7 @@ ${generatedWeightHelp}
   --classes A,B,...      fix the class order (default: integer labels as given, else names sorted)
   --out FILE             write per-sample weights (.csv: index,label,weight; .json: array)
   --format csv|json      format of --out (default: from its extension, else csv)
-  --force                overwrite --out if it exists
+  --force                overwrite --out if it exists (never the --data or --spec file)
   --json                 print the summary as JSON instead of a table
   -h, --help             show this help`;
 
@@ -127,7 +127,12 @@ export const weightsCommand: CliCommand = {
     const labelColumn = stringOption(parsed, 'label');
     const outPath = stringOption(parsed, 'out');
     const format = outPath === undefined ? null : outputFormat(outPath, stringOption(parsed, 'format'));
-    if (outPath !== undefined) assertFileWritable(resolve(outPath), flagOption(parsed, 'force'));
+    // Checked before the first pass: not an input (even with --force), not a directory, writable.
+    if (outPath !== undefined)
+      await checkOutputFile(outPath, flagOption(parsed, 'force'), [
+        { option: '--data', path: dataPath },
+        { option: '--spec', path: specPath },
+      ]);
     const { spec } = await readSpecFile(specPath);
     const classes = stringOption(parsed, 'classes')
       ?.split(',')

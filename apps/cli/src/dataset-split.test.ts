@@ -33,4 +33,27 @@ describe('splitDataset', () => {
     expect(test.labels).toEqual(train.labels);
     expect(train.labels).toHaveLength(1461);
   });
+
+  it('splits a class of 300k rows (push(...rows) overflowed the stack past ~125k), in both copies of the split', () => {
+    // 300000 rows of class 0 and 1000 of class 1; round(n_c * 0.75) train rows per class, counted by hand.
+    const count = 301_000;
+    const labels = Array.from({ length: count }, (_, row) => (row < 300_000 ? 0 : 1));
+    const features = labels.map((_, row) => [row % 7]);
+    const dataset = {
+      name: 'large',
+      features,
+      labels,
+      featureNames: ['x'],
+      classNames: ['a', 'b'],
+      sampleWeights: null,
+      difficulty: null,
+      skippedColumns: [],
+    };
+    const { train, test } = splitDataset(dataset, 0.25, 1);
+    expect(train.labels.filter((label) => label === 0)).toHaveLength(225_000);
+    expect(train.labels.filter((label) => label === 1)).toHaveLength(750);
+    expect(test.labels).toHaveLength(75_250);
+    const theirs = splitAndStandardize({ ...dataset, dates: [] }, { trainFraction: 0.75, seed: 1 });
+    expect(theirs.trainLabels).toEqual(train.labels);
+  });
 });

@@ -70,8 +70,9 @@ export function splitDataset(dataset: TabularDataset, testFraction: number, seed
     const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
     shuffleInPlace(rows, random);
     const cut = Math.round(rows.length * (1 - testFraction));
-    trainRows.push(...rows.slice(0, cut));
-    testRows.push(...rows.slice(cut));
+    // One push per row: push(...rows) passes every row as an argument and overflows the call stack
+    // once a class has more than ~125k rows.
+    for (const [position, row] of rows.entries()) (position < cut ? trainRows : testRows).push(row);
   }
   trainRows.sort((left, right) => left - right);
   testRows.sort((left, right) => left - right);

@@ -26,12 +26,14 @@ describe('parseJsonc', () => {
   });
 
   it.each([
-    ['{"a": 1,}', 'trailing comma before }', '1:9'],
-    ['{"a": [1,]}', 'trailing comma before ]', '1:10'],
-    ['{\n  "a" 1}', 'expected : after "a"', '2:7'],
-    ['{"a": tru}', 'unexpected character "t"', '1:7'],
-    ['{"a": 1} x', 'unexpected text after the document', '1:10'],
-    ['{"a": 1 /* open', 'unterminated /* comment', '1:9'],
+    ['{"a": 1,}', 'a trailing comma before }', '1:9'],
+    ['{"a": [1,]}', 'a trailing comma before ]', '1:10'],
+    ['{\n  "a" 1}', 'expected : after the key "a"', '2:7'],
+    ['{"a": tru}', 'unexpected "tru}" (a JSON value was expected)', '1:7'],
+    ['{"a": 1} x', 'unexpected text after the end of the document', '1:10'],
+    ['{"a": 1 /* open', 'a /* comment is not closed', '1:9'],
+    ['{"a": 1,\n "a": 2}', 'the key "a" appears twice in one object', '2:2'],
+    ['{"a": 0x10}', 'expected , or }', '1:8'],
   ])('rejects %j with a WS_INVALID_SPEC naming line:column', (text, message, where) => {
     let thrown: unknown;
     try {
@@ -41,5 +43,13 @@ describe('parseJsonc', () => {
     }
     expect(hasErrorCode(thrown, 'WS_INVALID_SPEC')).toBe(true);
     expect((thrown as Error).message).toContain(`spec.jsonc:${where}: ${message}`);
+  });
+
+  it('rejects nesting 3000 deep with a typed error at the array that passes the limit (no RangeError)', () => {
+    const text = `{"a": ${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    // The object is level 1 and the 255th "[" (column 6 + 254) is level 256; the next one passes the limit.
+    expect(() => parseJsonc(text, 'spec.jsonc')).toThrow(
+      'spec.jsonc:1:262: arrays and objects are nested deeper than 256',
+    );
   });
 });

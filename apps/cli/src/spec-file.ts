@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { InvalidSpecError, InvalidInputError, formatJsonPath, parseWeightingSpec } from '@weightspec/core';
 import type { SpecIssue, WeightingSpec } from '@weightspec/core';
+import { fileSystemError } from './file-system-errors.ts';
 import { parseJsonc } from './jsonc-document.ts';
 import type { JsoncDocument, SourcePosition } from './jsonc-document.ts';
 
@@ -45,17 +46,26 @@ export function parseSpecText(text: string, path: string): WeightingSpec {
   }
 }
 
-/** Reads and validates a spec file; a missing or unreadable file is an InvalidInputError naming it. */
-export async function readSpecFile(path: string): Promise<SpecFile> {
-  let text: string;
+/** Largest spec file read (characters); a spec is a few hundred bytes, so more is not a spec. */
+export const MAX_SPEC_FILE_CHARACTERS = 16 * 2 ** 20;
+
+/** Reads text up to `limit` characters through a stream, so /dev/zero or a huge file fails instead of filling memory. */
+async function readTextBounded(path: string, limit: number): Promise<string> {
+  let text = '';
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+      text += chunk;
+      if (text.length > limit)
+        throw new InvalidInputError(path, `is longer than ${limit} characters; this is not a weighting spec`);
+    }
   } catch (cause) {
-    throw new InvalidInputError(
-      path,
-      `cannot read the spec file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
-      { cause },
-    );
+    throw fileSystemError(path, 'read the spec file', cause);
   }
+  return text;
+}
+
+/** Reads and validates a spec file; a missing, unreadable or oversized file is an InvalidInputError naming it. */
+export async function readSpecFile(path: string): Promise<SpecFile> {
+  const text = await readTextBounded(path, MAX_SPEC_FILE_CHARACTERS);
   return { path, spec: parseSpecText(text, path) };
 }

@@ -76,7 +76,7 @@ describe('summarizeWeights and writeSampleWeights', () => {
     [
       'bad-weight.csv',
       'y,s\na,1\nb,x\n',
-      'bad-weight.csv:3: column "s": sample weight "x" is not a finite number >= 0',
+      'bad-weight.csv:3: column "s": sample weight "x" is not a finite decimal number >= 0',
     ],
     ['short-row.csv', 'y,s\na,1\nb\n', 'short-row.csv:3: the row has 1 fields, the header has 2'],
     ['empty-label.csv', 'y,s\na,1\n ,1\n', 'empty-label.csv:3: column "y" is empty'],

@@ -1,8 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { InvalidInputError, resolveWeighting } from '@weightspec/core';
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { InvalidInputError, describeValue, parseDecimalNumber, resolveWeighting } from '@weightspec/core';
 import type { ClassStatistics, ResolvedWeighting, WeightingSpec } from '@weightspec/core';
-import { readCsvRecords } from './csv-record-reader.ts';
+import { readCsvRecords, uniqueColumnNames } from './csv-record-reader.ts';
+import { fileSystemError } from './file-system-errors.ts';
 import type { CsvRecord } from './csv-record-reader.ts';
 import { MAX_DISTINCT_LABELS, inferLabelEncoding } from './label-encoding.ts';
 import type { LabelEncoding } from './label-encoding.ts';
@@ -43,9 +46,10 @@ type Row = { readonly label: string | null; readonly sampleWeight: number };
 
 function findColumns(path: string, header: CsvRecord | undefined, options: StreamingWeightsOptions): ColumnIndices {
   if (!header) throw new InvalidInputError(path, 'the file is empty (no header row)');
+  const names = uniqueColumnNames(`${path}:${header.line}`, header.fields);
   const columnIndex = (name: string | null | undefined): number | null => {
     if (name === null || name === undefined) return null;
-    const index = header.fields.findIndex((field) => field.trim() === name);
+    const index = names.indexOf(name);
     if (index < 0)
       throw new InvalidInputError(
         `${path}:${header.line}`,
@@ -77,11 +81,12 @@ function readRow(path: string, record: CsvRecord, columns: ColumnIndices, option
   let sampleWeight = 1;
   if (columns.sampleWeight !== null) {
     const cell = (record.fields[columns.sampleWeight] as string).trim();
-    sampleWeight = cell === '' ? Number.NaN : Number(cell);
+    // SPEC: a missing or non-numeric weight is an error, never 0; numbers are decimal (no 0x10).
+    sampleWeight = parseDecimalNumber(cell) ?? Number.NaN;
     if (!Number.isFinite(sampleWeight) || sampleWeight < 0)
       throw new InvalidInputError(
         where,
-        `column "${options.sampleWeightColumn}": sample weight "${cell}" is not a finite number >= 0`,
+        `column "${options.sampleWeightColumn}": sample weight ${describeValue(cell)} is not a finite decimal number >= 0`,
       );
   }
   if (options.rowWeights)
@@ -93,9 +98,12 @@ function readRow(path: string, record: CsvRecord, columns: ColumnIndices, option
 }
 
 function sigmoidTarget(where: string, label: string, column: string | null | undefined): number {
-  const target = Number(label);
+  const target = parseDecimalNumber(label) ?? Number.NaN;
   if (!Number.isFinite(target) || target < 0 || target > 1)
-    throw new InvalidInputError(where, `column "${column}": sigmoid target "${label}" is not a number in [0, 1]`);
+    throw new InvalidInputError(
+      where,
+      `column "${column}": sigmoid target ${describeValue(label)} is not a decimal number in [0, 1]`,
+    );
   return target;
 }
 
@@ -110,11 +118,31 @@ async function* dataRows(
 }
 
 /**
+ * The weights command reads its input twice; a pipe (FIFO), socket or device would hang or differ in
+ * the second pass, so only a regular file is accepted, with a message that says what to do instead.
+ */
+async function assertRegularFile(path: string): Promise<void> {
+  let stats: Stats;
+  try {
+    stats = await stat(path);
+  } catch (cause) {
+    throw fileSystemError(path, 'read the file', cause);
+  }
+  if (stats.isDirectory()) throw new InvalidInputError(path, 'is a directory, not a CSV file');
+  if (!stats.isFile())
+    throw new InvalidInputError(
+      path,
+      'is not a regular file (a pipe, socket or device); weightspec weights reads its data twice, so save it to a file first',
+    );
+}
+
+/**
  * First pass over the CSV: counts classes (or positives/negatives) and sums sample weights, holding
  * only the counts in memory, then resolves the spec with core's resolveWeighting.
  */
 export async function summarizeWeights(options: StreamingWeightsOptions): Promise<WeightsSummary> {
   const { spec, dataPath } = options;
+  await assertRegularFile(dataPath);
   const labelCounts = new Map<string, number>();
   let positive = 0;
   let negative = 0;
@@ -183,7 +211,7 @@ export function staticSampleWeight(
     resolved.negativeWeights
   ) {
     const smoothing = spec.loss.labelSmoothing;
-    const target = Number(label) * (1 - smoothing) + smoothing / 2;
+    const target = (parseDecimalNumber(label) ?? Number.NaN) * (1 - smoothing) + smoothing / 2;
     classFactor =
       target * (resolved.positiveWeights[0] as number) + (1 - target) * (resolved.negativeWeights[0] as number);
   }

@@ -45,12 +45,31 @@ describe('loadTabularDataset', () => {
   });
 
   it.each([
-    ['bad-feature.csv', 'x,y\n1,a\nabc,b\n', {}, 'bad-feature.csv:3: column "x": "abc" is not a finite number'],
+    ['bad-feature.csv', 'x,y\n1,a\nabc,b\n', {}, 'bad-feature.csv:3: column "x": "abc" is not a finite decimal number'],
     [
       'negative-weight.csv',
       'x,y,w\n1,a,1\n2,b,-3\n',
       { sampleWeightColumn: 'w' },
       'negative-weight.csv:3: column "w": sample weight -3 is negative',
+    ],
+    [
+      'hex-feature.csv',
+      'x,y\n1,a\n0x10,b\n',
+      {},
+      'hex-feature.csv:3: column "x": "0x10" is not a finite decimal number',
+    ],
+    ['empty-feature.csv', 'x,y\n1,a\n,b\n', {}, 'empty-feature.csv:3: column "x": "" is not a finite decimal number'],
+    [
+      'null-weight.csv',
+      'x,y,w\n1,a,1\n2,b,null\n',
+      { sampleWeightColumn: 'w' },
+      'null-weight.csv:3: column "w": "null" is not a finite decimal number',
+    ],
+    [
+      'duplicate-header.csv',
+      'x,y,x\n1,a,2\n',
+      {},
+      'duplicate-header.csv:1: columns 1 and 3 are both named "x"; column names must be unique',
     ],
     [
       'unknown-class.csv',

@@ -1,8 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { InvalidInputError, MissingPeerError } from '@weightspec/core';
+import {
+  InvalidInputError,
+  MissingPeerError,
+  WeightspecError,
+  describeValue,
+  parseDecimalNumber,
+} from '@weightspec/core';
 import { SEATTLE_WEATHER_CLASSES, loadSeattleWeather } from '@weightspec/conformance/datasets';
-import { readCsvRecords } from './csv-record-reader.ts';
+import { uniqueColumnNames, readCsvRecords } from './csv-record-reader.ts';
+import { assertArrowDecodes } from './arrow-decode-guard.ts';
+import { fileSystemError } from './file-system-errors.ts';
 import { inferLabelEncoding, MAX_DISTINCT_LABELS } from './label-encoding.ts';
 
 /** A labelled table in memory, ready for a ClassifierTrainer. */
@@ -42,6 +50,8 @@ interface ColumnTable {
   readonly rowCount: number;
   cell(column: number, row: number): string | number | null;
   where(row: number): string;
+  /** CSV cells are text that may hold a number; an Arrow string cell is a string, never a number. */
+  readonly textIsNumeric: boolean;
 }
 
 async function readCsvTable(path: string): Promise<ColumnTable> {
@@ -50,7 +60,7 @@ async function readCsvTable(path: string): Promise<ColumnTable> {
   let header: string[] | null = null;
   for await (const record of readCsvRecords(path)) {
     if (header === null) {
-      header = record.fields.map((field) => field.trim());
+      header = uniqueColumnNames(`${path}:${record.line}`, record.fields);
       continue;
     }
     if (record.fields.length !== header.length)
@@ -67,6 +77,7 @@ async function readCsvTable(path: string): Promise<ColumnTable> {
     rowCount: rows.length,
     cell: (column, row) => (rows[row]?.[column] ?? '').trim(),
     where: (row) => `${path}:${lines[row]}`,
+    textIsNumeric: true,
   };
 }
 
@@ -77,15 +88,29 @@ async function readArrowTable(path: string): Promise<ColumnTable> {
   } catch (cause) {
     throw new MissingPeerError('apache-arrow', `reading ${path}`, { cause });
   }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw fileSystemError(path, 'read the file', cause);
+  }
+  await assertArrowDecodes(path, bytes);
   let table: import('apache-arrow').Table;
   try {
-    table = arrow.tableFromIPC(await readFile(path));
+    table = arrow.tableFromIPC(bytes);
   } catch (cause) {
     throw new InvalidInputError(path, `not a readable Arrow IPC file: ${(cause as Error).message}`, { cause });
   }
+  // A damaged header can claim billions of rows; every column needs at least one bit per row, so more
+  // rows than 8 x the file's bytes cannot be real, and allocating for them would exhaust the heap.
+  if (!Number.isSafeInteger(table.numRows) || table.numRows > bytes.length * 8)
+    throw new InvalidInputError(path, `damaged Arrow file: it claims ${table.numRows} rows in ${bytes.length} bytes`);
   const columns = table.schema.fields.map((field) => table.getChild(field.name));
   return {
-    columnNames: table.schema.fields.map((field) => field.name),
+    columnNames: uniqueColumnNames(
+      path,
+      table.schema.fields.map((field) => field.name),
+    ),
     rowCount: table.numRows,
     cell: (column, row) => {
       const value: unknown = columns[column]?.get(row);
@@ -94,16 +119,22 @@ async function readArrowTable(path: string): Promise<ColumnTable> {
       return typeof value === 'number' ? value : String(value);
     },
     where: (row) => `${path} row ${row + 1}`,
+    textIsNumeric: false,
   };
 }
 
+/**
+ * A cell as a number: an Arrow number, or CSV text that is a decimal number (SPEC: numbers in data
+ * files are decimal, so `0x10`, `Infinity` and an empty cell are errors, never 16, Infinity or 0).
+ */
 function numericValue(table: ColumnTable, column: number, row: number): number {
   const cell = table.cell(column, row);
-  const value = typeof cell === 'number' ? cell : cell === null || cell === '' ? Number.NaN : Number(cell);
-  if (!Number.isFinite(value))
+  const value =
+    typeof cell === 'number' ? cell : table.textIsNumeric && cell !== null ? parseDecimalNumber(cell) : null;
+  if (value === null || !Number.isFinite(value))
     throw new InvalidInputError(
       table.where(row),
-      `column "${table.columnNames[column]}": ${JSON.stringify(cell)} is not a finite number`,
+      `column "${table.columnNames[column]}": ${describeValue(cell)} is not a finite decimal number`,
     );
   return value;
 }
@@ -131,7 +162,8 @@ function datasetFromTable(table: ColumnTable, name: string, columns: TabularColu
     table.columnNames.forEach((column, index) => {
       if (index === labelColumn || index === weightColumn || index === difficultyColumn) return;
       const first = table.cell(index, 0);
-      if (typeof first === 'number' || (first !== null && first !== '' && Number.isFinite(Number(first))))
+      const firstNumber = typeof first === 'string' && table.textIsNumeric ? parseDecimalNumber(first) : null;
+      if (typeof first === 'number' || (firstNumber !== null && Number.isFinite(firstNumber)))
         featureColumns.push(index);
       else skippedColumns.push(column);
     });
@@ -216,9 +248,14 @@ export async function loadTabularDataset(source: string, columns: TabularColumns
     };
   }
   const extension = extname(source).toLowerCase();
-  const table =
-    extension === '.arrow' || extension === '.feather' || extension === '.arrows'
-      ? await readArrowTable(source)
-      : await readCsvTable(source);
-  return datasetFromTable(table, source, columns);
+  if (extension !== '.arrow' && extension !== '.feather' && extension !== '.arrows')
+    return datasetFromTable(await readCsvTable(source), source, columns);
+  const table = await readArrowTable(source);
+  try {
+    return datasetFromTable(table, source, columns);
+  } catch (cause) {
+    // apache-arrow decodes lazily: a damaged body can throw a raw error on the first cell read.
+    if (WeightspecError.isInstance(cause)) throw cause;
+    throw new InvalidInputError(source, `damaged Arrow data: ${(cause as Error).message}`, { cause });
+  }
 }

@@ -17,13 +17,13 @@ export interface CliRun {
 /** Runs `node [nodeArguments] <bin> args` in `cwd` with piped (non-TTY) output, as a user or a CI job would. */
 export function runBuiltCli(
   args: readonly string[],
-  options: { cwd: string; nodeArguments?: readonly string[]; bin?: string },
+  options: { cwd: string; nodeArguments?: readonly string[]; bin?: string; env?: Readonly<Record<string, string>> },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArguments ?? []), options.bin ?? BUILT_CLI, ...args], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
     });
     let stdout = '';
     let stderr = '';

@@ -37,6 +37,16 @@ export type {
   ElementWeightingSpec,
 } from './spec/v1/spec-v1-schema.ts';
 
+// Strict readers for documents and data files (duplicate keys, depth, decimal numbers).
+export { readStrictJson, MAX_JSON_DEPTH } from './json/strict-json-reader.ts';
+export type {
+  StrictJsonOptions,
+  StrictJsonResult,
+  StrictJsonFailure,
+  SourcePosition,
+} from './json/strict-json-reader.ts';
+export { parseDecimalNumber } from './json/decimal-number.ts';
+
 // Data.
 export { prepareWeightingBatch } from './batch/weighting-batch.ts';
 export type { Clock, WeightingInputs, WeightingBatch } from './batch/weighting-batch.ts';

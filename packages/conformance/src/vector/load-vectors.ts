@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
+import { readStrictJson } from '@weightspec/core';
 import { MalformedVectorError, parseConformanceVector } from './conformance-vector.ts';
 import type { ConformanceVector } from './conformance-vector.ts';
 
@@ -15,13 +16,17 @@ export interface VectorProblem {
   readonly message: string;
 }
 
-function listJsonFiles(directory: string): string[] {
-  const entries = readdirSync(directory, { withFileTypes: true });
+/** Every `*.json` under `root`, walked with a queue (no recursion, no spread of a folder's listing). */
+function listJsonFiles(root: string): string[] {
   const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...listJsonFiles(path));
-    else if (entry.isFile() && entry.name.endsWith('.json')) files.push(path);
+  const folders = [root];
+  for (let next = 0; next < folders.length; next += 1) {
+    const directory = folders[next] as string;
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) folders.push(path);
+      else if (entry.isFile() && entry.name.endsWith('.json')) files.push(path);
+    }
   }
   return files.sort();
 }
@@ -51,20 +56,32 @@ export function loadVectorsSync(directories: readonly string[]): {
     for (const file of files) {
       const shown = relative(process.cwd(), file) || file;
       try {
-        let json: unknown;
-        try {
-          json = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (error) {
-          throw new MalformedVectorError(shown, [], `not valid JSON: ${(error as Error).message}`);
+        // Core's strict reader: duplicate keys, non-decimal numbers and deep nesting are problems of
+        // this file (the reader is iterative, so a 3000-deep file cannot abort the run with a RangeError).
+        const read = readStrictJson(readFileSync(file, 'utf8'));
+        if (!read.ok) {
+          const { line, column, path, message } = read.failure;
+          // At most 8 levels of the path are named (line and column locate the rest).
+          throw new MalformedVectorError(
+            shown,
+            path.slice(0, 8),
+            `${path.length > 8 ? `(${path.length} levels deep) ` : ''}not valid JSON (line ${line}, column ${column}): ${message}`,
+          );
         }
-        const vector = parseConformanceVector(json, shown);
+        const vector = parseConformanceVector(read.value, shown);
         const earlier = seen.get(vector.id);
         if (earlier) throw new MalformedVectorError(shown, ['id'], `duplicate id "${vector.id}" (also in ${earlier})`);
         seen.set(vector.id, shown);
         vectors.push(vector);
       } catch (error) {
+        // Any failure is this file's problem (an unreadable file, or a bug the file triggers), so one file
+        // never hides the others.
         if (error instanceof MalformedVectorError) problems.push({ file: shown, message: error.message });
-        else throw error;
+        else
+          problems.push({
+            file: shown,
+            message: `${shown}: cannot load: ${(error as Error).message ?? String(error)}`,
+          });
       }
     }
   }

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { InvalidSpecError, formatJsonPath } from '../errors/invalid-spec-error.ts';
 import type { SpecIssue } from '../errors/invalid-spec-error.ts';
 import { UnsupportedVersionError } from '../errors/unsupported-version-error.ts';
+import { MAX_JSON_DEPTH, readStrictJson } from '../json/strict-json-reader.ts';
+import { describeValue } from '../validate/input-validators.ts';
 import { weightingSpecV1Schema } from './v1/spec-v1-schema.ts';
 import type { WeightingSpecV1 } from './v1/spec-v1-schema.ts';
 
@@ -13,30 +15,66 @@ export type WeightingSpec = WeightingSpecV1;
 
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Finds keys such as `__proto__` anywhere in the document (JSON.parse makes them own properties). */
-function findForbiddenKeys(value: unknown, path: (string | number)[], issues: SpecIssue[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      findForbiddenKeys(item, [...path, index], issues);
-    });
-  } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      const childPath = [...path, key];
-      if (forbiddenKeys.has(key))
-        issues.push({
-          path: childPath,
-          jsonPath: formatJsonPath(childPath),
-          message: `the key "${key}" is not allowed`,
-        });
-      else findForbiddenKeys((value as Record<string, unknown>)[key], childPath, issues);
+/** Most issues listed in one error; a hostile document with a million bad values gets a short message. */
+const MAX_LISTED_ISSUES = 20;
+
+/**
+ * Walks the document without recursion (a deep or cyclic object must be a typed error, not a
+ * RangeError): finds keys such as `__proto__` anywhere (JSON.parse makes them own properties) and
+ * nesting deeper than MAX_JSON_DEPTH. A value reached twice (a cycle or a shared child) is walked once.
+ */
+function findStructuralIssues(document: object): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const seen = new Set<object>();
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: document, path: [] }];
+  while (pending.length > 0 && issues.length < MAX_LISTED_ISSUES) {
+    const { value, path } = pending.pop() as { value: unknown; path: (string | number)[] };
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (path.length >= MAX_JSON_DEPTH) {
+      issues.push(issueAt(path, `arrays and objects are nested deeper than ${MAX_JSON_DEPTH} levels`));
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index -= 1)
+        pending.push({ value: value[index], path: [...path, index] });
+      continue;
+    }
+    for (const key of Object.keys(value).reverse()) {
+      if (forbiddenKeys.has(key)) issues.push(issueAt([...path, key], `the key "${key}" is not allowed`));
+      else pending.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
     }
   }
+  return issues;
+}
+
+/**
+ * A SpecIssue whose jsonPath cuts long keys and deep paths, so a hostile 5 MB key or 256 levels of
+ * `[0]` are not echoed (the `path` segments stay exact for tools that locate the value).
+ */
+function issueAt(path: readonly (string | number)[], message: string): SpecIssue {
+  const shown = path
+    .slice(0, 8)
+    .map((segment) => (typeof segment === 'string' && segment.length > 40 ? `${segment.slice(0, 40)}…` : segment));
+  const deeper = path.length > 8 ? `… (${path.length} levels)` : '';
+  return { path, jsonPath: `${formatJsonPath(shown)}${deeper}`, message };
+}
+
+/** Throws the issues as one InvalidSpecError, listing at most MAX_LISTED_ISSUES of them. */
+function throwIssues(issues: readonly SpecIssue[]): never {
+  if (issues.length <= MAX_LISTED_ISSUES) throw new InvalidSpecError(issues);
+  const more = issues.length - MAX_LISTED_ISSUES;
+  throw new InvalidSpecError([
+    ...issues.slice(0, MAX_LISTED_ISSUES),
+    issueAt([], `and ${more} more problem${more === 1 ? '' : 's'} not listed`),
+  ]);
 }
 
 type ZodIssueLike = {
   code: string;
   path: PropertyKey[];
   message: string;
+  keys?: string[];
   errors?: ZodIssueLike[][];
   issues?: ZodIssueLike[];
 };
@@ -57,9 +95,18 @@ function flattenIssues(issues: readonly ZodIssueLike[], prefix: PropertyKey[]): 
     }
     const segments = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
     // A bad record key carries the key's own message (e.g. "class map keys must be ...") one level down.
-    const message = issue.code === 'invalid_key' && issue.issues?.[0] ? issue.issues[0].message : issue.message;
-    return [{ path: segments, jsonPath: formatJsonPath(segments), message }];
+    let message = issue.code === 'invalid_key' && issue.issues?.[0] ? issue.issues[0].message : issue.message;
+    // zod quotes every unknown key in full; a hostile document may hold a 5 MB key or thousands of them.
+    if (issue.code === 'unrecognized_keys' && issue.keys) message = unknownKeysMessage(issue.keys);
+    return [issueAt(segments, message)];
   });
+}
+
+/** `Unrecognized key(s): "a", "b"` as zod words it, with long keys cut and at most 5 keys listed. */
+function unknownKeysMessage(keys: readonly string[]): string {
+  const listed = keys.slice(0, 5).map((key) => describeValue(key));
+  const more = keys.length > 5 ? ` and ${keys.length - 5} more` : '';
+  return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${listed.join(', ')}${more}`;
 }
 
 /** Converts zod issues to SpecIssues with JSON paths. */
@@ -73,29 +120,34 @@ export function specIssuesFromZod(error: z.ZodError): SpecIssue[] {
  */
 export function parseWeightingSpec(document: unknown): WeightingSpec {
   if (typeof document === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(document);
-    } catch (cause) {
-      throw InvalidSpecError.at([], `not valid JSON: ${(cause as Error).message}`);
+    const read = readStrictJson(document);
+    if (!read.ok) {
+      const { message, line, column, path } = read.failure;
+      throwIssues([issueAt(path, `not valid JSON (line ${line}, column ${column}): ${message}`)]);
     }
-    return parseWeightingSpec(parsed);
+    return parseWeightingSpec(read.value);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw InvalidSpecError.at([], 'a weighting spec must be a JSON object');
   }
-  const forbidden: SpecIssue[] = [];
-  findForbiddenKeys(document, [], forbidden);
-  if (forbidden.length > 0) throw new InvalidSpecError(forbidden);
+  const structural = findStructuralIssues(document);
+  if (structural.length > 0) throwIssues(structural);
   const version = (document as { specVersion?: unknown }).specVersion;
   if (version === undefined) throw InvalidSpecError.at(['specVersion'], 'specVersion is required (use 1)');
   switch (version) {
     case 1: {
       const result = weightingSpecV1Schema.safeParse(document);
-      if (!result.success) throw new InvalidSpecError(specIssuesFromZod(result.error));
+      if (!result.success) throwIssues(specIssuesFromZod(result.error));
       return deepFreeze(result.data);
     }
     default:
+      // UnsupportedVersionError shows the value with JSON.stringify (Infinity would read "null", a
+      // 5 MB string would be echoed), so anything but a finite number is an invalid spec, said with describeValue.
+      if (typeof version !== 'number' || !Number.isFinite(version))
+        throw InvalidSpecError.at(
+          ['specVersion'],
+          `specVersion must be a number (this build reads ${SUPPORTED_SPEC_VERSIONS.join(', ')}), got ${describeValue(version)}`,
+        );
       throw new UnsupportedVersionError(version, SUPPORTED_SPEC_VERSIONS);
   }
 }
