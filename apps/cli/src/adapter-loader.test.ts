@@ -111,6 +111,25 @@ describe('loading adapters', () => {
     expect((thrown as Error).message).toContain('createMljsWeightingAdapter');
   });
 
+  it('turns a factory that returns {} or throws a plain error into one typed WS_INVALID_INPUT', async () => {
+    const empty = await loadWeightingAdapter('mljs', {}, importing({ createMljsWeightingAdapter: () => ({}) })).catch(
+      (error: unknown) => error,
+    );
+    expect(hasErrorCode(empty, 'WS_INVALID_INPUT')).toBe(true);
+    expect((empty as Error).message).toMatch(/--adapter mljs.*computeWeightedLoss/);
+    const throwing = await loadWeightingAdapter(
+      'mljs',
+      {},
+      importing({
+        createMljsWeightingAdapter: () => {
+          throw new TypeError('boom');
+        },
+      }),
+    ).catch((error: unknown) => error);
+    expect(hasErrorCode(throwing, 'WS_INVALID_INPUT')).toBe(true);
+    expect((throwing as Error).message).toContain('createMljsWeightingAdapter() failed: boom');
+  });
+
   it('rejects unknown names as a usage error and gives reference only for conformance', async () => {
     await expect(loadClassifierTrainer('tensorflow')).rejects.toBeInstanceOf(CliUsageError);
     await expect(loadClassifierTrainer('reference')).rejects.toBeInstanceOf(CliUsageError);
@@ -121,7 +140,9 @@ describe('loading adapters', () => {
     const path = join(folder.path, 'custom-adapter.mjs');
     writeFileSync(
       path,
-      "export function createWeightingAdapter() { return { id: 'custom', specVersions: [1], capabilities: { unsupported: {} } }; }\n",
+      'export function createWeightingAdapter() {\n' +
+        "  return { id: 'custom', specVersions: [1], capabilities: { unsupported: {} }, computeWeightedLoss() {} };\n" +
+        '}\n',
     );
     expect((await loadWeightingAdapter(path)).id).toBe('custom');
     const missing = await loadWeightingAdapter(join(folder.path, 'absent.mjs')).catch((error: unknown) => error);
@@ -140,7 +161,7 @@ describe('loading adapters', () => {
     );
     writeFileSync(
       join(installed, 'dist', 'index.js'),
-      "export const createMljsClassifierTrainer = () => ({ id: 'mljs-from-project' });\n",
+      "export const createMljsClassifierTrainer = () => ({ id: 'mljs-from-project', train() {} });\n",
     );
     const trainer = await loadClassifierTrainer('mljs', {}, createProjectImporter(project));
     expect(trainer.id).toBe('mljs-from-project');

@@ -3,13 +3,13 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   InvalidInputError,
-  MissingPeerError,
   UnsupportedFeatureError,
   WeightspecError,
   createReferenceAdapter,
   describeValue,
 } from '@weightspec/core';
 import type { ClassifierTrainer, WeightingAdapter } from '@weightspec/core';
+import { checkWeightingAdapter } from '@weightspec/conformance';
 import { CliUsageError } from './cli-usage-error.ts';
 import { CliMissingPeerError, UnbuiltPackageError, installFor } from './install-advice.ts';
 
@@ -241,7 +241,19 @@ export async function loadWeightingAdapter(
   if (name === 'reference') return createReferenceAdapter();
   const target = adapterTarget(name);
   const factory = await loadFactory(target, target.weightingExport, importer);
-  return (await factory(options)) as WeightingAdapter;
+  let adapter: unknown;
+  try {
+    adapter = await factory(options);
+  } catch (error) {
+    if (WeightspecError.isInstance(error)) throw error;
+    throw new InvalidInputError(
+      '--adapter',
+      `${target.label}: ${target.weightingExport}() failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  // `{}` or a half-built object from a third-party module is a one-line typed error, not a TypeError later.
+  return checkWeightingAdapter(adapter, `--adapter ${target.label}`);
 }
 
 /**
