@@ -1,6 +1,7 @@
 import { coreComposeSides } from './core-compose.bench.ts';
 import { mljsQualitySides } from './mljs-quality.bench.ts';
 import { mljsSides } from './mljs-train.bench.ts';
+import { fineTuneSides } from './onnx-finetune.bench.ts';
 import { onnxSides } from './onnx-step.bench.ts';
 import { tfjsSides } from './tfjs-fit.bench.ts';
 
@@ -22,4 +23,5 @@ export const benchmarkSides: Record<string, SideRegistry> = {
   quality: mljsQualitySides,
   tfjs: tfjsSides,
   onnx: onnxSides,
+  finetune: fineTuneSides,
 };

@@ -14,7 +14,7 @@ const l2 = 1;
 const tolerance = 1e-6;
 // Sigmoid `class: balanced` weighs each one-vs-all problem n / (2 n_pos), n / (2 n_neg): scikit-learn's
 // class_weight='balanced' with multi_class='ovr'.
-const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: { strategy: 'balanced' } };
+const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, class: { strategy: 'balanced' } } as const;
 
 /** Seattle-weather folds as the Python side makes them: fold of row i = i % 5, standardized on the training rows. */
 async function crossValidationSplits() {

@@ -1,6 +1,7 @@
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
 import { appendInterceptColumn, trainWeightedLogisticRegression } from '@weightspec/mljs';
+import type { WeightingSpecInput } from '@weightspec/core';
 import { loadSeattleWeather, splitAndStandardize } from '@weightspec/conformance/datasets';
 import { compareSides, nodeSide } from './bench-harness.ts';
 import type { ComparisonRow } from './bench-harness.ts';
@@ -22,7 +23,7 @@ function trainingSide(train: () => LogisticRegression): BenchmarkSide {
   };
 }
 
-async function weightedSide(options: { intercept: boolean; bitExact?: boolean; spec?: unknown }) {
+async function weightedSide(options: { intercept: boolean; bitExact?: boolean; spec?: WeightingSpecInput }) {
   const data = splitAndStandardize(await loadSeattleWeather());
   const unitWeights = data.trainLabels.map(() => 1);
   return trainingSide(() =>
@@ -46,12 +47,16 @@ async function mljsSide(intercept: boolean) {
   });
 }
 
-const focalSpec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, adaptive: [{ kind: 'focal', gamma: 2 }] };
+const focalSpec = {
+  specVersion: 1,
+  loss: { kind: 'sigmoid_cross_entropy' },
+  adaptive: [{ kind: 'focal', gamma: 2 }],
+} as const;
 const miningSpec = {
   specVersion: 1,
   loss: { kind: 'sigmoid_cross_entropy' },
   adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
-};
+} as const;
 
 /** Sides: our weighted training (plain, intercept, bit-exact, focal, hard mining) and ml.js's train. */
 export const mljsSides: SideRegistry = {

@@ -89,7 +89,10 @@ async function onnxStepSide(specDocument: unknown, sampleWeights: Float32Array):
         v: result.v_next?.data as Float32Array,
       };
     },
-    details: () => ({ onnxruntime: ort.env.versions?.node ?? null, intraOpNumThreads: threads }),
+    details: () => ({
+      onnxruntime: (ort as { env?: { versions?: { node?: string } } }).env?.versions?.node ?? null,
+      intraOpNumThreads: threads,
+    }),
     release: () => session.release(),
   };
 }

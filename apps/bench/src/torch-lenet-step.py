@@ -1,7 +1,9 @@
 """PyTorch CPU side of the fine-tuning benchmark: one LeNet-5 training step (batch 64, 1x28x28,
 conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, 120, 84, 10; ReLU; Adam; cross-entropy) with
-the thread count given, timed as median milliseconds over `repetitions` steps after warm-ups.
-Prints one JSON line. Run by onnx-finetune.bench.ts when `import torch` works (Debian's python3-torch)."""
+the thread count given, timed over `repetitions` steps after `warmup` steps.
+  python3 torch-lenet-step.py <repetitions> <warmup> <threads>
+Prints one JSON line {timesMs, details} (the harness's SideOutput). Run by onnx-finetune.bench.ts when
+`import torch` works (Debian's python3-torch)."""
 import json
 import sys
 import time
@@ -10,7 +12,8 @@ import torch
 from torch import nn
 
 repetitions = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 x = torch.rand(64, 1, 28, 28)
@@ -31,12 +34,12 @@ def step():
     optimizer.step()
 
 
-for _ in range(5):
+for _ in range(warmup):
     step()
 times = []
 for _ in range(repetitions):
     start = time.perf_counter()
     step()
     times.append((time.perf_counter() - start) * 1000)
-times.sort()
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "median_ms": times[len(times) // 2]}))
+details = {"torch": torch.__version__, "threads": torch.get_num_threads(), "python": sys.version.split()[0]}
+print(json.dumps({"timesMs": times, "details": details}))
