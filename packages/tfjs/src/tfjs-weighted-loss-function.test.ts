@@ -6,7 +6,7 @@ const manualSpec = {
   specVersion: 1,
   loss: { kind: 'softmax_cross_entropy' },
   class: { strategy: 'manual', weights: { '1': 3 } },
-};
+} as const;
 
 describe('createTfjsWeightedLoss', () => {
   it('infers C from the predictions when manual weights need it (no numClasses)', async () => {
@@ -45,7 +45,7 @@ describe('createTfjsWeightedLoss', () => {
 
   it('works as a model.compile loss with one-hot targets (Keras argument order)', async () => {
     const tf = await cpuTfjs();
-    const spec = { ...manualSpec, loss: { kind: 'softmax_cross_entropy', from: 'probabilities' } };
+    const spec = { ...manualSpec, loss: { kind: 'softmax_cross_entropy', from: 'probabilities' } } as const;
     const model = tf.sequential({
       layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax', kernelInitializer: 'zeros' })],
     });

@@ -2,6 +2,7 @@ import { createOnnxTrainer } from '@weightspec/onnx';
 import type { OnnxRuntimeModule } from '@weightspec/onnx';
 import { argMaxRows, evaluateRun } from './training-evaluation.ts';
 import type { TrainingEvent, TrainingRequest } from './training-messages.ts';
+import { parseWeightingSpec } from '@weightspec/core';
 
 /**
  * Trains one run through @weightspec/onnx's ONNX training path: every step is one ONNX graph (forward,
@@ -21,7 +22,8 @@ export async function runOnnxTraining(
     inputSize: request.trainFeatures[0]?.length ?? 0,
     numClasses: request.numClasses,
     hiddenUnits: request.hiddenUnits,
-    spec: request.specDocument,
+    // The page validated the JSON; parsing here gives the trainer a typed spec (and a typed error if not).
+    spec: parseWeightingSpec(request.specDocument),
     learningRate: request.learningRate,
     seed: request.seed,
     threads: 1,

@@ -7,6 +7,7 @@ import { fitWeighted } from '@weightspec/tfjs';
 import { TFJS_BACKENDS } from './training-messages.ts';
 import type { TrainingEvent, TrainingRequest } from './training-messages.ts';
 import { argMaxRows, evaluateRun } from './training-evaluation.ts';
+import { parseWeightingSpec } from '@weightspec/core';
 
 /** Starts the first backend that works, in the order asked; returns its name. */
 async function startBackend(choice: TrainingRequest['tfjsBackend']): Promise<string> {
@@ -67,7 +68,8 @@ export async function runTfjsTraining(request: TrainingRequest, report: (event: 
   const y = tf.tensor1d(request.trainLabels, 'float32');
   try {
     await fitWeighted(tf, model, x, y, {
-      spec: request.specDocument,
+      // The page validated the JSON; parsing here gives the trainer a typed spec (and a typed error if not).
+      spec: parseWeightingSpec(request.specDocument),
       epochs: request.epochs,
       batchSize: request.batchSize,
       seed: request.seed,
