@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceAdapter } from '@weightspec/core';
 import type { WeightingAdapter } from '@weightspec/core';
+import type { ConformanceVector } from '../vector/conformance-vector.ts';
 import { loadVectorsSync } from '../vector/load-vectors.ts';
 import { formatConformanceTable } from './format-conformance-report.ts';
 import { runConformance } from './run-conformance.ts';
@@ -132,21 +133,26 @@ describe('runConformance', () => {
   });
 
   it('treats a vector with an Infinity expected value or tolerance as malformed (it could never fail)', async () => {
-    // JSON has no Infinity literal, but 1e999 parses to Infinity.
+    // In a file, JSON has no Infinity literal and 1e999 overflows: the strict reader rejects it at its path.
     const text = JSON.stringify(pytorchStyleVector);
     const directory = writeVectors({
       'infinite-loss.json': text.replace(/"expected":\{"loss":[^,]+,/, '"expected":{"loss":1e999,'),
-      'infinite-class-weight.json': JSON.stringify({
-        ...pytorchStyleVector,
-        id: 'class-weight',
-        expected: { classWeights: [1, 2] },
-      }).replace('"classWeights":[1,2]', '"classWeights":[1,1e999]'),
-      'infinite-tolerance.json': JSON.stringify({ ...pytorchStyleVector, id: 'tolerance' }).replace(
-        /}$/,
-        ',"tolerance":{"relative":1e999,"absolute":0}}',
-      ),
     });
-    const report = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    const fromFile = await runConformance({ adapters: [createReferenceAdapter()], vectorDirectories: [directory] });
+    expect(fromFile.problems.map((problem) => problem.message).join('\n')).toMatch(
+      /\$\.expected\.loss: not valid JSON .*1e999/,
+    );
+    expect(fromFile.passed).toBe(0);
+    // Vectors handed over as objects can hold Infinity itself: the vector check rejects each one.
+    const inMemory = [
+      { ...pytorchStyleVector, id: 'loss', expected: { loss: Number.POSITIVE_INFINITY } },
+      { ...pytorchStyleVector, id: 'class-weight', expected: { classWeights: [1, Number.POSITIVE_INFINITY] } },
+      { ...pytorchStyleVector, id: 'tolerance', tolerance: { relative: Number.POSITIVE_INFINITY, absolute: 0 } },
+    ];
+    const report = await runConformance({
+      adapters: [createReferenceAdapter()],
+      vectors: inMemory as unknown as ConformanceVector[],
+    });
     const messages = report.problems.map((problem) => problem.message).join('\n');
     expect(messages).toContain('$.expected.loss: must be a finite number or "NaN"');
     expect(messages).toContain('$.expected.classWeights[1]: expected values must be finite');

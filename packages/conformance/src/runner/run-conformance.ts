@@ -1,6 +1,7 @@
 import type { WeightingAdapter } from '@weightspec/core';
 import { defaultVectorDirectory, loadVectors } from '../vector/load-vectors.ts';
 import type { VectorProblem } from '../vector/load-vectors.ts';
+import { parseConformanceVector } from '../vector/conformance-vector.ts';
 import type { ConformanceVector } from '../vector/conformance-vector.ts';
 import { checkWeightingAdapter, runVectorOnAdapter } from './run-vector.ts';
 import type { CaseResult } from './run-vector.ts';
@@ -29,6 +30,29 @@ export interface RunConformanceOptions {
 }
 
 /**
+ * Vectors handed over as objects get the same check as files (a non-finite expected value or tolerance
+ * could never fail); each malformed one becomes a problem instead of a case.
+ */
+function checkGivenVectors(given: readonly ConformanceVector[]): {
+  vectors: ConformanceVector[];
+  problems: VectorProblem[];
+} {
+  const vectors: ConformanceVector[] = [];
+  const problems: VectorProblem[] = [];
+  given.forEach((vector, index) => {
+    // A loaded vector carries the file it came from; the check reads the document without it.
+    const { file, ...document } = vector as ConformanceVector & { file?: string };
+    try {
+      vectors.push(parseConformanceVector(document, file ?? `vectors[${index}]`));
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      problems.push({ file: `vectors[${index}]`, message: error.message });
+    }
+  });
+  return { vectors, problems };
+}
+
+/**
  * Runs every vector on every adapter (independent of any test framework, so the CLI can call it).
  * Malformed vector files are reported as problems and make the run fail.
  */
@@ -38,7 +62,7 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
   });
   let vectors: readonly ConformanceVector[];
   let problems: readonly VectorProblem[] = [];
-  if (options.vectors) vectors = options.vectors;
+  if (options.vectors) ({ vectors, problems } = checkGivenVectors(options.vectors));
   else ({ vectors, problems } = await loadVectors(options.vectorDirectories ?? [defaultVectorDirectory()]));
   const total = vectors.length * options.adapters.length;
   const results: CaseResult[] = [];
