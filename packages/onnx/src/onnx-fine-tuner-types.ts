@@ -1,4 +1,4 @@
-import type { ClassStatistics, TrainingProgress } from '@weightspec/core';
+import type { ClassStatistics, PlannedBatch, TrainingProgress } from '@weightspec/core';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
 /** A tensor as onnxruntime-node and onnxruntime-web create it. */
@@ -63,16 +63,21 @@ export interface FineTuneBatch {
   readonly stats?: ClassStatistics | null;
 }
 
-/** Options of OnnxFineTuner.fit. */
+/** Options of OnnxFineTuner.fit (the run is planned by core's planTraining, as every trainer's is). */
 export interface OnnxFineTuneFitOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly sampleWeights?: readonly number[] | null;
   /** Per-element weights given with the data, E values per sample (see FineTuneBatch). */
   readonly elementWeights?: readonly (readonly number[])[] | null;
+  /** Per-sample difficulty for `curriculum.difficulty: provided` (one per row). */
   readonly difficulty?: readonly number[] | null;
+  /** Class counts for data-derived class weights; default: counted in the targets. */
   readonly stats?: ClassStatistics | null;
+  /** After each epoch: its mean loss, admitted samples and effective weight. */
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Before each batch: the plan's batch (clock, sample indices, schedules). */
+  readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
 /** A fine-tuner of an imported ONNX model (see createOnnxFineTuner). */
