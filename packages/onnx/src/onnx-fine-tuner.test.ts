@@ -157,6 +157,39 @@ describe('createOnnxFineTuner', () => {
     }
   });
 
+  it("ranks difficulty: loss by the model's own raw loss at the epoch start (the easiest half trains in epoch 0)", async () => {
+    const spec = {
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      curriculum: { difficulty: 'loss', pacing: { kind: 'linear', start: 0.5, fullAt: 0.5 } },
+    };
+    const tuner = await createOnnxFineTuner({ model: gapCnn, spec, seed: 2 });
+    // Expected: softmax cross-entropy -log softmax(z)_y worked in float64 from the untrained model's
+    // logits (inference mode, as the ranking pass runs), ranked ascending; ceil(0.5 * 8) = 4 admitted.
+    const logits = await tuner.predict(data.features);
+    const rawLoss = logits.map((row, index) => {
+      const top = Math.max(...row);
+      const logSum = top + Math.log(row.reduce((sum, value) => sum + Math.exp(value - top), 0));
+      return logSum - (row[data.labels[index] as number] as number);
+    });
+    const easiest = rawLoss
+      .map((loss, index) => ({ loss, index }))
+      .sort((left, right) => left.loss - right.loss || left.index - right.index)
+      .slice(0, 4)
+      .map((entry) => entry.index)
+      .sort((left, right) => left - right);
+    const seen: PlannedBatch[] = [];
+    await tuner.fit(data.features, data.labels, {
+      epochs: 2,
+      batchSize: 4,
+      onBatchBegin: (batch) => void seen.push(batch),
+    });
+    await tuner.release();
+    const [first] = traceBatches(seen);
+    expect(first?.admitted).toEqual(easiest);
+    expect(first?.steps).toEqual([0]);
+  });
+
   it('names the op and node of an unsupported model', async () => {
     const model = decodeOnnxModel(gapCnn);
     const nodes = model.nodes.map((node) =>
