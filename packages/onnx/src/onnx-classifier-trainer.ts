@@ -1,7 +1,7 @@
 import { checkFeatureRows, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
 import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 import { loadOnnxRuntime, nodeBuiltinModule } from './onnx-runtime-loader.ts';
-import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 
 /**
@@ -10,7 +10,7 @@ import { createOnnxTrainer } from './onnx-trainer.ts';
  * model.onnx (runs in any ONNX Runtime: input `x`, output `probabilities`) and the spec.
  */
 export async function createOnnxClassifierTrainer(
-  options: { ort?: OnnxRuntimeModule } = {},
+  options: { ort?: OnnxRuntimeLike } = {},
 ): Promise<LabeledClassifierTrainer> {
   const ort = options.ort ?? (await loadOnnxRuntime());
   return withClassLabels({

@@ -19,8 +19,8 @@ export interface ChunkedEvaluation {
 /**
  * Runs an evaluation graph over the rows in chunks of EVALUATION_ROWS and combines them: the loss as
  * sum(loss_k * denominator_k) / sum(denominator_k) (the whole set's SPEC reduction; `sum` adds the
- * chunks), the outputs per row, the raw loss per row (summed over its elements) and per element, and
- * which elements are unmasked (keep 1).
+ * chunks), the outputs per row, the raw loss per sample (the mean over its unmasked elements, as the
+ * tfjs trainer ranks `difficulty: loss`) and per element, and which elements are unmasked (keep 1).
  */
 export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
   const { rows, isSoftmax } = evaluation;
@@ -29,7 +29,7 @@ export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
   let numerator = 0;
   let denominator = 0;
   const predictions: number[][] = [];
-  const rawLoss = new Float32Array(rows);
+  const sampleLoss = new Float32Array(rows);
   for (let start = 0; start < rows; start += EVALUATION_ROWS) {
     const indices = Int32Array.from({ length: Math.min(EVALUATION_ROWS, rows - start) }, (_, offset) => start + offset);
     const { session, graph } = await evaluation.session(indices.length);
@@ -49,13 +49,21 @@ export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
       unmasked.push(keep[element] as number);
     }
     const perRow = graph.rowsPerSample * (isSoftmax ? 1 : graph.width);
-    for (let row = 0; row < indices.length; row += 1)
-      rawLoss[start + row] = raw.subarray(row * perRow, (row + 1) * perRow).reduce((sum, value) => sum + value, 0);
+    for (let row = 0; row < indices.length; row += 1) {
+      let sum = 0;
+      let kept = 0;
+      for (let element = row * perRow; element < (row + 1) * perRow; element += 1)
+        if (keep[element]) {
+          sum += raw[element] as number;
+          kept += 1;
+        }
+      sampleLoss[start + row] = kept === 0 ? 0 : sum / kept;
+    }
   }
   return {
     loss: evaluation.reduction === 'sum' ? numerator : numerator / Math.max(denominator, FLOAT32_SMALLEST_NORMAL),
     predictions,
-    rawLoss,
+    sampleLoss,
     elementLoss: Float32Array.from(elementLoss),
     unmasked: Uint8Array.from(unmasked),
   };

@@ -1,28 +1,53 @@
-import type { ClassStatistics, TrainingProgress } from '@weightspec/core';
+import type { ClassStatistics, PlannedBatch, TrainingProgress } from '@weightspec/core';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
-/** A tensor as onnxruntime-node and onnxruntime-web create it. */
+/**
+ * A tensor as onnxruntime-node and onnxruntime-web create it. The runtime types are this package's own
+ * structural ones, not imports from onnxruntime-node: a browser project that installs only
+ * onnxruntime-web type-checks the published .d.ts (skipLibCheck false) without onnxruntime-node.
+ */
 export interface OnnxRuntimeTensor {
-  readonly data: unknown;
+  /** The elements: a typed array for numeric tensors (Float32Array for float32), string[] for strings. */
+  readonly data: ArrayLike<number | bigint | string | boolean>;
   readonly dims: readonly number[];
 }
 
-/** A session as onnxruntime-node and onnxruntime-web expose it. */
+/** A session as onnxruntime-node and onnxruntime-web expose it (`InferenceSession`). */
 export interface OnnxRuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph and returns every output. */
   run(feeds: Record<string, OnnxRuntimeTensor>): Promise<Record<string, OnnxRuntimeTensor>>;
+  /** Runs the graph for the outputs named in `fetches` only. */
+  run(feeds: Record<string, OnnxRuntimeTensor>, fetches: readonly string[]): Promise<Record<string, OnnxRuntimeTensor>>;
   release(): Promise<void>;
 }
 
-/** The part of the `onnxruntime-node` / `onnxruntime-web` namespace the fine-tuner uses. */
+/**
+ * Session options: the thread counts this package sets (onnxruntime-web ignores them), and any other
+ * option of the runtime's `InferenceSession.SessionOptions` passed through as given.
+ */
+export interface OnnxRuntimeSessionOptions {
+  readonly intraOpNumThreads?: number;
+  readonly interOpNumThreads?: number;
+  readonly [option: string]: unknown;
+}
+
+/**
+ * The part of the `onnxruntime-node` / `onnxruntime-web` namespace this package uses (sessions from
+ * model bytes; float32, float64, int32 and int64 tensors). Either module is assignable to it as imported:
+ * `createOnnxFineTuner({ ort })` with `import * as ort from 'onnxruntime-web'`.
+ */
 export interface OnnxRuntimeLike {
   readonly InferenceSession: {
-    create(model: Uint8Array, options?: Record<string, unknown>): Promise<OnnxRuntimeSession>;
+    create(model: Uint8Array, options?: OnnxRuntimeSessionOptions): Promise<OnnxRuntimeSession>;
   };
-  readonly Tensor: new (
-    type: 'float32' | 'int64',
-    data: Float32Array | BigInt64Array,
-    dims: readonly number[],
-  ) => OnnxRuntimeTensor;
+  readonly Tensor: {
+    new (type: 'float32', data: Float32Array, dims: readonly number[]): OnnxRuntimeTensor;
+    new (type: 'float64', data: Float64Array, dims: readonly number[]): OnnxRuntimeTensor;
+    new (type: 'int32', data: Int32Array, dims: readonly number[]): OnnxRuntimeTensor;
+    new (type: 'int64', data: BigInt64Array, dims: readonly number[]): OnnxRuntimeTensor;
+  };
 }
 
 /** Options of createOnnxFineTuner. */
@@ -63,16 +88,21 @@ export interface FineTuneBatch {
   readonly stats?: ClassStatistics | null;
 }
 
-/** Options of OnnxFineTuner.fit. */
+/** Options of OnnxFineTuner.fit (the run is planned by core's planTraining, as every trainer's is). */
 export interface OnnxFineTuneFitOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly sampleWeights?: readonly number[] | null;
   /** Per-element weights given with the data, E values per sample (see FineTuneBatch). */
   readonly elementWeights?: readonly (readonly number[])[] | null;
+  /** Per-sample difficulty for `curriculum.difficulty: provided` (one per row). */
   readonly difficulty?: readonly number[] | null;
+  /** Class counts for data-derived class weights; default: counted in the targets. */
   readonly stats?: ClassStatistics | null;
+  /** After each epoch: its mean loss, admitted samples and effective weight. */
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Before each batch: the plan's batch (clock, sample indices, schedules). */
+  readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
 /** A fine-tuner of an imported ONNX model (see createOnnxFineTuner). */

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
-import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 
@@ -52,7 +51,7 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
       spec: fixture.spec,
       optimizer: { kind: 'sgd', momentum: fixture.sgd.optimizer.momentum },
       learningRate: fixture.sgd.optimizer.learningRate,
-      ort: ortWeb as unknown as OnnxRuntimeLike,
+      ort: ortWeb,
     });
     for (let step = 0; step < 3; step += 1)
       await tuner.step({

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
+import {
+  InvalidInputError,
+  PLAN_IDENTITY_RUN,
+  type PlannedBatch,
+  traceBatches,
+  tracePlannedRun,
+  UnsupportedFeatureError,
+} from '@weightspec/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
@@ -119,6 +127,67 @@ describe('createOnnxFineTuner', () => {
     expect(admitted).toEqual([4, 8]);
     expect(losses.every(Number.isFinite)).toBe(true);
     await tuner.release();
+  });
+
+  it("follows the core training plan: same spec, size and seed give the plan's (clock, batch, admitted) trace", async () => {
+    // A 3 -> 3 linear classifier (Gemm with trainable W and b) for the plan's shared identity run, the
+    // one createOnnxTrainer, the tfjs and the ml.js trainers are checked against.
+    const builder = new OnnxGraphBuilder('linear');
+    const x = builder.input('x', 'float', ['N', 3]);
+    const weight = builder.constant([0.1, -0.2, 0.3, 0.2, 0.1, -0.1, -0.3, 0.2, 0.1], [3, 3], 'float', 'W');
+    const bias = builder.constant([0, 0.1, -0.1], [3], 'float', 'b');
+    builder.node('Gemm', [x, weight, bias], {}, { output: 'logits', shape: ['N', 3] });
+    builder.output('logits', 'float', ['N', 3]);
+    const linear = encodeOnnxModel(builder.build());
+    const run = PLAN_IDENTITY_RUN;
+    const count = run.labels.length;
+    for (const batchSize of [count, 5]) {
+      const tuner = await createOnnxFineTuner({ model: linear, spec: run.spec, seed: run.seed, learningRate: 0.1 });
+      expect(tuner.trainable).toEqual(['W', 'b']);
+      const seen: PlannedBatch[] = [];
+      const { losses } = await tuner.fit(run.features, [...run.labels], {
+        epochs: run.epochs,
+        batchSize,
+        difficulty: [...run.difficulty],
+        onBatchBegin: (batch) => void seen.push(batch),
+      });
+      await tuner.release();
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(traceBatches(seen)).toEqual(tracePlannedRun(run, batchSize));
+    }
+  });
+
+  it("ranks difficulty: loss by the model's own raw loss at the epoch start (the easiest half trains in epoch 0)", async () => {
+    const spec = {
+      specVersion: 1,
+      loss: { kind: 'softmax_cross_entropy' },
+      curriculum: { difficulty: 'loss', pacing: { kind: 'linear', start: 0.5, fullAt: 0.5 } },
+    };
+    const tuner = await createOnnxFineTuner({ model: gapCnn, spec, seed: 2 });
+    // Expected: softmax cross-entropy -log softmax(z)_y worked in float64 from the untrained model's
+    // logits (inference mode, as the ranking pass runs), ranked ascending; ceil(0.5 * 8) = 4 admitted.
+    const logits = await tuner.predict(data.features);
+    const rawLoss = logits.map((row, index) => {
+      const top = Math.max(...row);
+      const logSum = top + Math.log(row.reduce((sum, value) => sum + Math.exp(value - top), 0));
+      return logSum - (row[data.labels[index] as number] as number);
+    });
+    const easiest = rawLoss
+      .map((loss, index) => ({ loss, index }))
+      .sort((left, right) => left.loss - right.loss || left.index - right.index)
+      .slice(0, 4)
+      .map((entry) => entry.index)
+      .sort((left, right) => left - right);
+    const seen: PlannedBatch[] = [];
+    await tuner.fit(data.features, data.labels, {
+      epochs: 2,
+      batchSize: 4,
+      onBatchBegin: (batch) => void seen.push(batch),
+    });
+    await tuner.release();
+    const [first] = traceBatches(seen);
+    expect(first?.admitted).toEqual(easiest);
+    expect(first?.steps).toEqual([0]);
   });
 
   it('names the op and node of an unsupported model', async () => {

@@ -8,7 +8,6 @@ import {
   resolveSchedules,
   resolveWeighting,
   sampleWeightStatistics,
-  shuffleInPlace,
 } from '@weightspec/core';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { evaluateInChunks } from './onnx-fine-tune-evaluation.ts';
@@ -18,7 +17,7 @@ import { FineTuneParameters } from './onnx-fine-tune-parameters.ts';
 import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
-import { applyLossRules, curriculumWeights, needsRawLoss } from './onnx-fine-tune-policy.ts';
+import { fitWithPlan } from './onnx-fine-tune-fit.ts';
 import { buildEvaluationGraph, buildStepGraph, type FineTuneGraph, lossLayout } from './onnx-fine-tune-step.ts';
 import type {
   FineTuneBatch,
@@ -200,76 +199,33 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
     },
     async fit(features, targets, fitOptions) {
-      const count = features.length;
-      if (count === 0) throw new InvalidInputError('features', 'has no rows');
-      if (targets.length !== count)
-        throw new InvalidInputError('targets', `has ${targets.length} entries for ${count} rows`);
-      if (!Number.isInteger(fitOptions.epochs) || fitOptions.epochs < 1)
-        throw new InvalidInputError('epochs', `must be an integer >= 1, got ${fitOptions.epochs}`);
-      if (!Number.isInteger(fitOptions.batchSize) || fitOptions.batchSize < 1)
-        throw new InvalidInputError('batchSize', `must be an integer >= 1, got ${fitOptions.batchSize}`);
-      const sampleWeights = fitOptions.sampleWeights ?? null;
-      if (sampleWeights) checkNumberArray('sampleWeights', sampleWeights, { length: count, nonNegative: true });
-      if (spec.curriculum?.difficulty === 'provided' && fitOptions.difficulty?.length !== count)
-        throw new InvalidInputError('difficulty', 'curriculum.difficulty is "provided": give one difficulty per row');
-      const classes = await outputWidth();
-      const stats = fitOptions.stats ?? (isSoftmax ? countClasses(flatLabels(targets), classes) : null);
-      const batchesPerEpoch = Math.ceil(count / fitOptions.batchSize);
-      const totalEpochs = epochCount + fitOptions.epochs;
-      const losses: number[] = [];
-      for (let epoch = epochCount; epoch < totalEpochs; epoch += 1) {
-        const clock = { epoch, step: stepCount, totalEpochs, totalSteps: totalEpochs * batchesPerEpoch };
-        const { resolved, scheduled: epochSchedule } = scheduleFor(stats, classes, sampleWeights, clock);
-        const baseRest = Float32Array.from({ length: count }, (_, row) =>
-          sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1,
-        );
-        let curriculum: Float32Array = new Float32Array(count).fill(1);
-        if (spec.curriculum) {
-          const difficulty =
-            spec.curriculum.difficulty === 'provided'
-              ? (fitOptions.difficulty as readonly number[])
-              : (await evaluateRows(features, targets, new Float32Array(count).fill(1), epochSchedule)).rawLoss;
-          curriculum = curriculumWeights(spec, epochSchedule, difficulty);
-        }
-        const order = Int32Array.from({ length: count }, (_, index) => index).filter(
-          (index) => (curriculum[index] as number) > 0,
-        );
-        shuffleInPlace(order, random);
-        let lossSum = 0;
-        let batches = 0;
-        for (let start = 0; start < order.length; start += fitOptions.batchSize) {
-          const indices = order.subarray(start, start + fitOptions.batchSize);
-          const scheduled = resolveSchedules(spec, resolved, { ...clock, step: stepCount });
-          const rest = Float32Array.from(indices, (row) => (baseRest[row] as number) * (curriculum[row] as number));
-          let elementFactors: Float32Array | null = null;
-          if (needsRawLoss(spec)) {
-            const picked = Array.from(indices, (row) => features[row] as ArrayLike<number>);
-            const pickedTargets = Array.from(indices, (row) => targets[row]) as FineTuneBatch['targets'];
-            const pickedWeights = fitOptions.elementWeights
-              ? Array.from(indices, (row) => fitOptions.elementWeights?.[row] as readonly number[])
-              : null;
+      const numClasses = await outputWidth();
+      const pick = <Row>(rows: readonly Row[], indices: Int32Array) => Array.from(indices, (row) => rows[row] as Row);
+      const result = await fitWithPlan(
+        {
+          spec,
+          seed,
+          firstEpoch: epochCount,
+          numClasses,
+          classCounts: (given) => (isSoftmax ? countClasses(flatLabels(given), numClasses) : null),
+          async rawLoss(indices, scheduled) {
+            const picked = pick(features, indices);
+            const pickedTargets = pick(targets as readonly (number | readonly number[])[], indices);
             const ones = new Float32Array(indices.length).fill(1);
-            const evaluated = await evaluateRows(picked, pickedTargets, ones, scheduled, pickedWeights);
-            elementFactors = new Float32Array(evaluated.elementLoss.length).fill(1);
-            applyLossRules(spec, scheduled, elementFactors, evaluated.elementLoss, evaluated.unmasked);
-          }
-          const extra = { dataElementWeights: fitOptions.elementWeights ?? null, elementFactors };
-          lossSum += (await runStep(features, targets, indices, rest, scheduled, undefined, true, extra)).loss;
-          batches += 1;
-        }
-        stepCount = Math.max(stepCount, (epoch + 1) * batchesPerEpoch);
-        const epochLoss = batches === 0 ? 0 : lossSum / batches;
-        losses.push(epochLoss);
-        fitOptions.onProgress?.({
-          epoch,
-          totalEpochs,
-          loss: epochLoss,
-          admittedSamples: order.length,
-          effectiveWeight: curriculum.reduce((sum, value) => sum + value, 0),
-        });
-      }
-      epochCount = totalEpochs;
-      return { losses };
+            return evaluateRows(picked, pickedTargets as FineTuneBatch['targets'], ones, scheduled);
+          },
+          async step(indices, rest, scheduled, elementFactors) {
+            const extra = { dataElementWeights: fitOptions.elementWeights ?? null, elementFactors };
+            return (await runStep(features, targets, indices, rest, scheduled, undefined, true, extra)).loss;
+          },
+        },
+        features,
+        targets,
+        fitOptions,
+      );
+      epochCount = result.totalEpochs;
+      stepCount = Math.max(stepCount, result.totalSteps);
+      return { losses: result.losses };
     },
     async evaluate(features, targets, evaluateOptions = {}) {
       if (features.length === 0) throw new InvalidInputError('features', 'has no rows');

@@ -1,11 +1,14 @@
 import { MissingPeerError, UnsupportedFeatureError } from '@weightspec/core';
-import type * as OnnxRuntime from 'onnxruntime-node';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 
 /**
- * The parts of an ONNX Runtime namespace the trainer uses: `onnxruntime-node` (an optional peer, loaded
- * lazily) or an injected one such as `onnxruntime-web` in a browser bundle.
+ * An ONNX Runtime namespace as loadOnnxRuntime returns it: what the trainers use (OnnxRuntimeLike) and
+ * `env.versions`. A structural type, so the published typings import neither runtime; `onnxruntime-node`
+ * and `onnxruntime-web` are both assignable to it.
  */
-export type OnnxRuntimeModule = Pick<typeof OnnxRuntime, 'InferenceSession' | 'Tensor'>;
+export interface OnnxRuntimeModule extends OnnxRuntimeLike {
+  readonly env: { readonly versions: { readonly common: string; readonly node?: string; readonly web?: string } };
+}
 
 function isModuleNotFound(error: unknown): boolean {
   const code = (error as { code?: string })?.code;

@@ -1,10 +1,10 @@
 import type { ClassLabel, ClassStatistics, PlannedBatch, TrainingProgress, WeightingSpecInput } from '@weightspec/core';
-import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
 /** Options of createOnnxTrainer. */
 export interface OnnxTrainerOptions {
-  readonly ort?: OnnxRuntimeModule;
+  readonly ort?: OnnxRuntimeLike;
   /** D: input features. */
   readonly inputSize: number;
   /** C: classes (default: the length of `classes`). */

@@ -12,7 +12,6 @@ import {
   sampleWeightStatistics,
 } from '@weightspec/core';
 import type { ClassLabel, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
-import type { InferenceSession } from 'onnxruntime-node';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import {
@@ -24,7 +23,7 @@ import {
 import type { CheckedFitData } from './onnx-trainer-inputs.ts';
 import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
-import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeSession, OnnxRuntimeTensor } from './onnx-fine-tuner-types.ts';
 import { appendMlp, buildForwardGraph, buildTrainingStepGraph, packLayers } from './onnx-training-step.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
@@ -74,9 +73,9 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   let optimizerSteps = 0;
   let epochCount = 0;
   const sessionOptions = { intraOpNumThreads: checked.threads, interOpNumThreads: 1 };
-  const sessions = new Map<string, InferenceSession>();
+  const sessions = new Map<string, OnnxRuntimeSession>();
   let lastStepGraph: Uint8Array | null = null;
-  const sessionFor = async (kind: 'step' | 'forward', scheduled: ScheduledWeighting): Promise<InferenceSession> => {
+  const sessionFor = async (kind: 'step' | 'forward', scheduled: ScheduledWeighting): Promise<OnnxRuntimeSession> => {
     const key = `${kind}|${JSON.stringify(scheduled.scheduledClassWeights)}`;
     let session = sessions.get(key);
     if (!session) {
@@ -175,7 +174,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         }
         checkBatchDenominator(spec, batch, data.labels, rest);
         const session = await sessionFor('step', scheduled);
-        const feeds: Record<string, InstanceType<OnnxRuntimeModule['Tensor']>> = {
+        const feeds: Record<string, OnnxRuntimeTensor> = {
           theta: tensor(theta, [theta.length]),
           m: tensor(firstMoment, [theta.length]),
           x: tensor(flatten(data.features, indices), [indices.length, inputSize]),

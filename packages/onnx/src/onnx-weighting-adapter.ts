@@ -11,7 +11,7 @@ import type { WeightingAdapter, WeightingBatch, WeightingComputation, WeightingR
 import { addGradients } from './onnx-autodiff.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
-import type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { buildWeightedLossGraph } from './onnx-weighted-loss-graph.ts';
 
 /** The [R, W] layout of a batch in the loss graph (see WeightedLossGraph). */
@@ -114,7 +114,7 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
 /** Options of createOnnxWeightingAdapter. */
 export interface OnnxWeightingAdapterOptions {
   /** Your `onnxruntime-node` module; loaded lazily when omitted. */
-  readonly ort?: OnnxRuntimeModule;
+  readonly ort?: OnnxRuntimeLike;
 }
 
 /**
