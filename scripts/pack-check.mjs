@@ -95,8 +95,13 @@ const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
 try {
   // 1. Pack with pnpm (it rewrites workspace: and catalog: ranges to real versions; npm pack would not).
-  const pnpm = process.env.npm_execpath?.includes('pnpm')
-    ? [process.execPath, [process.env.npm_execpath]]
+  // npm_execpath is pnpm's script when pnpm runs as JavaScript, or pnpm's own executable when npx
+  // installed the native build (an ELF file node cannot load): run the script with node, the binary as is.
+  const execPath = process.env.npm_execpath;
+  const pnpm = execPath?.includes('pnpm')
+    ? /\.[cm]?js$/.test(execPath)
+      ? [process.execPath, [execPath]]
+      : [execPath, []]
     : ['npx', ['-y', 'pnpm@12.21.0']];
   const packed = {};
   for (const directory of PACKAGES) {
