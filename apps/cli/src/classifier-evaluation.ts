@@ -3,10 +3,10 @@ import type {
   ClassificationReport,
   ClassifierTrainer,
   ClassifierTrainingRequest,
+  FeatureMatrixInput,
   TrainedClassifier,
 } from '@weightspec/core';
 import type { CliIo } from './cli-io.ts';
-import type { DatasetPart } from './dataset-split.ts';
 import { createProgressDisplay, epochProgressHandler } from './progress-display.ts';
 
 /** A trained model and its scores on the test rows. */
@@ -26,7 +26,7 @@ export interface EvaluatedClassifier {
 export async function trainAndEvaluate(
   trainer: ClassifierTrainer,
   request: Omit<ClassifierTrainingRequest, 'onProgress'>,
-  test: DatasetPart,
+  test: { readonly features: FeatureMatrixInput; readonly labels: ArrayLike<number> },
   io: CliIo,
   label: string,
 ): Promise<EvaluatedClassifier> {
