@@ -1,4 +1,4 @@
-import { InvalidInputError, classificationReport } from '@weightspec/core';
+import { InvalidInputError, classificationReport, isDenseFeatureMatrix } from '@weightspec/core';
 import type {
   ClassificationReport,
   ClassifierTrainer,
@@ -16,6 +16,35 @@ export interface EvaluatedClassifier {
   readonly report: ClassificationReport<number>;
   /** Mean training loss of the last epoch (null when the trainer reported no progress). */
   readonly finalLoss: number | null;
+}
+
+/** Features as rows of numbers (for trainers written for the rows-only contract). */
+function featureRows(features: FeatureMatrixInput): readonly (readonly number[])[] {
+  if (!isDenseFeatureMatrix(features)) return features;
+  const { values, rows, columns } = features;
+  return Array.from({ length: rows }, (_, row) => Array.from(values.subarray(row * columns, (row + 1) * columns)));
+}
+
+/** A typed per-row array as a plain one; plain arrays and null as they are. */
+const plain = <T>(values: T): T | number[] =>
+  ArrayBuffer.isView(values) ? Array.from(values as unknown as ArrayLike<number>) : values;
+
+/**
+ * The request as `trainer` takes it: dense features and typed arrays for trainers that declare
+ * `denseFeatures`, rows and plain arrays for the others (third-party adapters written before it).
+ */
+function requestFor(
+  trainer: ClassifierTrainer,
+  request: Omit<ClassifierTrainingRequest, 'onProgress'>,
+): Omit<ClassifierTrainingRequest, 'onProgress'> {
+  if (trainer.denseFeatures) return request;
+  return {
+    ...request,
+    features: featureRows(request.features),
+    labels: plain(request.labels) as number[],
+    sampleWeights: plain(request.sampleWeights) as number[] | null | undefined,
+    difficulty: plain(request.difficulty) as number[] | null | undefined,
+  };
 }
 
 /**
@@ -36,7 +65,7 @@ export async function trainAndEvaluate(
   let classifier: TrainedClassifier;
   try {
     classifier = await trainer.train({
-      ...request,
+      ...requestFor(trainer, request),
       onProgress: (progress) => {
         finalLoss = progress.loss;
         showEpoch(progress);
@@ -45,7 +74,7 @@ export async function trainAndEvaluate(
   } finally {
     display.finish();
   }
-  const predicted = await classifier.predict(test.features);
+  const predicted = await classifier.predict(trainer.denseFeatures ? test.features : featureRows(test.features));
   if (predicted.length !== test.labels.length)
     throw new InvalidInputError(
       `${trainer.id} predictions`,

@@ -41,6 +41,7 @@ function predictClasses(model: WeightedLogisticRegression, features: FeatureMatr
 export function createMljsClassifierTrainer(options: { defaultLearningRate?: number } = {}): LabeledClassifierTrainer {
   return withClassLabels({
     id: 'mljs',
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const model = trainWeightedLogisticRegression(request.features, request.labels, {
         numSteps: request.epochs,

@@ -38,6 +38,7 @@ export async function createOnnxClassifierTrainer(
   const ort = options.ort ?? (await loadOnnxRuntime());
   return withClassLabels({
     id: 'onnx',
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       // The width comes from the rows, so check them first: an empty or ragged table names `features`.
       const { columns } = checkFeatureMatrix('features', request.features, { float32: true });

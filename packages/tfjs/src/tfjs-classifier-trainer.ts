@@ -71,6 +71,7 @@ export async function createTfjsClassifierTrainer(
   await useTfjsBackend(tf, backend);
   return withClassLabels({
     id: `tfjs-${backend}`,
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
       if (spec.loss.kind !== 'softmax_cross_entropy' && spec.loss.kind !== 'sigmoid_cross_entropy')

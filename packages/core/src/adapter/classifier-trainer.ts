@@ -57,6 +57,12 @@ export interface TrainedClassifier {
 export interface ClassifierTrainer {
   /** Adapter id, e.g. `tfjs`, `mljs`, `onnx`. */
   readonly id: string;
+  /**
+   * True when train() and the trained classifier's predict() accept a dense feature matrix (and typed
+   * per-row arrays). Callers give rows of numbers to trainers without it, so adapters written for the
+   * rows-only contract keep working (at the memory cost of per-row arrays).
+   */
+  readonly denseFeatures?: boolean;
   /** Trains a classifier honouring the request's spec; throws WeightspecErrors on bad input. */
   train(request: ClassifierTrainingRequest): Promise<TrainedClassifier>;
 }

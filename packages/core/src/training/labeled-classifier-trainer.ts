@@ -35,6 +35,7 @@ export interface LabeledClassifierTrainer extends ClassifierTrainer {
 export function withClassLabels(trainer: ClassifierTrainer): LabeledClassifierTrainer {
   return {
     id: trainer.id,
+    ...(trainer.denseFeatures === undefined ? {} : { denseFeatures: trainer.denseFeatures }),
     async train(request) {
       const givenClasses = 'classes' in request ? request.classes : null;
       // An Int32Array (the CLI's columnar labels) holds class indices by construction.
