@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidInputError, MissingPeerError, WeightspecError } from '@weightspec/core';
 import type { DenseFeatureMatrix } from '@weightspec/core';
@@ -128,10 +128,18 @@ function datasetFromColumnar(
  * (a doubling step holds the old and new arrays at once).
  */
 async function countLineBreaks(path: string): Promise<number> {
+  // One reused buffer: a read stream would hand out a fresh buffer per chunk, and ~100 MB of them can
+  // wait for a garbage collection at once.
+  const buffer = Buffer.allocUnsafe(1 << 20);
   let breaks = 0;
   let carriageReturnAtEnd = false;
+  let handle: FileHandle | null = null;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    handle = await open(path, 'r');
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
       if (carriageReturnAtEnd && chunk[0] !== 10) breaks += 1;
       for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) breaks += 1;
       for (let at = chunk.indexOf(13); at >= 0; at = chunk.indexOf(13, at + 1))
@@ -140,6 +148,8 @@ async function countLineBreaks(path: string): Promise<number> {
     }
   } catch (cause) {
     throw fileSystemError(path, 'read the file', cause);
+  } finally {
+    await handle?.close();
   }
   return breaks + (carriageReturnAtEnd ? 1 : 0) + 1;
 }
