@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidInputError, MissingPeerError, WeightspecError } from '@weightspec/core';
@@ -124,7 +124,7 @@ function datasetFromColumnar(
 
 /**
  * An upper bound on a CSV file's records, from one pass over its bytes: line feeds plus carriage
- * returns not followed by a line feed, plus one. Sizing the arrays from it avoids regrowing them
+ * returns not followed by a line feed, plus one (1024 for a FIFO or device, which cannot be re-read). Sizing the arrays from it avoids regrowing them
  * (a doubling step holds the old and new arrays at once).
  */
 async function countLineBreaks(path: string): Promise<number> {
@@ -135,6 +135,10 @@ async function countLineBreaks(path: string): Promise<number> {
   let carriageReturnAtEnd = false;
   let handle: FileHandle | null = null;
   try {
+    // Only a regular file can be read twice and ends: a FIFO would be drained by this pass (even
+    // opening and closing it loses what its writer sent) and /dev/zero never ends. Those start small
+    // and grow by doubling; the CSV reader bounds them. stat, unlike open, leaves a FIFO untouched.
+    if (!(await stat(path)).isFile()) return 1024;
     handle = await open(path, 'r');
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
