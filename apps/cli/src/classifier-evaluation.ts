@@ -1,12 +1,12 @@
-import { InvalidInputError, classificationReport } from '@weightspec/core';
+import { InvalidInputError, classificationReport, isDenseFeatureMatrix } from '@weightspec/core';
 import type {
   ClassificationReport,
   ClassifierTrainer,
   ClassifierTrainingRequest,
+  FeatureMatrixInput,
   TrainedClassifier,
 } from '@weightspec/core';
 import type { CliIo } from './cli-io.ts';
-import type { DatasetPart } from './dataset-split.ts';
 import { createProgressDisplay, epochProgressHandler } from './progress-display.ts';
 
 /** A trained model and its scores on the test rows. */
@@ -18,6 +18,35 @@ export interface EvaluatedClassifier {
   readonly finalLoss: number | null;
 }
 
+/** Features as rows of numbers (for trainers written for the rows-only contract). */
+function featureRows(features: FeatureMatrixInput): readonly (readonly number[])[] {
+  if (!isDenseFeatureMatrix(features)) return features;
+  const { values, rows, columns } = features;
+  return Array.from({ length: rows }, (_, row) => Array.from(values.subarray(row * columns, (row + 1) * columns)));
+}
+
+/** A typed per-row array as a plain one; plain arrays and null as they are. */
+const plain = <T>(values: T): T | number[] =>
+  ArrayBuffer.isView(values) ? Array.from(values as unknown as ArrayLike<number>) : values;
+
+/**
+ * The request as `trainer` takes it: dense features and typed arrays for trainers that declare
+ * `denseFeatures`, rows and plain arrays for the others (third-party adapters written before it).
+ */
+function requestFor(
+  trainer: ClassifierTrainer,
+  request: Omit<ClassifierTrainingRequest, 'onProgress'>,
+): Omit<ClassifierTrainingRequest, 'onProgress'> {
+  if (trainer.denseFeatures) return request;
+  return {
+    ...request,
+    features: featureRows(request.features),
+    labels: plain(request.labels) as number[],
+    sampleWeights: plain(request.sampleWeights) as number[] | null | undefined,
+    difficulty: plain(request.difficulty) as number[] | null | undefined,
+  };
+}
+
 /**
  * Trains with `trainer`, showing a per-epoch progress bar (with the epoch's loss) on stderr under
  * `label`, then scores the test rows. A predicted class outside [0, C) is an InvalidInputError (an
@@ -26,7 +55,7 @@ export interface EvaluatedClassifier {
 export async function trainAndEvaluate(
   trainer: ClassifierTrainer,
   request: Omit<ClassifierTrainingRequest, 'onProgress'>,
-  test: DatasetPart,
+  test: { readonly features: FeatureMatrixInput; readonly labels: ArrayLike<number> },
   io: CliIo,
   label: string,
 ): Promise<EvaluatedClassifier> {
@@ -36,7 +65,7 @@ export async function trainAndEvaluate(
   let classifier: TrainedClassifier;
   try {
     classifier = await trainer.train({
-      ...request,
+      ...requestFor(trainer, request),
       onProgress: (progress) => {
         finalLoss = progress.loss;
         showEpoch(progress);
@@ -45,7 +74,7 @@ export async function trainAndEvaluate(
   } finally {
     display.finish();
   }
-  const predicted = await classifier.predict(test.features);
+  const predicted = await classifier.predict(trainer.denseFeatures ? test.features : featureRows(test.features));
   if (predicted.length !== test.labels.length)
     throw new InvalidInputError(
       `${trainer.id} predictions`,

@@ -84,8 +84,10 @@ describe('weightspec train (built CLI)', () => {
       class: { strategy: 'balanced' },
     });
     expect(resolved.data.classNames).toEqual(['high', 'low']);
-    // Standardization by the training rows: mean of x = (0+1-1+0.5-0.5+0.2+10+11)/8 = 2.65.
-    expect(resolved.standardization.means[0]).toBeCloseTo(2.65, 14);
+    // Standardization by the training rows: mean of x = (0+1-1+0.5-0.5+0.2+10+11)/8 = 2.65. The CLI
+    // holds CSV features as float32 (minus the column's first value, here 0), so 0.2 is read as
+    // fround(0.2): the mean matches to float32 input precision (|error| <= 11 * 2^-24 < 1e-6), not 1e-14.
+    expect(resolved.standardization.means[0]).toBeCloseTo(2.65, 6);
     // The adapter received the spec and resolved the same class weights in its own process.
     const model = JSON.parse(readFileSync(join(cwd, 'model-out', 'model', 'centroids.json'), 'utf8'));
     expect(model.classWeights).toEqual(resolved.resolved.classWeights);

@@ -1,12 +1,13 @@
 import { InvalidInputError, createSeededRandom, shuffleInPlace } from '@weightspec/core';
+import type { DenseFeatureMatrix } from '@weightspec/core';
 import type { TabularDataset } from './tabular-dataset.ts';
 
-/** Rows of one side of a split. */
+/** Rows of one side of a split: views into the dataset's arrays (standardized features, no offsets). */
 export interface DatasetPart {
-  readonly features: number[][];
-  readonly labels: number[];
-  readonly sampleWeights: number[] | null;
-  readonly difficulty: number[] | null;
+  readonly features: DenseFeatureMatrix;
+  readonly labels: Int32Array;
+  readonly sampleWeights: Float64Array | null;
+  readonly difficulty: Float64Array | null;
 }
 
 /** A train/test split with features standardized by the training rows' mean and deviation. */
@@ -18,39 +19,89 @@ export interface DatasetSplit {
   readonly deviations: number[];
 }
 
-function pick(
-  dataset: Pick<TabularDataset, 'features' | 'labels' | 'sampleWeights' | 'difficulty'>,
-  rows: readonly number[],
-): DatasetPart {
+type Columnar = Pick<TabularDataset, 'features' | 'featureOffsets' | 'labels' | 'sampleWeights' | 'difficulty'>;
+
+/** A part viewing rows [start, end) of `dataset`, keeping its offsets until standardization. */
+function view(dataset: Columnar, start: number, end: number): Columnar {
+  const { values, columns } = dataset.features;
   return {
-    features: rows.map((row) => dataset.features[row] as number[]),
-    labels: rows.map((row) => dataset.labels[row] as number),
-    sampleWeights: dataset.sampleWeights ? rows.map((row) => dataset.sampleWeights?.[row] as number) : null,
-    difficulty: dataset.difficulty ? rows.map((row) => dataset.difficulty?.[row] as number) : null,
+    features: { values: values.subarray(start * columns, end * columns), rows: end - start, columns },
+    featureOffsets: dataset.featureOffsets,
+    labels: dataset.labels.subarray(start, end),
+    sampleWeights: dataset.sampleWeights?.subarray(start, end) ?? null,
+    difficulty: dataset.difficulty?.subarray(start, end) ?? null,
   };
 }
 
-/** Standardizes both parts with the training part's statistics (a zero deviation is taken as 1). */
-export function standardizeParts(train: DatasetPart, test: DatasetPart): DatasetSplit {
-  const width = train.features[0]?.length ?? 0;
-  const count = train.features.length;
-  const means = Array.from(
-    { length: width },
-    (_, column) => train.features.reduce((sum, row) => sum + (row[column] as number), 0) / count,
-  );
-  const deviations = Array.from(
-    { length: width },
-    (_, column) =>
-      Math.sqrt(
-        train.features.reduce((sum, row) => sum + ((row[column] as number) - (means[column] as number)) ** 2, 0) /
-          count,
-      ) || 1,
-  );
-  const standardize = (rows: number[][]) =>
-    rows.map((row) => row.map((value, column) => (value - (means[column] as number)) / (deviations[column] as number)));
+/**
+ * Moves the rows `first` (ascending) to the front of every array, in their order, and `rest`
+ * (ascending) after them, in place: `rest` is copied out, `first` compacted forward (each row moves to
+ * an index at or below its own, so nothing unread is overwritten), then `rest` written back. The only
+ * extra memory is a copy of the `rest` rows.
+ */
+function partitionInPlace(dataset: Columnar, first: Int32Array, rest: Int32Array): void {
+  const { values, columns } = dataset.features;
+  const moveRows = (array: Float32Array | Float64Array | Int32Array, width: number) => {
+    const saved = new (array.constructor as new (size: number) => typeof array)(rest.length * width);
+    rest.forEach((row, position) => {
+      saved.set(array.subarray(row * width, (row + 1) * width), position * width);
+    });
+    first.forEach((row, position) => {
+      if (row !== position) array.copyWithin(position * width, row * width, (row + 1) * width);
+    });
+    array.set(saved, first.length * width);
+  };
+  moveRows(values, columns);
+  moveRows(dataset.labels, 1);
+  if (dataset.sampleWeights) moveRows(dataset.sampleWeights, 1);
+  if (dataset.difficulty) moveRows(dataset.difficulty, 1);
+}
+
+/**
+ * Standardizes both parts IN PLACE with the training part's statistics (a zero deviation is taken as
+ * 1): mean and population deviation in float64 over the training rows' file values (stored value plus
+ * the column offset), then each value becomes (value - mean) / deviation. `test` may be `train`
+ * itself (--test-fraction 0); the parts' arrays are overwritten, so the dataset is consumed.
+ */
+export function standardizeParts(train: Columnar, test: Columnar): DatasetSplit {
+  const { columns, rows: count } = train.features;
+  const trainValues = train.features.values;
+  const means: number[] = [];
+  const deviations: number[] = [];
+  for (let column = 0; column < columns; column += 1) {
+    const offset = train.featureOffsets[column] as number;
+    let sum = 0;
+    for (let row = 0; row < count; row += 1) sum += (trainValues[row * columns + column] as number) + offset;
+    const mean = sum / count;
+    let squares = 0;
+    for (let row = 0; row < count; row += 1)
+      squares += ((trainValues[row * columns + column] as number) + offset - mean) ** 2;
+    means.push(mean);
+    deviations.push(Math.sqrt(squares / count) || 1);
+  }
+  const standardize = (part: Columnar) => {
+    const { values, rows } = part.features;
+    for (let column = 0; column < columns; column += 1) {
+      const offset = part.featureOffsets[column] as number;
+      const mean = means[column] as number;
+      const deviation = deviations[column] as number;
+      for (let row = 0; row < rows; row += 1) {
+        const index = row * columns + column;
+        values[index] = ((values[index] as number) + offset - mean) / deviation;
+      }
+    }
+  };
+  standardize(train);
+  if (test.features.values !== trainValues) standardize(test);
+  const part = ({ features, labels, sampleWeights, difficulty }: Columnar): DatasetPart => ({
+    features,
+    labels,
+    sampleWeights,
+    difficulty,
+  });
   return {
-    train: { ...train, features: standardize(train.features) },
-    test: { ...test, features: standardize(test.features) },
+    train: part(train),
+    test: test.features.values === trainValues ? part(train) : part(test),
     means,
     deviations,
   };
@@ -61,28 +112,51 @@ export function standardizeParts(train: DatasetPart, test: DatasetPart): Dataset
  * round(n_c * (1 - testFraction)) train, so a rare class lands on both sides; rows keep file order.
  * The same algorithm as splitAndStandardize in @weightspec/conformance, so builtin:seattle-weather
  * splits as the demo and benchmarks do. testFraction 0 scores on the training rows.
+ *
+ * Memory: the dataset's arrays are reordered (training rows first) and standardized in place, and the
+ * parts are views of them; the dataset must not be used afterwards. Besides index arrays (4 bytes a
+ * row) the only copy is of the test rows, while they are moved.
  */
 export function splitDataset(dataset: TabularDataset, testFraction: number, seed: number): DatasetSplit {
   const random = createSeededRandom(seed);
-  const trainRows: number[] = [];
-  const testRows: number[] = [];
-  for (let label = 0; label < dataset.classNames.length; label += 1) {
-    const rows = dataset.labels.flatMap((value, row) => (value === label ? [row] : []));
+  const count = dataset.labels.length;
+  const classCount = dataset.classNames.length;
+  const perClass = new Int32Array(classCount);
+  for (let row = 0; row < count; row += 1) {
+    const label = dataset.labels[row] as number;
+    perClass[label] = (perClass[label] as number) + 1;
+  }
+  const isTrain = new Uint8Array(count);
+  let trainCount = 0;
+  for (let label = 0; label < classCount; label += 1) {
+    // shuffleInPlace is the conformance split's own shuffle (same draws, same order); an Int32Array
+    // holds a class's rows in 4 bytes each instead of a JS array's 8.
+    const rows = new Int32Array(perClass[label] as number);
+    let filled = 0;
+    for (let row = 0; row < count; row += 1) if (dataset.labels[row] === label) rows[filled++] = row;
     shuffleInPlace(rows, random);
     const cut = Math.round(rows.length * (1 - testFraction));
-    // One push per row: push(...rows) passes every row as an argument and overflows the call stack
-    // once a class has more than ~125k rows.
-    for (const [position, row] of rows.entries()) (position < cut ? trainRows : testRows).push(row);
+    for (let position = 0; position < cut; position += 1) isTrain[rows[position] as number] = 1;
+    trainCount += cut;
   }
-  trainRows.sort((left, right) => left - right);
-  testRows.sort((left, right) => left - right);
-  const count = dataset.labels.length;
-  if (trainRows.length === 0) throw new InvalidInputError('--test-fraction', `leaves no training rows out of ${count}`);
-  if (testFraction === 0) return standardizeParts(pick(dataset, trainRows), pick(dataset, trainRows));
-  if (testRows.length === 0)
+  if (trainCount === 0) throw new InvalidInputError('--test-fraction', `leaves no training rows out of ${count}`);
+  if (testFraction === 0) {
+    const all = view(dataset, 0, count);
+    return standardizeParts(all, all);
+  }
+  if (trainCount === count)
     throw new InvalidInputError(
       '--test-fraction',
       `leaves no test rows out of ${count}; use 0 to score on the training rows`,
     );
-  return standardizeParts(pick(dataset, trainRows), pick(dataset, testRows));
+  // Index arrays in file order, so each side keeps the file's row order.
+  const trainRows = new Int32Array(trainCount);
+  const testRows = new Int32Array(count - trainCount);
+  let trainAt = 0;
+  let testAt = 0;
+  for (let row = 0; row < count; row += 1)
+    if (isTrain[row] === 1) trainRows[trainAt++] = row;
+    else testRows[testAt++] = row;
+  partitionInPlace(dataset, trainRows, testRows);
+  return standardizeParts(view(dataset, 0, trainCount), view(dataset, trainCount, count));
 }

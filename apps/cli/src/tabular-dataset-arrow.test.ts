@@ -29,7 +29,7 @@ async function expectDatasetOrTypedError(path: string, columns: Parameters<typeo
     return;
   }
   const dataset = outcome as Awaited<ReturnType<typeof loadTabularDataset>>;
-  for (const row of dataset.features) for (const value of row) expect(Number.isFinite(value)).toBe(true);
+  for (const value of dataset.features.values) expect(Number.isFinite(value)).toBe(true);
   for (const weight of dataset.sampleWeights ?? []) expect(Number.isFinite(weight) && weight >= 0).toBe(true);
 }
 

@@ -1,9 +1,18 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { hasErrorCode } from '@weightspec/core';
-import { loadTabularDataset } from './tabular-dataset.ts';
+import { featureValue, loadTabularDataset } from './tabular-dataset.ts';
+import type { TabularDataset } from './tabular-dataset.ts';
+
+/** The dataset's features as rows of file values (stored float32 plus the column offset). */
+function featureRows(dataset: TabularDataset): number[][] {
+  return Array.from({ length: dataset.features.rows }, (_, row) =>
+    Array.from({ length: dataset.features.columns }, (_, column) => featureValue(dataset, row, column)),
+  );
+}
 import { temporaryFolder } from './test-cli-process.ts';
 
 const folder = temporaryFolder('tabular');
@@ -20,13 +29,13 @@ describe('loadTabularDataset', () => {
     writeFileSync(path, tableToIPC(table, 'file'));
     const dataset = await loadTabularDataset(path, { labelColumn: 'kind' });
     expect(dataset.featureNames).toEqual(['size', 'count']);
-    expect(dataset.features).toEqual([
+    expect(featureRows(dataset)).toEqual([
       [1, 4],
       [2, 5],
       [3, 6],
     ]);
     expect(dataset.classNames).toEqual(['a', 'b']);
-    expect(dataset.labels).toEqual([1, 0, 1]);
+    expect(Array.from(dataset.labels)).toEqual([1, 0, 1]);
   });
 
   it('reads a CSV, leaves out non-numeric columns and reads sample weights and difficulty', async () => {
@@ -39,9 +48,34 @@ describe('loadTabularDataset', () => {
     });
     expect(dataset.featureNames).toEqual(['x']);
     expect(dataset.skippedColumns).toEqual(['date']);
-    expect(dataset.sampleWeights).toEqual([2, 0.5]);
-    expect(dataset.difficulty).toEqual([0.1, 0.9]);
-    expect(dataset.labels).toEqual([0, 1]);
+    expect(Array.from(dataset.sampleWeights ?? [])).toEqual([2, 0.5]);
+    expect(Array.from(dataset.difficulty ?? [])).toEqual([0.1, 0.9]);
+    expect(Array.from(dataset.labels)).toEqual([0, 1]);
+    expect(featureRows(dataset)).toEqual([[1.5], [-1]]);
+  });
+
+  it('keeps a large common offset out of float32: timestamps one second apart stay one second apart', async () => {
+    // 1.7e9 needs 31 bits; float32 has 24, so storing the raw values would round them to multiples of 128.
+    const path = join(folder.path, 'timestamps.csv');
+    writeFileSync(path, 't,y\n1700000000,a\n1700000001,b\n1700000003,a\n');
+    const dataset = await loadTabularDataset(path, { labelColumn: 'y' });
+    expect(featureRows(dataset)).toEqual([[1700000000], [1700000001], [1700000003]]);
+    expect(dataset.features.values).toBeInstanceOf(Float32Array);
+  });
+
+  it('reads many rows into typed arrays with labels encoded as sorted names', async () => {
+    // 5000 rows with x = r / 4 (exact in float32) and label "c" + (r mod 3): classes c0, c1, c2.
+    const path = join(folder.path, 'many.csv');
+    const lines = Array.from({ length: 5000 }, (_, row) => `${row / 4},c${row % 3}`);
+    writeFileSync(path, `x,y\r\n${lines.join('\r\n')}\r\n`);
+    const dataset = await loadTabularDataset(path, { labelColumn: 'y' });
+    expect(dataset.features.rows).toBe(5000);
+    expect(dataset.labels).toBeInstanceOf(Int32Array);
+    expect(dataset.classNames).toEqual(['c0', 'c1', 'c2']);
+    for (const row of [0, 1, 2, 4999]) {
+      expect(featureValue(dataset, row, 0)).toBe(row / 4);
+      expect(dataset.labels[row]).toBe(row % 3);
+    }
   });
 
   it.each([
@@ -59,6 +93,13 @@ describe('loadTabularDataset', () => {
       'hex-feature.csv:3: column "x": "0x10" is not a finite decimal number',
     ],
     ['empty-feature.csv', 'x,y\n1,a\n,b\n', {}, 'empty-feature.csv:3: column "x": "" is not a finite decimal number'],
+    ['huge-feature.csv', 'x,y\n1,a\n1e39,b\n', {}, 'huge-feature.csv:3: column "x": 1e+39 is beyond float32\'s range'],
+    [
+      'unknown-later.csv',
+      'x,y\n1,a\n2,d\n3,c\n',
+      { classes: ['a', 'b'] },
+      'unknown-later.csv:3: label "d" is not one of the classes a, b',
+    ],
     [
       'null-weight.csv',
       'x,y,w\n1,a,1\n2,b,null\n',
@@ -83,6 +124,17 @@ describe('loadTabularDataset', () => {
     const thrown = await loadTabularDataset(path, { labelColumn: 'y', ...extra }).catch((error: unknown) => error);
     expect(hasErrorCode(thrown, 'WS_INVALID_INPUT')).toBe(true);
     expect((thrown as Error).message).toContain(message);
+  });
+
+  it('reads a CSV from a FIFO in one pass (the line-break count that sizes the arrays skips what cannot be re-read)', async () => {
+    const path = join(folder.path, 'pipe.csv');
+    execFileSync('mkfifo', [path]);
+    const writer = spawn('sh', ['-c', `printf 'x,y\\n1,a\\n2,b\\n3,a\\n' > '${path}'`]);
+    const written = new Promise((resolve) => writer.once('exit', resolve));
+    const dataset = await loadTabularDataset(path, { labelColumn: 'y' });
+    await written;
+    expect(featureRows(dataset)).toEqual([[1], [2], [3]]);
+    expect(Array.from(dataset.labels)).toEqual([0, 1, 0]);
   });
 
   it('rejects an unknown built-in dataset', async () => {

@@ -121,9 +121,17 @@ export {
   checkPositiveInteger,
   checkNumberArray,
   checkFeatureRows,
+  checkDenseFeatureMatrix,
+  checkFeatureMatrix,
+  isDenseFeatureMatrix,
   checkClassLabels,
 } from './validate/input-validators.ts';
-export type { NumberRange, NumberArrayCheck } from './validate/input-validators.ts';
+export type {
+  NumberRange,
+  NumberArrayCheck,
+  DenseFeatureMatrix,
+  FeatureMatrixInput,
+} from './validate/input-validators.ts';
 
 // Labels as users hold them (strings or numbers) and class indices.
 export { encodeLabels, decodeLabels } from './labels/encode-labels.ts';

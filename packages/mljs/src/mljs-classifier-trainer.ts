@@ -1,8 +1,37 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serializeWeightingSpec, withClassLabels } from '@weightspec/core';
-import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
+import {
+  checkDenseFeatureMatrix,
+  isDenseFeatureMatrix,
+  serializeWeightingSpec,
+  withClassLabels,
+} from '@weightspec/core';
+import type {
+  ClassifierTrainingRequest,
+  FeatureMatrixInput,
+  LabeledClassifierTrainer,
+  TrainedClassifier,
+} from '@weightspec/core';
+import type { WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
+
+/** Rows per predict call on a dense matrix: ml.js takes rows, so only this many exist at a time. */
+const PREDICT_CHUNK_ROWS = 8192;
+
+/** Predicts rows or a dense matrix; a dense matrix goes through ml.js in chunks of per-row arrays. */
+function predictClasses(model: WeightedLogisticRegression, features: FeatureMatrixInput): number[] {
+  if (!isDenseFeatureMatrix(features)) return model.predict(features);
+  const { values, rows, columns } = checkDenseFeatureMatrix('features', features);
+  const predicted: number[] = [];
+  for (let start = 0; start < rows; start += PREDICT_CHUNK_ROWS) {
+    const end = Math.min(rows, start + PREDICT_CHUNK_ROWS);
+    const chunk = Array.from({ length: end - start }, (_, offset) =>
+      Array.from(values.subarray((start + offset) * columns, (start + offset + 1) * columns)),
+    );
+    for (const label of model.predict(chunk)) predicted.push(label);
+  }
+  return predicted;
+}
 
 /**
  * The ml.js adapter's side of the shared training interface (used by the CLI): one full-batch step
@@ -12,6 +41,7 @@ import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 export function createMljsClassifierTrainer(options: { defaultLearningRate?: number } = {}): LabeledClassifierTrainer {
   return withClassLabels({
     id: 'mljs',
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const model = trainWeightedLogisticRegression(request.features, request.labels, {
         numSteps: request.epochs,
@@ -33,7 +63,7 @@ export function createMljsClassifierTrainer(options: { defaultLearningRate?: num
       });
       return {
         async predict(features) {
-          return model.predict(features);
+          return predictClasses(model, features);
         },
         async save(directory) {
           await mkdir(directory, { recursive: true });

@@ -1,23 +1,23 @@
 import {
   InvalidInputError,
   checkClassLabels,
-  checkFeatureRows,
+  checkFeatureMatrix,
   checkFiniteNumber,
   checkNumberArray,
   describeValue,
   encodeLabels,
 } from '@weightspec/core';
-import type { ClassLabel } from '@weightspec/core';
+import type { ClassLabel, FeatureMatrixInput } from '@weightspec/core';
 
-/** Features as rows of numbers, or anything ml-matrix accepts as rows. */
-export type FeatureRows = readonly (readonly number[])[];
+/** Features as rows of numbers, or a dense row-major matrix (core's DenseFeatureMatrix, not copied). */
+export type FeatureRows = FeatureMatrixInput;
 
 /** Checked training data: the design values row-major, class indices and the class count. */
 export interface CheckedTrainingData {
   readonly rows: number;
   readonly columns: number;
-  /** rows x columns, row-major, finite. */
-  readonly values: Float64Array;
+  /** rows x columns, row-major, finite (the caller's own array when the features came dense). */
+  readonly values: Float32Array | Float64Array;
   /** Class index per row. */
   readonly labels: Int32Array;
   readonly classes: number;
@@ -34,7 +34,7 @@ export function validateTrainingData(
   labels: unknown,
   options: { readonly numClasses?: unknown; readonly classes?: readonly ClassLabel[] | null } = {},
 ): CheckedTrainingData {
-  const { rows, columns, values } = checkFeatureRows('X', features);
+  const { rows, columns, values } = checkFeatureMatrix('X', features);
   if (!Array.isArray(labels) && !ArrayBuffer.isView(labels))
     throw new InvalidInputError('y', `must be an array of labels, got ${describeValue(labels)}`);
   const list = labels as ArrayLike<unknown>;

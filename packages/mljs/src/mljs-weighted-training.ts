@@ -25,9 +25,9 @@ export interface WeightedLogisticRegressionOptions {
   /** The weighting spec (a document or parsed); omitted trains unweighted, exactly like ml.js. */
   readonly spec?: WeightingSpecInput | null;
   /** Per-row weights for the spec's `sample` block. */
-  readonly sampleWeights?: readonly number[] | null;
+  readonly sampleWeights?: ArrayLike<number> | null;
   /** Per-row difficulty for `curriculum.difficulty: provided`. */
-  readonly difficulty?: readonly number[] | null;
+  readonly difficulty?: ArrayLike<number> | null;
   /** Learn an intercept (bias) per class through an appended constant-1 column. */
   readonly intercept?: boolean;
   /** Number of classes (default: the length of `classes`, else the largest label + 1). */
@@ -75,7 +75,7 @@ export interface WeightedLogisticRegressionOptions {
  */
 export function trainWeightedLogisticRegression(
   features: FeatureRows,
-  labels: readonly ClassLabel[],
+  labels: readonly ClassLabel[] | Int32Array,
   options: WeightedLogisticRegressionOptions = {},
 ): WeightedLogisticRegression {
   const numSteps = checkFiniteNumber('numSteps', options.numSteps ?? 50000, { integer: true, min: 0 });

@@ -1,8 +1,31 @@
-import { checkFeatureRows, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
-import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
+import { checkFeatureMatrix, isDenseFeatureMatrix, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
+import type {
+  ClassifierTrainingRequest,
+  FeatureMatrixInput,
+  LabeledClassifierTrainer,
+  TrainedClassifier,
+} from '@weightspec/core';
 import { loadOnnxRuntime, nodeBuiltinModule } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
+import type { OnnxTrainer } from './onnx-trainer-types.ts';
+
+/** Rows scored per inference run on a dense matrix, so the probabilities of 2M rows never exist at once. */
+const PREDICT_CHUNK_ROWS = 65536;
+
+/** The most likely class per row; a dense matrix is scored in chunks of subarray views (no copies). */
+async function predictClasses(trainer: OnnxTrainer, features: FeatureMatrixInput): Promise<number[]> {
+  const argmax = (rows: number[][]) => rows.map((row) => row.indexOf(Math.max(...row)));
+  if (!isDenseFeatureMatrix(features)) return argmax(await trainer.predictProbabilities(features));
+  const { values, rows, columns } = checkFeatureMatrix('features', features, { float32: true });
+  const predicted: number[] = [];
+  for (let start = 0; start < rows; start += PREDICT_CHUNK_ROWS) {
+    const count = Math.min(PREDICT_CHUNK_ROWS, rows - start);
+    const chunk = { values: values.subarray(start * columns, (start + count) * columns), rows: count, columns };
+    for (const label of argmax(await trainer.predictProbabilities(chunk))) predicted.push(label);
+  }
+  return predicted;
+}
 
 /**
  * The ONNX side of the shared training interface (the CLI's `--adapter onnx`): an MLP (hidden layers
@@ -15,9 +38,10 @@ export async function createOnnxClassifierTrainer(
   const ort = options.ort ?? (await loadOnnxRuntime());
   return withClassLabels({
     id: 'onnx',
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       // The width comes from the rows, so check them first: an empty or ragged table names `features`.
-      const { columns } = checkFeatureRows('features', request.features, { float32: true });
+      const { columns } = checkFeatureMatrix('features', request.features, { float32: true });
       const trainer = await createOnnxTrainer({
         ort,
         inputSize: columns,
@@ -40,7 +64,7 @@ export async function createOnnxClassifierTrainer(
       }
       return {
         async predict(features) {
-          return (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
+          return predictClasses(trainer, features);
         },
         async save(directory) {
           // Node-only, looked up here so the package still bundles for the browser.

@@ -2,7 +2,7 @@ import {
   InvalidInputError,
   ZeroDenominatorError,
   checkClassLabels,
-  checkFeatureRows,
+  checkFeatureMatrix,
   checkFiniteNumber,
   checkNumberArray,
   checkPositiveInteger,
@@ -56,8 +56,8 @@ export function checkOnnxTrainerOptions(options: {
 
 /** Checked training data of one fit call. */
 export interface CheckedFitData {
-  /** Row-major features [N * D] in float64 (cast to float32 per batch). */
-  readonly features: Float64Array;
+  /** Row-major features [N * D]: float64 from rows, or the caller's dense array (cast to float32 per batch). */
+  readonly features: Float32Array | Float64Array;
   readonly count: number;
   /** Class index per row. */
   readonly labels: Int32Array;
@@ -75,7 +75,7 @@ export function checkOnnxFitData(
   labels: unknown,
   sampleWeights: unknown,
 ): CheckedFitData {
-  const rows = checkFeatureRows('features', features, { float32: true });
+  const rows = checkFeatureMatrix('features', features, { float32: true });
   if (rows.columns !== options.inputSize)
     throw new InvalidInputError('features[0]', `has ${rows.columns} values, expected inputSize ${options.inputSize}`);
   const codes = options.classes

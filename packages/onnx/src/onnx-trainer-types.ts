@@ -1,4 +1,11 @@
-import type { ClassLabel, ClassStatistics, PlannedBatch, TrainingProgress, WeightingSpecInput } from '@weightspec/core';
+import type {
+  ClassLabel,
+  ClassStatistics,
+  FeatureMatrixInput,
+  PlannedBatch,
+  TrainingProgress,
+  WeightingSpecInput,
+} from '@weightspec/core';
 import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
 
@@ -30,8 +37,8 @@ export interface OnnxTrainerOptions {
 export interface OnnxFitOptions {
   readonly epochs: number;
   readonly batchSize: number;
-  readonly sampleWeights?: readonly number[] | null;
-  readonly difficulty?: readonly number[] | null;
+  readonly sampleWeights?: ArrayLike<number> | null;
+  readonly difficulty?: ArrayLike<number> | null;
   readonly stats?: ClassStatistics | null;
   readonly onProgress?: (progress: TrainingProgress) => void;
   /** Before each batch: the plan's batch (clock, sample indices, schedules). */
@@ -45,14 +52,14 @@ export interface OnnxTrainer {
    * (calling fit again continues). Calls made while one runs wait for it (they never interleave).
    */
   fit(
-    features: readonly (readonly number[])[],
-    labels: readonly ClassLabel[],
+    features: FeatureMatrixInput,
+    labels: readonly ClassLabel[] | Int32Array,
     options: OnnxFitOptions,
   ): Promise<{ losses: number[] }>;
   /** Class probabilities per row. */
-  predictProbabilities(features: readonly (readonly number[])[]): Promise<number[][]>;
+  predictProbabilities(features: FeatureMatrixInput): Promise<number[][]>;
   /** The most likely class per row: its label from `classes`, or its index without `classes`. */
-  predictLabels(features: readonly (readonly number[])[]): Promise<ClassLabel[]>;
+  predictLabels(features: FeatureMatrixInput): Promise<ClassLabel[]>;
   /** A standard .onnx file: input `x` [N, D] to output `probabilities` [N, C], parameters as initializers. */
   exportInferenceModel(): Uint8Array;
   /** The training-step graph itself (standard ops only) for the current schedule. */

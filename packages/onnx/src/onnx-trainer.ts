@@ -1,7 +1,7 @@
 import {
   InvalidInputError,
   UnsupportedFeatureError,
-  checkFeatureRows,
+  checkFeatureMatrix,
   countClasses,
   createSeededRandom,
   decodeLabels,
@@ -11,7 +11,7 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type { ClassLabel, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
+import type { ClassLabel, FeatureMatrixInput, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import {
@@ -91,8 +91,8 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     return session;
   };
   const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-  /** Rows `indices` of row-major float64 features, as one float32 batch. */
-  const flatten = (values: Float64Array, indices: ArrayLike<number>) => {
+  /** Rows `indices` of row-major features (float64 rows or the caller's dense array), as one float32 batch. */
+  const flatten = (values: Float32Array | Float64Array, indices: ArrayLike<number>) => {
     const data = new Float32Array(indices.length * inputSize);
     for (let position = 0; position < indices.length; position += 1) {
       const row = indices[position] as number;
@@ -126,8 +126,8 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   let running: Promise<unknown> = Promise.resolve();
 
   const fitNow = async (
-    features: readonly (readonly number[])[],
-    labels: readonly ClassLabel[],
+    features: FeatureMatrixInput,
+    labels: readonly ClassLabel[] | Int32Array,
     fitOptions: OnnxFitOptions,
   ): Promise<{ losses: number[] }> => {
     const data = checkOnnxFitData(checked, features, labels, fitOptions.sampleWeights);
@@ -215,7 +215,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       return run;
     },
     async predictProbabilities(features) {
-      const rows = checkFeatureRows('features', features, { float32: true });
+      const rows = checkFeatureMatrix('features', features, { float32: true });
       if (rows.columns !== inputSize)
         throw new InvalidInputError('features[0]', `has ${rows.columns} values, expected inputSize ${inputSize}`);
       const session = await ort.InferenceSession.create(trainer.exportInferenceModel(), sessionOptions);

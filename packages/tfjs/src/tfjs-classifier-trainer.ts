@@ -2,13 +2,20 @@ import {
   InvalidInputError,
   UnsupportedFeatureError,
   checkClassLabels,
-  checkFeatureRows,
+  checkFeatureMatrix,
   checkFiniteNumber,
   parseWeightingSpec,
   serializeWeightingSpec,
   withClassLabels,
 } from '@weightspec/core';
 import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
+
+/** Rows per predict call, so a 2M-row test set's scores never exist as one tensor. */
+const PREDICT_CHUNK_ROWS = 65536;
+
+/** float32 values for a tensor: a Float32Array as it is (a dense matrix: no copy), else a float32 copy. */
+const asFloat32 = (values: Float32Array | Float64Array): Float32Array =>
+  values instanceof Float32Array ? values : Float32Array.from(values);
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
 import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
@@ -64,6 +71,7 @@ export async function createTfjsClassifierTrainer(
   await useTfjsBackend(tf, backend);
   return withClassLabels({
     id: `tfjs-${backend}`,
+    denseFeatures: true,
     async train(request: ClassifierTrainingRequest): Promise<TrainedClassifier> {
       const spec = request.spec ?? parseWeightingSpec({ specVersion: 1, loss: { kind: 'softmax_cross_entropy' } });
       if (spec.loss.kind !== 'softmax_cross_entropy' && spec.loss.kind !== 'sigmoid_cross_entropy')
@@ -73,7 +81,7 @@ export async function createTfjsClassifierTrainer(
           'the classifier trainer needs a classification loss',
         );
       // Checked before any tensor exists: tf.oneHot would turn label 7 of 3 classes into a row of zeros.
-      const rows = checkFeatureRows('features', request.features, { float32: true });
+      const rows = checkFeatureMatrix('features', request.features, { float32: true });
       const numClasses = checkFiniteNumber('numClasses', request.numClasses, { integer: true, min: 2 });
       const codes = checkClassLabels('labels', request.labels, { numClasses, length: rows.rows });
       const isSigmoid = spec.loss.kind === 'sigmoid_cross_entropy';
@@ -87,7 +95,7 @@ export async function createTfjsClassifierTrainer(
         request.seed,
         fromLogits ? 'linear' : isSigmoid ? 'sigmoid' : 'softmax',
       );
-      const x = tf.tensor2d(Float32Array.from(rows.values), [rows.rows, width]);
+      const x = tf.tensor2d(asFloat32(rows.values), [rows.rows, width]);
       const y = tf.tidy(() =>
         isSigmoid
           ? tf.oneHot(tf.tensor1d(codes, 'int32'), numClasses).toFloat()
@@ -111,7 +119,7 @@ export async function createTfjsClassifierTrainer(
                 totalEpochs: request.epochs,
                 loss: logs.loss as number,
                 admittedSamples: logs.admittedSamples as number,
-                effectiveWeight: (logs.meanCurriculumWeight as number) * request.features.length,
+                effectiveWeight: (logs.meanCurriculumWeight as number) * rows.rows,
               }),
           },
         });
@@ -125,13 +133,21 @@ export async function createTfjsClassifierTrainer(
       }
       return {
         async predict(features) {
-          const input = checkFeatureRows('features', features, { float32: true });
+          const input = checkFeatureMatrix('features', features, { float32: true });
           if (input.columns !== width)
             throw new InvalidInputError('features[0]', `has ${input.columns} values, the model takes ${width}`);
-          return tf.tidy(() => {
-            const scores = model.predict(tf.tensor2d(Float32Array.from(input.values), [input.rows, width])) as Tensor;
-            return Array.from(tf.argMax(scores, -1).dataSync());
-          });
+          const values = asFloat32(input.values);
+          const predicted: number[] = [];
+          for (let start = 0; start < input.rows; start += PREDICT_CHUNK_ROWS) {
+            const count = Math.min(PREDICT_CHUNK_ROWS, input.rows - start);
+            const chunk = values.subarray(start * width, (start + count) * width);
+            const labels = tf.tidy(() => {
+              const scores = model.predict(tf.tensor2d(chunk, [count, width])) as Tensor;
+              return tf.argMax(scores, -1).dataSync();
+            });
+            for (const label of labels) predicted.push(label);
+          }
+          return predicted;
         },
         async save(directory) {
           // Node-only: imported here so browser bundles of the package stay free of node: modules.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifierTrainingRequest } from '../adapter/classifier-trainer.ts';
 import { withClassLabels } from './labeled-classifier-trainer.ts';
+import { isDenseFeatureMatrix } from '../validate/input-validators.ts';
 
 /** A stand-in trainer: remembers the request and predicts each row's first feature as the class index. */
 function recordingTrainer() {
@@ -11,6 +12,9 @@ function recordingTrainer() {
       seen.push(request);
       return {
         async predict(features) {
+          // Answers the first feature of each row, in either feature form.
+          if (isDenseFeatureMatrix(features))
+            return Array.from({ length: features.rows }, (_, row) => features.values[row * features.columns] as number);
           return features.map((row) => row[0] as number);
         },
         async save() {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
 import {
   checkClassLabels,
+  checkDenseFeatureMatrix,
+  checkFeatureMatrix,
   checkFeatureRows,
   checkFiniteNumber,
   checkNumberArray,
@@ -43,6 +45,29 @@ describe('input validators', () => {
     expect(() => checkFeatureRows('X', [[1, 2], [3]])).toThrow(/X\[1\]/);
     expect(() => checkFeatureRows('X', [])).toThrow(/at least one row/);
     expect(() => checkFeatureRows('X', [[1, Number.POSITIVE_INFINITY]])).toThrow(/X\[0\]\[1\]/);
+  });
+
+  it('checkDenseFeatureMatrix returns the same typed array and names the row and column of a bad value', () => {
+    const values = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const checked = checkDenseFeatureMatrix('X', { values, rows: 3, columns: 2 });
+    expect(checked.values).toBe(values);
+    expect([checked.rows, checked.columns]).toEqual([3, 2]);
+    // Index 5 of a 2-column matrix is row 2, column 1 (5 = 2 * 2 + 1).
+    expect(() =>
+      checkDenseFeatureMatrix('X', { values: new Float64Array([1, 2, 3, 4, 5, Number.NaN]), rows: 3, columns: 2 }),
+    ).toThrow(/X\[2\]\[1\]: must be finite/);
+    expect(() =>
+      checkDenseFeatureMatrix('X', { values: new Float64Array([1e39]), rows: 1, columns: 1 }, { float32: true }),
+    ).toThrow(/X\[0\]\[0\].*float32/);
+    expect(() => checkDenseFeatureMatrix('X', { values, rows: 2, columns: 2 })).toThrow(/has 6 values, expected.*4/);
+    expect(() => checkDenseFeatureMatrix('X', { values: [1, 2], rows: 1, columns: 2 })).toThrow(/Float32Array/);
+    expect(() => checkDenseFeatureMatrix('X', { values: new Float32Array(0), rows: 0, columns: 2 })).toThrow(/X\.rows/);
+  });
+
+  it('checkFeatureMatrix takes rows (copied to float64) and dense matrices (not copied) alike', () => {
+    expect(checkFeatureMatrix('X', [[1, 2]]).values).toEqual(new Float64Array([1, 2]));
+    const values = new Float64Array([1, 2]);
+    expect(checkFeatureMatrix('X', { values, rows: 1, columns: 2 }).values).toBe(values);
   });
 
   it('checkClassLabels exempts the mask value and rejects fractions and out-of-range labels', () => {

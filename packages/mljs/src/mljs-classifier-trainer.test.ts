@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createMljsClassifierTrainer } from './mljs-classifier-trainer.ts';
+
+/** 9000 rows (more than one 8192-row predict chunk) of two features; label = which feature is larger. */
+function table() {
+  const rows = Array.from({ length: 9000 }, (_, row) => [Math.sin(row), Math.cos(row * 1.3)]);
+  const labels = rows.map(([first, second]) => ((first as number) > (second as number) ? 1 : 0));
+  return { rows, labels };
+}
+
+describe('createMljsClassifierTrainer with a dense feature matrix', () => {
+  it('declares denseFeatures and trains and predicts exactly as with rows of numbers', async () => {
+    // The rows form is the reference: it is the path checked against ml-logistic-regression itself
+    // (mljs-weighted-training.test.ts). float64 values hold the rows' numbers exactly, so every
+    // coefficient and prediction must be identical, not merely close.
+    const { rows, labels } = table();
+    const dense = { values: Float64Array.from(rows.flat()), rows: rows.length, columns: 2 };
+    const trainer = createMljsClassifierTrainer({ defaultLearningRate: 1e-4 });
+    expect(trainer.denseFeatures).toBe(true);
+    const request = { labels, numClasses: 2, spec: null, epochs: 5, batchSize: 32, seed: 1 };
+    const fromRows = await trainer.train({ ...request, features: rows });
+    const fromDense = await trainer.train({ ...request, features: dense, labels: Int32Array.from(labels) });
+    const rowsPredicted = await fromRows.predict(rows);
+    expect(await fromDense.predict(dense)).toEqual(rowsPredicted);
+    expect(await fromRows.predict(dense)).toEqual(rowsPredicted);
+    // The model learned the rule on most rows (a sanity floor, not a tuned number: 5 full-batch steps).
+    const correct = rowsPredicted.filter((label, row) => label === labels[row]).length;
+    expect(correct / labels.length).toBeGreaterThan(0.6);
+  });
+
+  it('rejects a dense matrix whose values do not fill rows x columns, naming the field', async () => {
+    const trainer = createMljsClassifierTrainer();
+    const thrown = await trainer
+      .train({
+        features: { values: new Float32Array(5), rows: 3, columns: 2 },
+        labels: [0, 1, 0],
+        numClasses: 2,
+        spec: null,
+        epochs: 1,
+        batchSize: 1,
+        seed: 1,
+      })
+      .catch((error: unknown) => error);
+    expect((thrown as Error).message).toMatch(/X\.values: has 5 values, expected rows x columns = 3 x 2 = 6/);
+  });
+});
