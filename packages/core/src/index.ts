@@ -75,6 +75,7 @@ export {
   selfPacedThreshold,
   hardMiningKeepCount,
   curriculumAdmitCount,
+  curriculumFactorsByRank,
   clockTicks,
 } from './resolve/resolve-schedules.ts';
 export type { ScheduledWeighting, ClockState } from './resolve/resolve-schedules.ts';

@@ -1,7 +1,7 @@
 import { Matrix } from 'ml-matrix';
 import {
   ZeroDenominatorError,
-  curriculumAdmitCount,
+  curriculumFactorsByRank,
   hardMiningKeepCount,
   scaleWeightsForFloat32,
 } from '@weightspec/core';
@@ -177,18 +177,10 @@ async function computeWithMlMatrix({
         : rawLoss.sum('row').map((sum, row) => ((counts[row] as number) === 0 ? 0 : sum / (counts[row] as number)));
     const easiestFirst = orderDescending(difficulty.map((value) => -value));
     const fraction = scheduled.curriculumFraction ?? 1;
-    const admitted = curriculumAdmitCount(fraction, rows);
+    const byRank = curriculumFactorsByRank(curriculum, fraction, rows);
     const factors = new Array<number>(rows).fill(0);
     easiestFirst.forEach((row, rank) => {
-      const quantile = (rank + 1) / rows;
-      factors[row] =
-        curriculum.mode === 'select'
-          ? rank < admitted
-            ? 1
-            : 0
-          : quantile <= fraction
-            ? 1
-            : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
+      factors[row] = byRank[rank] as number;
     });
     rest.mulColumnVector(factors);
   }

@@ -2,7 +2,7 @@ import {
   ZeroDenominatorError,
   checkFloat32Range,
   checkFloat32Result,
-  curriculumAdmitCount,
+  curriculumFactorsByRank,
   hardMiningKeepCount,
   markLargest,
   scaleWeightsForFloat32,
@@ -93,17 +93,9 @@ function restWeights({ spec, scheduled, batch }: WeightingComputation, rawLoss: 
       Array.from({ length: batch.sampleCount }, (_, sample) => sample),
     );
     const fraction = scheduled.curriculumFraction ?? 1;
-    const admitted = curriculumAdmitCount(fraction, batch.sampleCount);
+    const byRank = curriculumFactorsByRank(curriculum, fraction, batch.sampleCount);
     easiestFirst.forEach((sample, rank) => {
-      const quantile = (rank + 1) / batch.sampleCount;
-      const factor =
-        curriculum.mode === 'select'
-          ? rank < admitted
-            ? 1
-            : 0
-          : quantile <= fraction
-            ? 1
-            : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
+      const factor = byRank[rank] as number;
       for (let j = 0; j < batch.elementCount; j += 1)
         rest[sample * batch.elementCount + j] = (rest[sample * batch.elementCount + j] as number) * factor;
     });

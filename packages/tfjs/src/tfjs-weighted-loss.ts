@@ -1,4 +1,4 @@
-import { ZeroDenominatorError, curriculumAdmitCount, hardMiningKeepCount } from '@weightspec/core';
+import { ZeroDenominatorError, curriculumFactorsByRank, hardMiningKeepCount } from '@weightspec/core';
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs';
 import { detached, tfjsElementTerms } from './tfjs-element-losses.ts';
@@ -107,12 +107,7 @@ function restWeights(
     const rank = rankAscending(tf, difficulty);
     const fraction = scheduled.curriculumFraction ?? 1;
     // Weight by rank position, computed in float64 from the schedule's scalars, then gathered.
-    const admitted = curriculumAdmitCount(fraction, sampleCount);
-    const byRank = Array.from({ length: sampleCount }, (_, position) => {
-      if (curriculum.mode === 'select') return position < admitted ? 1 : 0;
-      const quantile = (position + 1) / sampleCount;
-      return quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-    });
+    const byRank = Array.from(curriculumFactorsByRank(curriculum, fraction, sampleCount));
     rest = rest
       .reshape([sampleCount, elementCount])
       .mul(tf.gather(tf.tensor1d(byRank), rank).reshape([sampleCount, 1]))

@@ -1,4 +1,4 @@
-import { curriculumAdmitCount, hardMiningKeepCount } from '../resolve/resolve-schedules.ts';
+import { curriculumFactorsByRank, hardMiningKeepCount } from '../resolve/resolve-schedules.ts';
 import type { CurriculumSpec, HardMiningRuleSpec } from '../spec/v1/spec-v1-schema.ts';
 
 /**
@@ -50,16 +50,8 @@ export function referenceCurriculumWeights(
 ): Float64Array {
   const sampleCount = difficulty.length;
   const rank = rankByDifficulty(difficulty);
+  const byRank = curriculumFactorsByRank(curriculum, fraction, sampleCount);
   const weights = new Float64Array(sampleCount);
-  if (curriculum.mode === 'select') {
-    const admitted = curriculumAdmitCount(fraction, sampleCount);
-    for (let sample = 0; sample < sampleCount; sample += 1)
-      weights[sample] = (rank[sample] as number) < admitted ? 1 : 0;
-  } else {
-    for (let sample = 0; sample < sampleCount; sample += 1) {
-      const quantile = ((rank[sample] as number) + 1) / sampleCount;
-      weights[sample] = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
-    }
-  }
+  for (let sample = 0; sample < sampleCount; sample += 1) weights[sample] = byRank[rank[sample] as number] as number;
   return weights;
 }

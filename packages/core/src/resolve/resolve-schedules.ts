@@ -160,3 +160,26 @@ export function hardMiningKeepCount(rule: { keepFraction: number; minKeep: numbe
 export function curriculumAdmitCount(fraction: number, rankedCount: number): number {
   return Math.min(rankedCount, ceilOfProduct(fraction, rankedCount));
 }
+
+/**
+ * The curriculum factor of each rank position, easiest first (SPEC curriculum): `select` gives 1 to
+ * the ceil(g * M) easiest and 0 to the rest; `soft` gives 1 up to quantile (rank + 1) / M = g and falls
+ * off linearly to 0 over `softness` beyond it. One implementation for the reference and every adapter,
+ * which then only map positions back to their samples.
+ */
+export function curriculumFactorsByRank(
+  curriculum: Pick<CurriculumSpec, 'mode' | 'softness'>,
+  fraction: number,
+  rankedCount: number,
+): Float64Array {
+  const factors = new Float64Array(rankedCount);
+  if (curriculum.mode === 'select') {
+    factors.fill(1, 0, curriculumAdmitCount(fraction, rankedCount));
+    return factors;
+  }
+  for (let position = 0; position < rankedCount; position += 1) {
+    const quantile = (position + 1) / rankedCount;
+    factors[position] = quantile <= fraction ? 1 : Math.max(0, 1 - (quantile - fraction) / curriculum.softness);
+  }
+  return factors;
+}

@@ -11,6 +11,7 @@ import { resolveWeighting } from './resolve-weighting.ts';
 import {
   classWeightExponent,
   curriculumAdmitCount,
+  curriculumFactorsByRank,
   curriculumFraction,
   hardMiningKeepCount,
   resolveSchedules,
@@ -208,6 +209,19 @@ describe('schedules (values worked by hand)', () => {
     expect(hardMiningKeepCount({ keepFraction: 0.5, minKeep: 20 }, 10)).toBe(10);
     expect(curriculumAdmitCount(0.3, 10)).toBe(3);
     expect(curriculumAdmitCount(0.31, 10)).toBe(4);
+  });
+
+  it('curriculum factors by rank, worked by hand from SPEC curriculum (M = 5, g = 0.4, softness 0.25)', () => {
+    // select: ceil(0.4 * 5) = 2 easiest admitted.
+    expect(Array.from(curriculumFactorsByRank({ mode: 'select', softness: 0.25 }, 0.4, 5))).toEqual([1, 1, 0, 0, 0]);
+    // soft: quantiles 0.2 0.4 0.6 0.8 1.0; past g: 1 - (0.6 - 0.4) / 0.25 = 0.2, then max(0, 1 - 0.4 / 0.25) = 0.
+    const soft = Array.from(curriculumFactorsByRank({ mode: 'soft', softness: 0.25 }, 0.4, 5));
+    expect(soft.slice(0, 2)).toEqual([1, 1]);
+    expect(soft[2]).toBeCloseTo(0.2, 12);
+    expect(soft.slice(3)).toEqual([0, 0]);
+    // g = 1 admits everyone in both modes; no samples gives no factors.
+    expect(Array.from(curriculumFactorsByRank({ mode: 'soft', softness: 0.1 }, 1, 3))).toEqual([1, 1, 1]);
+    expect(curriculumFactorsByRank({ mode: 'select', softness: 0.1 }, 0.5, 0)).toHaveLength(0);
   });
 
   it('resolveSchedules powers class weights by alpha; an empty class is 0 unless alpha = 0 (0^0 = 1)', () => {
