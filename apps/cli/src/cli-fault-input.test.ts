@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltCli, temporaryFolder } from './test-cli-process.ts';
+import { runBuiltCli, temporaryFolder, tinyTrainArguments, writeTinyTrainingFiles } from './test-cli-process.ts';
 
 // Fault tests on the built CLI (issue 12), inputs: hostile data, specs and adapter modules, and the
 // rule that every failure is one typed line (a stack only with --debug or WEIGHTSPEC_DEBUG=1).
@@ -12,32 +12,7 @@ afterAll(() => folder.remove());
 const cwd = folder.path;
 const centroidAdapter = fileURLToPath(new URL('./test-fixtures/nearest-centroid-adapter.mjs', import.meta.url));
 
-beforeAll(() => {
-  writeFileSync(join(cwd, 'spec.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}}\n');
-  writeFileSync(join(cwd, 'data.csv'), 'x,label\n0,a\n1,a\n2,b\n3,b\n4,a\n5,b\n6,a\n7,b\n');
-});
-
-const trainArguments = (adapter: string, seed: number, out: string, extra: string[] = []) => [
-  'train',
-  '--adapter',
-  adapter,
-  '--data',
-  'data.csv',
-  '--label',
-  'label',
-  '--spec',
-  'spec.json',
-  '--test-fraction',
-  '0',
-  '--skip-baseline',
-  '--epochs',
-  '1',
-  '--seed',
-  String(seed),
-  '--out',
-  out,
-  ...extra,
-];
+beforeAll(() => writeTinyTrainingFiles(cwd));
 
 describe('weightspec (built CLI) on hostile input', () => {
   it('a stray quote near the top of a 20 MB CSV fails with a typed error under --max-old-space-size=64', async () => {
@@ -48,7 +23,7 @@ describe('weightspec (built CLI) on hostile input', () => {
     writeFileSync(join(cwd, 'stray.csv'), `x,label\n1,a\n2,"b\n${body}`);
     for (const command of [
       ['weights', '--spec', 'spec.json', '--data', 'stray.csv', '--label', 'label'],
-      trainArguments(centroidAdapter, 1, 'stray-out').map((arg) => (arg === 'data.csv' ? 'stray.csv' : arg)),
+      tinyTrainArguments(centroidAdapter, 1, 'stray-out').map((arg) => (arg === 'data.csv' ? 'stray.csv' : arg)),
     ]) {
       const run = await runBuiltCli(command, { cwd, nodeArguments: ['--max-old-space-size=64'] });
       expect(run.status).toBe(1);
@@ -68,7 +43,7 @@ describe('weightspec (built CLI) on hostile input', () => {
       'error WS_INVALID_INPUT: pipe.csv: is not a regular file (a pipe, socket or device); weightspec weights reads its data twice, so save it to a file first\n',
     );
     const zero = await runBuiltCli(
-      trainArguments(centroidAdapter, 1, 'zero-out').map((arg) => (arg === 'data.csv' ? '/dev/zero' : arg)),
+      tinyTrainArguments(centroidAdapter, 1, 'zero-out').map((arg) => (arg === 'data.csv' ? '/dev/zero' : arg)),
       { cwd, nodeArguments: ['--max-old-space-size=64'] },
     );
     expect(zero.status).toBe(1);
@@ -88,18 +63,18 @@ describe('weightspec (built CLI) on hostile input', () => {
       thrower,
       'export const createClassifierTrainer = () => ({ id: "x", async train() { throw new TypeError("boom"); } });\n',
     );
-    const plain = await runBuiltCli(trainArguments(thrower, 1, 'thrower-out'), { cwd });
+    const plain = await runBuiltCli(tinyTrainArguments(thrower, 1, 'thrower-out'), { cwd });
     expect(plain.status).toBe(1);
     expect(plain.stderr).toContain(
       'error: TypeError: boom (unexpected; --debug or WEIGHTSPEC_DEBUG=1 shows the stack)\n',
     );
     expect(plain.stderr).not.toMatch(/\n\s+at /);
-    const environment = await runBuiltCli(trainArguments(thrower, 1, 'thrower-out'), {
+    const environment = await runBuiltCli(tinyTrainArguments(thrower, 1, 'thrower-out'), {
       cwd,
       env: { WEIGHTSPEC_DEBUG: '1' },
     });
     expect(environment.stderr).toMatch(/error: TypeError: boom\n\s*TypeError: boom\n\s+at /);
-    const debug = await runBuiltCli([...trainArguments(thrower, 1, 'thrower-out'), '--debug'], { cwd });
+    const debug = await runBuiltCli([...tinyTrainArguments(thrower, 1, 'thrower-out'), '--debug'], { cwd });
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
@@ -126,7 +101,7 @@ describe('weightspec (built CLI) on hostile input', () => {
       ],
     ];
     for (const [adapter, message] of expected) {
-      const run = await runBuiltCli(trainArguments(adapter, 1, 'broken-out'), { cwd });
+      const run = await runBuiltCli(tinyTrainArguments(adapter, 1, 'broken-out'), { cwd });
       expect(run.status).toBe(1);
       expect(run.stderr).toBe(message);
     }

@@ -13,7 +13,13 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_CLI, runBuiltCli, temporaryFolder } from './test-cli-process.ts';
+import {
+  BUILT_CLI,
+  runBuiltCli,
+  temporaryFolder,
+  tinyTrainArguments,
+  writeTinyTrainingFiles,
+} from './test-cli-process.ts';
 
 // Fault tests on the built CLI (issue 12), outputs: interruption, outputs that are inputs, unwritable or full.
 const folder = temporaryFolder('fault');
@@ -24,32 +30,7 @@ const centroidAdapter = fileURLToPath(new URL('./test-fixtures/nearest-centroid-
 /** The fixture's model size (MODEL_BYTES in large-model-adapter.mjs). */
 const MODEL_BYTES = 32 * 2 ** 20;
 
-beforeAll(() => {
-  writeFileSync(join(cwd, 'spec.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}}\n');
-  writeFileSync(join(cwd, 'data.csv'), 'x,label\n0,a\n1,a\n2,b\n3,b\n4,a\n5,b\n6,a\n7,b\n');
-});
-
-const trainArguments = (adapter: string, seed: number, out: string, extra: string[] = []) => [
-  'train',
-  '--adapter',
-  adapter,
-  '--data',
-  'data.csv',
-  '--label',
-  'label',
-  '--spec',
-  'spec.json',
-  '--test-fraction',
-  '0',
-  '--skip-baseline',
-  '--epochs',
-  '1',
-  '--seed',
-  String(seed),
-  '--out',
-  out,
-  ...extra,
-];
+beforeAll(() => writeTinyTrainingFiles(cwd));
 
 /** The seed whose complete model is in `out` (every byte equal to seed % 256), or a description of what is wrong. */
 function completeModelSeed(out: string): number | string {
@@ -86,25 +67,25 @@ function interruptWhileSaving(args: string[]): Promise<{ status: number | null; 
 
 describe('weightspec (built CLI) under faults', () => {
   it('SIGINT while a large model is written leaves the previous complete model and no temporary file', async () => {
-    const first = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'out'), { cwd });
+    const first = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, 'out'), { cwd });
     expect(first.stderr).not.toContain('error');
     expect(completeModelSeed('out')).toBe(1);
-    const interrupted = await interruptWhileSaving(trainArguments(largeModelAdapter, 2, 'out', ['--force']));
+    const interrupted = await interruptWhileSaving(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']));
     expect(interrupted.status).toBe(130);
     expect(interrupted.stderr).toContain('interrupted (SIGINT)');
     expect(interrupted.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(completeModelSeed('out')).toBe(1);
     expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
     // Without an interruption the new model replaces the old one as a whole.
-    const second = await runBuiltCli(trainArguments(largeModelAdapter, 2, 'out', ['--force']), { cwd });
+    const second = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']), { cwd });
     expect(second.status).toBe(0);
     expect(completeModelSeed('out')).toBe(2);
     expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
   it('--force into a folder another adapter wrote leaves no stale model beside the new one', async () => {
-    expect((await runBuiltCli(trainArguments(largeModelAdapter, 3, 'switch'), { cwd })).status).toBe(0);
-    expect((await runBuiltCli(trainArguments(centroidAdapter, 3, 'switch', ['--force']), { cwd })).status).toBe(0);
+    expect((await runBuiltCli(tinyTrainArguments(largeModelAdapter, 3, 'switch'), { cwd })).status).toBe(0);
+    expect((await runBuiltCli(tinyTrainArguments(centroidAdapter, 3, 'switch', ['--force']), { cwd })).status).toBe(0);
     expect(readdirSync(join(cwd, 'switch', 'model'))).toEqual(['centroids.json']);
   });
 
@@ -137,7 +118,7 @@ describe('weightspec (built CLI) under faults', () => {
     writeFileSync(join(cwd, 'holder', 'data.csv'), data);
     const trainRun = await runBuiltCli(
       [
-        ...trainArguments(centroidAdapter, 1, 'holder', ['--force']).map((arg) =>
+        ...tinyTrainArguments(centroidAdapter, 1, 'holder', ['--force']).map((arg) =>
           arg === 'data.csv' ? 'holder/data.csv' : arg,
         ),
       ],
@@ -152,7 +133,7 @@ describe('weightspec (built CLI) under faults', () => {
   it.skipIf(process.getuid?.() === 0)('an unwritable --out fails before training starts', async () => {
     mkdirSync(join(cwd, 'locked'));
     chmodSync(join(cwd, 'locked'), 0o500);
-    const run = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'locked/out'), { cwd });
+    const run = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, 'locked/out'), { cwd });
     chmodSync(join(cwd, 'locked'), 0o700);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('cannot create it in');
@@ -160,7 +141,7 @@ describe('weightspec (built CLI) under faults', () => {
   });
 
   it('an --out below a file fails before training starts, with one line', async () => {
-    const run = await runBuiltCli(trainArguments(largeModelAdapter, 1, 'data.csv/out'), { cwd });
+    const run = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, 'data.csv/out'), { cwd });
     expect(run.status).toBe(1);
     expect(run.stderr).not.toContain('large-model: training');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -178,9 +159,9 @@ describe('weightspec (built CLI) under faults', () => {
     }
     try {
       const out = join('small-disk', 'out');
-      expect((await runBuiltCli(trainArguments(largeModelAdapter, 1, out), { cwd })).status).toBe(0);
+      expect((await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, out), { cwd })).status).toBe(0);
       // 32 MiB are used; a second 32 MiB model cannot fit beside the first.
-      const full = await runBuiltCli(trainArguments(largeModelAdapter, 2, out, ['--force']), { cwd });
+      const full = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 2, out, ['--force']), { cwd });
       expect(full.status).toBe(1);
       expect(full.stderr).toContain(
         'error WS_INVALID_INPUT: small-disk/out: cannot write the folder (ENOSPC: no space left on the device)\n',

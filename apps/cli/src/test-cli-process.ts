@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,3 +39,35 @@ export function temporaryFolder(prefix: string): { path: string; remove(): void 
   const path = mkdtempSync(join(tmpdir(), `weightspec-cli-${prefix}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/**
+ * Writes the fault tests' tiny training set into `cwd`: spec.json (plain softmax) and data.csv (eight
+ * rows, one feature x, classes a and b), so each test starts from the same small valid inputs.
+ */
+export function writeTinyTrainingFiles(cwd: string): void {
+  writeFileSync(join(cwd, 'spec.json'), '{"specVersion": 1, "loss": {"kind": "softmax_cross_entropy"}}\n');
+  writeFileSync(join(cwd, 'data.csv'), 'x,label\n0,a\n1,a\n2,b\n3,b\n4,a\n5,b\n6,a\n7,b\n');
+}
+
+/** `train` on the tiny set of writeTinyTrainingFiles: every row trains, one epoch, no baseline, model to `out`. */
+export const tinyTrainArguments = (adapter: string, seed: number, out: string, extra: readonly string[] = []) => [
+  'train',
+  '--adapter',
+  adapter,
+  '--data',
+  'data.csv',
+  '--label',
+  'label',
+  '--spec',
+  'spec.json',
+  '--test-fraction',
+  '0',
+  '--skip-baseline',
+  '--epochs',
+  '1',
+  '--seed',
+  String(seed),
+  '--out',
+  out,
+  ...extra,
+];
