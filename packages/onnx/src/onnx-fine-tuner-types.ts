@@ -105,7 +105,11 @@ export interface OnnxFineTuneFitOptions {
   readonly onBatchBegin?: (batch: PlannedBatch) => void;
 }
 
-/** A fine-tuner of an imported ONNX model (see createOnnxFineTuner). */
+/**
+ * A fine-tuner of an imported ONNX model (see createOnnxFineTuner).
+ * Its calls run in turn, in the order made: a `fit` or `step` started while another call runs waits for
+ * it, so overlapping calls never lose each other's updates.
+ */
 export interface OnnxFineTuner {
   /** Initializer names being trained. */
   readonly trainable: readonly string[];

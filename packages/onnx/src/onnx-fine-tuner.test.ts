@@ -226,4 +226,29 @@ describe('createOnnxFineTuner', () => {
     await expect(tuner.fit(data.features, data.labels, { epochs: 0, batchSize: 4 })).rejects.toThrow(/epochs/);
     await tuner.release();
   });
+
+  it('runs overlapping calls in turn: two fits and a step started together equal the same calls awaited one by one', async () => {
+    // The independent computation is the same calls on a second tuner, each awaited before the next.
+    const options = { model: gapCnn, spec, learningRate: 0.05, seed: 5 };
+    const [together, oneByOne] = await Promise.all([createOnnxFineTuner(options), createOnnxFineTuner(options)]);
+    const batch = { features: data.features.slice(0, 4), targets: data.labels.slice(0, 4) };
+    const concurrent = await Promise.all([
+      together.fit(data.features, data.labels, { epochs: 1, batchSize: 4 }),
+      together.step(batch),
+      together.fit(data.features, data.labels, { epochs: 1, batchSize: 4 }),
+    ]);
+    const sequential = [
+      await oneByOne.fit(data.features, data.labels, { epochs: 1, batchSize: 4 }),
+      await oneByOne.step(batch),
+      await oneByOne.fit(data.features, data.labels, { epochs: 1, batchSize: 4 }),
+    ];
+    expect(concurrent).toEqual(sequential);
+    expect(together.parameters()).toEqual(oneByOne.parameters());
+    // A call that fails does not block the queue: the next one still runs.
+    const failed = together.fit([], [], { epochs: 1, batchSize: 4 });
+    const after = together.predict(data.features.slice(0, 2));
+    await expect(failed).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await after).toHaveLength(2);
+    await Promise.all([together.release(), oneByOne.release()]);
+  });
 });

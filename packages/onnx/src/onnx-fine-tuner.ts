@@ -185,73 +185,92 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
           dataElementWeights,
         }),
     });
+  // Every public call runs in turn: two overlapping fits (or a step during a fit) would each read the
+  // parameters, run, and write them back, so one's updates would silently vanish. Queued calls start when
+  // the one before settles, whether it succeeded or failed.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = <Result>(work: () => Promise<Result>): Promise<Result> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   const fineTuner: OnnxFineTuner = {
     trainable,
-    async step(batch) {
-      const { rest, scheduled, indices } = await prepareBatch(batch);
-      const extra = { dataElementWeights: batch.elementWeights ?? null };
-      return (await runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, true, extra))
-        .loss;
+    step(batch) {
+      return inTurn(async () => {
+        const { rest, scheduled, indices } = await prepareBatch(batch);
+        const extra = { dataElementWeights: batch.elementWeights ?? null };
+        return (await runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, true, extra))
+          .loss;
+      });
     },
-    async gradients(batch) {
-      const { rest, scheduled, indices } = await prepareBatch(batch);
-      const extra = { dataElementWeights: batch.elementWeights ?? null };
-      return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
+    gradients(batch) {
+      return inTurn(async () => {
+        const { rest, scheduled, indices } = await prepareBatch(batch);
+        const extra = { dataElementWeights: batch.elementWeights ?? null };
+        return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
+      });
     },
-    async fit(features, targets, fitOptions) {
-      const numClasses = await outputWidth();
-      const pick = <Row>(rows: readonly Row[], indices: Int32Array) => Array.from(indices, (row) => rows[row] as Row);
-      const result = await fitWithPlan(
-        {
-          spec,
-          seed,
-          firstEpoch: epochCount,
-          numClasses,
-          classCounts: (given) => (isSoftmax ? countClasses(flatLabels(given), numClasses) : null),
-          async rawLoss(indices, scheduled) {
-            const picked = pick(features, indices);
-            const pickedTargets = pick(targets as readonly (number | readonly number[])[], indices);
-            const ones = new Float32Array(indices.length).fill(1);
-            return evaluateRows(picked, pickedTargets as FineTuneBatch['targets'], ones, scheduled);
+    fit(features, targets, fitOptions) {
+      return inTurn(async () => {
+        const numClasses = await outputWidth();
+        const pick = <Row>(rows: readonly Row[], indices: Int32Array) => Array.from(indices, (row) => rows[row] as Row);
+        const result = await fitWithPlan(
+          {
+            spec,
+            seed,
+            firstEpoch: epochCount,
+            numClasses,
+            classCounts: (given) => (isSoftmax ? countClasses(flatLabels(given), numClasses) : null),
+            async rawLoss(indices, scheduled) {
+              const picked = pick(features, indices);
+              const pickedTargets = pick(targets as readonly (number | readonly number[])[], indices);
+              const ones = new Float32Array(indices.length).fill(1);
+              return evaluateRows(picked, pickedTargets as FineTuneBatch['targets'], ones, scheduled);
+            },
+            async step(indices, rest, scheduled, elementFactors) {
+              const extra = { dataElementWeights: fitOptions.elementWeights ?? null, elementFactors };
+              return (await runStep(features, targets, indices, rest, scheduled, undefined, true, extra)).loss;
+            },
           },
-          async step(indices, rest, scheduled, elementFactors) {
-            const extra = { dataElementWeights: fitOptions.elementWeights ?? null, elementFactors };
-            return (await runStep(features, targets, indices, rest, scheduled, undefined, true, extra)).loss;
-          },
-        },
-        features,
-        targets,
-        fitOptions,
-      );
-      epochCount = result.totalEpochs;
-      stepCount = Math.max(stepCount, result.totalSteps);
-      return { losses: result.losses };
+          features,
+          targets,
+          fitOptions,
+        );
+        epochCount = result.totalEpochs;
+        stepCount = Math.max(stepCount, result.totalSteps);
+        return { losses: result.losses };
+      });
     },
-    async evaluate(features, targets, evaluateOptions = {}) {
-      if (features.length === 0) throw new InvalidInputError('features', 'has no rows');
-      const batch: FineTuneBatch = {
-        features,
-        targets,
-        sampleWeights: evaluateOptions.sampleWeights ?? null,
-        stats: evaluateOptions.stats ?? null,
-      };
-      const { rest, scheduled } = await prepareBatch(batch);
-      const result = await evaluateRows(features, targets, rest, scheduled);
-      const accuracy = isSoftmax ? elementAccuracy(result.predictions, targets, outputLayout(), maskValue) : null;
-      return { loss: result.loss, accuracy };
+    evaluate(features, targets, evaluateOptions = {}) {
+      return inTurn(async () => {
+        if (features.length === 0) throw new InvalidInputError('features', 'has no rows');
+        const batch: FineTuneBatch = {
+          features,
+          targets,
+          sampleWeights: evaluateOptions.sampleWeights ?? null,
+          stats: evaluateOptions.stats ?? null,
+        };
+        const { rest, scheduled } = await prepareBatch(batch);
+        const result = await evaluateRows(features, targets, rest, scheduled);
+        const accuracy = isSoftmax ? elementAccuracy(result.predictions, targets, outputLayout(), maskValue) : null;
+        return { loss: result.loss, accuracy };
+      });
     },
-    async predict(features) {
-      if (features.length === 0) return [];
-      const classes = await outputWidth();
-      // Predictions do not depend on class weights: one count per class stands in for the data's counts.
-      const stats = isSoftmax
-        ? countClasses(
-            Array.from({ length: classes }, (_, index) => index),
-            classes,
-          )
-        : null;
-      const { scheduled } = scheduleFor(stats, classes);
-      return (await evaluateRows(features, null, new Float32Array(features.length).fill(1), scheduled)).predictions;
+    predict(features) {
+      return inTurn(async () => {
+        if (features.length === 0) return [];
+        const classes = await outputWidth();
+        // Predictions do not depend on class weights: one count per class stands in for the data's counts.
+        const stats = isSoftmax
+          ? countClasses(
+              Array.from({ length: classes }, (_, index) => index),
+              classes,
+            )
+          : null;
+        const { scheduled } = scheduleFor(stats, classes);
+        return (await evaluateRows(features, null, new Float32Array(features.length).fill(1), scheduled)).predictions;
+      });
     },
     exportModel() {
       return encodeOnnxModel(withInitializers(model, parameters.values));
@@ -259,8 +278,10 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     parameters() {
       return new Map([...parameters.values].map(([name, value]) => [name, Float32Array.from(value)]));
     },
-    async release() {
-      await sessions.release();
+    release() {
+      return inTurn(async () => {
+        await sessions.release();
+      });
     },
   };
   return fineTuner;
