@@ -4,6 +4,8 @@ import { createFusedProblem, createJavaScriptStepper, fusedLossParts } from './m
 import type { FusedLossParts } from './mljs-fused-step.ts';
 import type { OneVsAllWeighting } from './mljs-step-weights.ts';
 import { createWebAssemblyStepper } from './mljs-wasm-step.ts';
+import { readDesignRow } from './mljs-design-matrix.ts';
+import type { DesignMatrix } from './mljs-design-matrix.ts';
 
 /** Progress of trainWeightedLogisticRegression, reported every `progressEvery` steps. */
 export interface LogisticTrainingProgress {
@@ -26,8 +28,8 @@ type FocalRule = Extract<NonNullable<WeightingSpec['adaptive']>[number], { kind:
 
 /** What both training paths read; built once by trainWeightedLogisticRegression. */
 export interface TrainingContext {
-  /** rows x width, row-major (input feature weights applied, intercept column appended). */
-  readonly design: Float64Array;
+  /** The caller's feature values (not copied) with input feature weights and the intercept (see DesignMatrix). */
+  readonly design: DesignMatrix;
   readonly rows: number;
   readonly width: number;
   readonly classes: number;
@@ -69,8 +71,9 @@ const reportsAt = (context: TrainingContext, step: number): boolean =>
   context.onProgress !== null && ((step + 1) % context.progressEvery === 0 || step + 1 === context.numSteps);
 
 /**
- * Fills each element's positive and negative class weight at a step (row-major, N x K): per label for a
- * sigmoid spec, the row's class weight c_y as both for a softmax spec, 1 without class weights.
+ * Fills the positive and negative class weight of element (row of label y, class k) at a step, per
+ * (y, k) in classes x classes tables: per class k for a sigmoid spec, the row's class weight c_y as
+ * both for a softmax spec, 1 without class weights. They depend on nothing else, so no N x K array.
  */
 function fillClassWeights(
   context: TrainingContext,
@@ -78,15 +81,15 @@ function fillClassWeights(
   positive: Float64Array,
   negative: Float64Array,
 ): void {
-  const { rows, classes, weighting } = context;
+  const { classes } = context;
   const rowClassWeights = scheduled.scheduledClassWeights;
   const labelPositive = scheduled.scheduledPositiveWeights;
   const labelNegative = scheduled.scheduledNegativeWeights;
-  for (let row = 0, element = 0; row < rows; row += 1) {
-    const rowClassWeight = rowClassWeights ? (rowClassWeights[weighting.labels[row] as number] as number) : 1;
-    for (let label = 0; label < classes; label += 1, element += 1) {
-      positive[element] = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
-      negative[element] = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
+  for (let rowLabel = 0, entry = 0; rowLabel < classes; rowLabel += 1) {
+    const rowClassWeight = rowClassWeights ? (rowClassWeights[rowLabel] as number) : 1;
+    for (let label = 0; label < classes; label += 1, entry += 1) {
+      positive[entry] = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
+      negative[entry] = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
     }
   }
 }
@@ -102,14 +105,20 @@ const restWeightOf = (context: TrainingContext, row: number, label: number): num
  * coefficients (classes x width).
  */
 export function trainFusedPath(context: TrainingContext, plan: TrainingPlan, bitExact: boolean): Float64Array {
-  const { rows, width, classes, weighting, spec, numSteps } = context;
-  const problem = createFusedProblem(context.design, rows, width, classes);
+  const { classes, weighting, spec, numSteps, rows } = context;
+  const elementWeights = new Float64Array(classes);
+  for (let label = 0; label < classes; label += 1)
+    elementWeights[label] = context.elementWeights
+      ? (context.elementWeights[context.isSoftmax ? 0 : label] as number)
+      : 1;
+  const problem = createFusedProblem(context.design, weighting.rowWeights, weighting.labels, classes, elementWeights);
   const stepper = (!bitExact && createWebAssemblyStepper(problem)) || createJavaScriptStepper(problem);
-  // error = w (-a+ y' pNot + a- (1-y') (1-pNot)) = scaleOfProbability pNot + scaleOfComplement (1-pNot);
-  // with unit weights and hard targets this is exactly ml.js's t - p (-p + 0, or -0 + (1 - p)).
-  const { scaleOfProbability, scaleOfComplement } = problem;
-  const positiveWeights = new Float64Array(rows * classes);
-  const negativeWeights = new Float64Array(rows * classes);
+  // error = w (-a+ y' pNot + a- (1-y') (1-pNot)) = scaleOfProbability pNot + scaleOfComplement (1-pNot),
+  // with w = rowWeight elementWeight and the rest per (label y, class k) in the problem's tables; with
+  // unit weights and hard targets this is exactly ml.js's t - p (-p + 0, or -0 + (1 - p)).
+  const { probabilityTable, complementTable } = problem;
+  const positiveWeights = new Float64Array(classes * classes);
+  const negativeWeights = new Float64Array(classes * classes);
   for (let step = 0; step < numSteps; step += 1) {
     // A static plan: every epoch is one batch of all rows, so only the clock moves.
     const batch = plan.startEpoch(step).admit().batches[0] as PlannedBatch;
@@ -117,25 +126,17 @@ export function trainFusedPath(context: TrainingContext, plan: TrainingPlan, bit
     // Class weights only change under a schedule; fill them on the first step and when they can move.
     if (step === 0 || spec?.class?.schedule) {
       fillClassWeights(context, batch.scheduled, positiveWeights, negativeWeights);
-      for (let row = 0; row < rows; row += 1)
-        for (let label = 0; label < classes; label += 1) {
-          const element = row * classes + label;
-          const rest = restWeightOf(context, row, label);
-          const target = weighting.targets[element] as number;
-          // The kernels read these class-major (label * rows + row).
-          scaleOfProbability[label * rows + row] = rest * -((positiveWeights[element] as number) * target);
-          scaleOfComplement[label * rows + row] = rest * ((negativeWeights[element] as number) * (1 - target));
-        }
+      for (let entry = 0; entry < classes * classes; entry += 1) {
+        const target = weighting.targetTable[entry] as number;
+        probabilityTable[entry] = -((positiveWeights[entry] as number) * target);
+        complementTable[entry] = (negativeWeights[entry] as number) * (1 - target);
+      }
       stepper.loadScales();
       // The weights only change here, so this is where a vanishing denominator can appear.
-      let weightSum = 0;
-      let nonZeroWeights = 0;
-      for (let element = 0; element < rows * classes; element += 1) {
-        const weight = -(scaleOfProbability[element] as number) + (scaleOfComplement[element] as number);
-        weightSum += weight;
-        if (weight !== 0) nonZeroWeights += 1;
+      if (spec?.reduction?.zeroDenominator === 'error') {
+        const { weightSum, nonZeroWeights } = fusedLossParts(problem, null);
+        checkDenominator(spec, step, weightSum, nonZeroWeights);
       }
-      checkDenominator(spec, step, weightSum, nonZeroWeights);
     }
     // The loss is only needed on report steps, taken before the step as the general path does.
     const parts = reportsAt(context, step) ? fusedLossParts(problem, stepper.coefficients) : null;
@@ -174,8 +175,10 @@ export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): 
   const errors = new Float64Array(elements);
   const rowLoss = new Float64Array(rows);
   const classWeightedLoss = new Float64Array(elements);
-  const positiveWeights = new Float64Array(elements);
-  const negativeWeights = new Float64Array(elements);
+  const positiveWeights = new Float64Array(classes * classes);
+  const negativeWeights = new Float64Array(classes * classes);
+  const x = new Float64Array(width);
+  const gradient = new Float64Array(classes * width);
   for (let step = 0; step < numSteps; step += 1) {
     computeLosses(context, coefficients, losses);
     const start = plan.startEpoch(step);
@@ -215,9 +218,10 @@ export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): 
     let nonZeroWeights = 0;
     for (let row = 0, element = 0; row < rows; row += 1) {
       for (let label = 0; label < classes; label += 1, element += 1) {
-        const target = weighting.targets[element] as number;
-        const positiveWeight = positiveWeights[element] as number;
-        const negativeWeight = negativeWeights[element] as number;
+        const entry = (weighting.labels[row] as number) * classes + label;
+        const target = weighting.targetTable[entry] as number;
+        const positiveWeight = positiveWeights[entry] as number;
+        const negativeWeight = negativeWeights[entry] as number;
         classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
         // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
         // exactly ml.js's t - p in its own orientation (pNot = P(not class k), t = 1 - y).
@@ -254,14 +258,20 @@ export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): 
       if (weight !== 0) nonZeroWeights += 1;
     }
     checkDenominator(spec, step, weightSum, nonZeroWeights);
-    for (let label = 0; label < classes; label += 1)
-      for (let column = 0; column < width; column += 1) {
-        let sum = 0;
-        for (let row = 0; row < rows; row += 1)
-          sum += (design[row * width + column] as number) * (errors[row * classes + label] as number);
-        coefficients[label * width + column] =
-          (coefficients[label * width + column] as number) + sum * context.learningRate;
+    // Each gradient entry sums its rows in ascending order from 0 (as the column-wise sum did), one
+    // design row read at a time.
+    gradient.fill(0);
+    for (let row = 0; row < rows; row += 1) {
+      readDesignRow(design, row, x);
+      for (let label = 0; label < classes; label += 1) {
+        const error = errors[row * classes + label] as number;
+        for (let column = 0; column < width; column += 1)
+          gradient[label * width + column] =
+            (gradient[label * width + column] as number) + (x[column] as number) * error;
       }
+    }
+    for (let entry = 0; entry < classes * width; entry += 1)
+      coefficients[entry] = (coefficients[entry] as number) + (gradient[entry] as number) * context.learningRate;
     if (reportsAt(context, step))
       context.onProgress?.({
         step: step + 1,
@@ -290,20 +300,23 @@ interface ElementLosses {
 function computeLosses(context: TrainingContext, coefficients: Float64Array, losses: ElementLosses): void {
   const { probabilityNot, lossIfClass, lossIfNot, rawLoss } = losses;
   const { design, rows, width, classes, weighting } = context;
-  for (let label = 0; label < classes; label += 1)
-    for (let row = 0; row < rows; row += 1) {
+  const x = new Float64Array(width);
+  for (let row = 0; row < rows; row += 1) {
+    readDesignRow(design, row, x);
+    for (let label = 0; label < classes; label += 1) {
       let score = 0;
       for (let column = 0; column < width; column += 1)
-        score += (design[row * width + column] as number) * (coefficients[label * width + column] as number);
+        score += (x[column] as number) * (coefficients[label * width + column] as number);
       const element = row * classes + label;
       probabilityNot[element] = 1 / (1 + Math.exp(-score));
       // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k); both
       // share log1p(e^-|z|).
       const z = -score;
       const shared = Math.log1p(Math.exp(-Math.abs(z)));
-      const target = weighting.targets[element] as number;
+      const target = weighting.targetTable[(weighting.labels[row] as number) * classes + label] as number;
       lossIfClass[element] = Math.max(-z, 0) + shared;
       lossIfNot[element] = Math.max(z, 0) + shared;
       rawLoss[element] = target * (lossIfClass[element] as number) + (1 - target) * (lossIfNot[element] as number);
     }
+  }
 }
