@@ -48,10 +48,10 @@ export function validateTrainingData(
     if (options.numClasses !== undefined && options.numClasses !== classes)
       throw new InvalidInputError('numClasses', `is ${describeValue(options.numClasses)} but classes names ${classes}`);
   } else {
-    const largest = checkNumberArray('y', list).reduce((most, label) => Math.max(most, label), -1);
+    // Only without numClasses is the largest label needed (its float64 copy of y is then made once).
     classes =
       options.numClasses === undefined
-        ? Math.max(0, Math.floor(largest) + 1)
+        ? Math.max(0, Math.floor(checkNumberArray('y', list).reduce((most, label) => Math.max(most, label), -1)) + 1)
         : checkFiniteNumber('numClasses', options.numClasses, { integer: true, min: 2 });
     codes = checkClassLabels('y', list, { numClasses: Math.max(classes, 1) });
   }

@@ -73,7 +73,8 @@ export function prepareOneVsAllWeighting(options: {
 }): OneVsAllWeighting {
   const { spec, classes } = options;
   const rows = options.labels.length;
-  const labels = Int32Array.from(options.labels);
+  // Validated labels arrive as a fresh Int32Array (validateTrainingData): kept, not copied again.
+  const labels = options.labels instanceof Int32Array ? options.labels : Int32Array.from(options.labels);
   const targetTable = new Float64Array(classes * classes);
   const isSoftmax = spec?.loss.kind === 'softmax_cross_entropy';
   const smoothing = spec && 'labelSmoothing' in spec.loss ? spec.loss.labelSmoothing : 0;
