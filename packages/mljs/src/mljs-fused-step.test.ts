@@ -29,7 +29,15 @@ describe('fused step kernels', () => {
         const kernel = selectFusedKernel(columns, intercept);
         expect(kernel).not.toBe(fusedStepAnyWidth);
         for (const float32 of [false, true]) {
-          const shape = { rows: 31, columns, intercept, float32, featureWeights: width % 2 === 1, seed: 100 + width };
+          const shape = {
+            rows: 31,
+            columns,
+            intercept,
+            float32,
+            featureWeights: width % 2 === 1,
+            unitRowWeights: float32 && width % 3 === 0,
+            seed: 100 + width,
+          };
           const generated = trainWith(kernel, shape);
           expect(generated.some((value) => value !== 0)).toBe(true);
           expect(generated).toEqual(trainWith(fusedStepAnyWidth, shape));
@@ -42,6 +50,7 @@ describe('fused step kernels', () => {
   for (const shape of [
     { rows: 31, columns: 4, intercept: true, float32: true, featureWeights: true, seed: 1 },
     { rows: 30, columns: 1, intercept: false, float32: false, featureWeights: false, seed: 2 },
+    { rows: 23, columns: 3, intercept: true, float32: true, featureWeights: true, unitRowWeights: true, seed: 6 },
     { rows: 17, columns: 9, intercept: true, float32: false, featureWeights: true, classes: 5, seed: 3 },
     { rows: 12, columns: 70, intercept: true, float32: true, featureWeights: false, seed: 4 },
   ])
@@ -69,7 +78,7 @@ describe('fused step kernels', () => {
           (values[row * 2] as number) * (coefficients[label * 3] as number) +
           (values[row * 2 + 1] as number) * (coefficients[label * 3 + 1] as number) +
           (coefficients[label * 3 + 2] as number);
-        const rest = (problem.rowWeights[row] as number) * (problem.elementWeights[label] as number);
+        const rest = (problem.rowWeights?.[row] ?? 1) * (problem.elementWeights[label] as number);
         const entry = (problem.labels[row] as number) * problem.classes + label;
         const positive = -(rest * (problem.probabilityTable[entry] as number));
         const negative = rest * (problem.complementTable[entry] as number);

@@ -29,8 +29,8 @@ export interface FusedProblem {
   /** Design columns (features, plus 1 with an intercept). */
   readonly width: number;
   readonly design: DesignMatrix;
-  /** Per row: sample weight times the spec's scale (1 without sample weights). */
-  readonly rowWeights: Float64Array;
+  /** Per row: sample weight times the spec's scale; null when every row weight is 1 (no sample weights). */
+  readonly rowWeights: Float64Array | null;
   /** Per row: its class index in [0, classes). */
   readonly labels: Int32Array;
   /** Per one-vs-all class: the spec's element weight (1 without). */
@@ -49,7 +49,7 @@ export const MAXIMUM_GENERATED_WIDTH = 64;
 /** A problem over `design` with zero tables (the caller fills them) and unit element weights by default. */
 export function createFusedProblem(
   design: DesignMatrix,
-  rowWeights: Float64Array,
+  rowWeights: Float64Array | null,
   labels: Int32Array,
   classes: number,
   elementWeights: Float64Array = new Float64Array(classes).fill(1),
@@ -87,7 +87,7 @@ export function fusedStepAnyWidth(problem: FusedProblem, coefficients: Float64Ar
       for (let column = 0; column < width; column += 1)
         score += (x[column] as number) * (coefficients[offset + column] as number);
       const pNot = 1 / (1 + Math.exp(-score));
-      const rest = (rowWeights[row] as number) * elementWeight;
+      const rest = (rowWeights === null ? 1 : (rowWeights[row] as number)) * elementWeight;
       const at = (labels[row] as number) * classes + label;
       const error =
         rest * (probabilityTable[at] as number) * pNot + rest * (complementTable[at] as number) * (1 - pNot);
@@ -114,6 +114,7 @@ export function generatedKernelSource(columns: number, intercept = false): strin
   return [
     'const { rows, classes, design, rowWeights, labels, elementWeights, probabilityTable, complementTable } = problem;',
     'const { values, featureScale } = design;',
+    'const unitRows = rowWeights === null;',
     `${features.map((column) => `const f${column} = featureScale[${column}];`).join(' ')}`,
     'for (let label = 0; label < classes; label += 1) {',
     `  const offset = label * ${width};`,
@@ -125,7 +126,7 @@ export function generatedKernelSource(columns: number, intercept = false): strin
     intercept ? `    const x${columns} = 1;` : '',
     `    const score = 0${indices.map((column) => ` + x${column} * w${column}`).join('')};`,
     '    const pNot = 1 / (1 + Math.exp(-score));',
-    '    const rest = rowWeights[row] * elementWeight;',
+    '    const rest = (unitRows ? 1 : rowWeights[row]) * elementWeight;',
     '    const at = labels[row] * classes + label;',
     '    const error = rest * probabilityTable[at] * pNot + rest * complementTable[at] * (1 - pNot);',
     `    ${indices.map((column) => `g${column} += x${column} * error;`).join(' ')}`,
@@ -194,7 +195,7 @@ export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array
     const offset = label * width;
     const elementWeight = elementWeights[label] as number;
     for (let row = 0; row < rows; row += 1) {
-      const rest = (rowWeights[row] as number) * elementWeight;
+      const rest = (rowWeights === null ? 1 : (rowWeights[row] as number)) * elementWeight;
       const at = (labels[row] as number) * classes + label;
       const positivePart = -(rest * (probabilityTable[at] as number));
       const negativePart = rest * (complementTable[at] as number);

@@ -259,7 +259,7 @@ export function trainLbfgsPath(
       const positive = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
       const negative = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
       const rest =
-        (weighting.rowWeights[row] as number) *
+        (weighting.rowWeights ? (weighting.rowWeights[row] as number) : 1) *
         (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
       const target = weighting.targetTable[(weighting.labels[row] as number) * classes + label] as number;
       classWeightedTarget[row] = rest * positive * target;

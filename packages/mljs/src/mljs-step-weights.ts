@@ -26,8 +26,8 @@ export interface OneVsAllWeighting {
    * classes: element (i, k)'s target is targetTable[y_i * classes + k] (a table, not N x K values).
    */
   readonly targetTable: Float64Array;
-  /** Per-row weights s_i * scale (1 without sample weights). */
-  readonly rowWeights: Float64Array;
+  /** Per-row weights s_i * scale; null without sample weights (every row weight is 1, no O(N) array). */
+  readonly rowWeights: Float64Array | null;
   readonly difficulty: Float64Array | null;
   /** The spec resolved on this training set (a plain sigmoid spec's when there is no spec). */
   readonly resolved: ResolvedWeighting;
@@ -106,8 +106,8 @@ export function prepareOneVsAllWeighting(options: {
         sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
       })
     : resolveWeighting(UNWEIGHTED_SPEC, { numClasses: classes });
-  const rowWeights = new Float64Array(rows).fill(1);
-  if (options.sampleWeights)
+  const rowWeights = options.sampleWeights ? new Float64Array(rows) : null;
+  if (options.sampleWeights && rowWeights)
     for (let row = 0; row < rows; row += 1)
       rowWeights[row] = (options.sampleWeights[row] as number) * (resolved?.sampleWeightScale ?? 1);
   return {

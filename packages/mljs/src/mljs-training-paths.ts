@@ -96,7 +96,7 @@ function fillClassWeights(
 
 /** Row weight times the spec's element weight of label k. */
 const restWeightOf = (context: TrainingContext, row: number, label: number): number =>
-  (context.weighting.rowWeights[row] as number) *
+  (context.weighting.rowWeights ? (context.weighting.rowWeights[row] as number) : 1) *
   (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
 
 /**

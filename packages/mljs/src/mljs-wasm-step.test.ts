@@ -55,23 +55,31 @@ describe('WebAssembly SIMD kernel', () => {
   // Reference: the JavaScript loop kernel, itself checked bit for bit against ml.js and against the
   // materialized float64 design (mljs-fused-step.test.ts). Odd row counts exercise the zero row that
   // pads the last pair; float32 values exercise the f32 design and f64x2.promote_low_f32x4.
-  for (const [rows, columns, intercept, float32, featureWeights] of [
-    [31, 1, false, false, false],
-    [30, 4, false, true, false],
-    [31, 4, true, true, true],
-    [17, 8, true, false, true],
-    [40, 10, false, true, true],
-    [1, 0, true, true, false],
+  // Unit row weights (no O(N) weight array) with an odd count check that the padding row's error is 0
+  // (its intercept x is 1); 257 classes store labels as i32 instead of bytes.
+  for (const [rows, columns, intercept, float32, featureWeights, unitRowWeights, classes] of [
+    [31, 1, false, false, false, false, 3],
+    [30, 4, false, true, false, false, 3],
+    [31, 4, true, true, true, false, 3],
+    [31, 4, true, true, false, true, 3],
+    [17, 8, true, false, true, true, 5],
+    [40, 10, false, true, true, false, 3],
+    [1, 0, true, true, false, true, 2],
+    [9, 2, true, true, false, false, 257],
   ] as const)
-    it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${columns} columns, intercept ${intercept}, float32 ${float32})`, () => {
+    it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${columns} columns, ${classes} classes, intercept ${intercept}, float32 ${float32}, unit rows ${unitRowWeights})`, () => {
       const problem = randomFusedProblem({
         rows,
         columns,
         intercept,
         float32,
         featureWeights,
+        unitRowWeights,
+        classes,
         seed: rows * 100 + columns,
       });
+      // A label that does not fit a byte, so storing 257-class labels as u8 would be caught.
+      if (classes > 256) problem.labels[2] = 256;
       const simd = createWebAssemblyStepper(problem);
       expect(simd?.kernel).toBe('webassembly-simd');
       if (!simd) return;

@@ -15,7 +15,7 @@ interface KernelMemory {
 export interface KernelExports {
   readonly memory: KernelMemory;
   step(
-    pairs: number,
+    rows: number,
     classes: number,
     columns: number,
     intercept: number,
@@ -23,7 +23,9 @@ export interface KernelExports {
     design: number,
     featureScale: number,
     rowWeights: number,
+    unitRows: number,
     labels: number,
+    narrowLabels: number,
     elementWeights: number,
     tableP: number,
     tableC: number,
@@ -83,7 +85,7 @@ export function setWebAssemblyMemoryLimit(bytes: number | null): void {
 }
 
 /** Byte offsets of the kernel's regions, each on a multiple of 16 bytes. */
-function layoutMemory(problem: FusedProblem, float32: boolean) {
+function layoutMemory(problem: FusedProblem, float32: boolean, narrowLabels: boolean) {
   const { rows, classes, width } = problem;
   const { columns } = problem.design;
   const paddedRows = Math.ceil(rows / 2) * 2;
@@ -91,8 +93,8 @@ function layoutMemory(problem: FusedProblem, float32: boolean) {
   const sizes = [
     paddedRows * columns * (float32 ? 4 : 8), // design
     columns * 8, // featureScale
-    paddedRows * 8, // rowWeights
-    paddedRows * 4, // labels
+    problem.rowWeights ? paddedRows * 8 : 0, // rowWeights (none when every row weight is 1)
+    paddedRows * (narrowLabels ? 1 : 4), // labels
     classes * 8, // elementWeights
     classes * classes * 8, // tableP
     classes * classes * 8, // tableC
@@ -127,7 +129,9 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
   const { rows, classes, width, design } = problem;
   const { columns } = design;
   const float32 = design.values instanceof Float32Array;
-  const layout = layoutMemory(problem, float32);
+  // Labels as bytes up to 256 classes: a quarter of the memory of i32.
+  const narrowLabels = classes <= 256;
+  const layout = layoutMemory(problem, float32, narrowLabels);
   if (layout.bytes > maximumMemoryBytes) return null;
   const kernel = instantiateKernel();
   if (!kernel) return null;
@@ -147,9 +151,11 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
       pairValues[pairBase + column * 2] = values[row * columns + column] as number;
   }
   new Float64Array(memory, at.featureScale, columns).set(design.featureScale);
-  // The padding row keeps weight 0 and label 0, so its error is 0.
-  new Float64Array(memory, at.rowWeights, paddedRows).set(problem.rowWeights);
-  new Int32Array(memory, at.labels, paddedRows).set(problem.labels);
+  // The padding row of an odd count keeps label 0 and a zero design row; the kernel sets its error to 0.
+  if (problem.rowWeights) new Float64Array(memory, at.rowWeights, paddedRows).set(problem.rowWeights);
+  (narrowLabels ? new Uint8Array(memory, at.labels, paddedRows) : new Int32Array(memory, at.labels, paddedRows)).set(
+    problem.labels,
+  );
   new Float64Array(memory, at.elementWeights, classes).set(problem.elementWeights);
   const tableP = new Float64Array(memory, at.tableP, classes * classes);
   const tableC = new Float64Array(memory, at.tableC, classes * classes);
@@ -163,7 +169,7 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
     },
     step(learningRate) {
       kernel.step(
-        paddedRows / 2,
+        rows,
         classes,
         columns,
         design.intercept ? 1 : 0,
@@ -171,7 +177,9 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
         at.design,
         at.featureScale,
         at.rowWeights,
+        problem.rowWeights ? 0 : 1,
         at.labels,
+        narrowLabels ? 1 : 0,
         at.elementWeights,
         at.tableP,
         at.tableC,

@@ -13,6 +13,8 @@ export interface RandomProblemShape {
   readonly float32?: boolean;
   /** Give random input feature weights instead of a scale of 1. */
   readonly featureWeights?: boolean;
+  /** No row weights (null: every row weight is 1, as without sample weights). */
+  readonly unitRowWeights?: boolean;
   readonly seed: number;
 }
 
@@ -29,7 +31,9 @@ export function randomFusedProblem(shape: RandomProblemShape): FusedProblem {
   const values = shape.float32 ? Float32Array.from(drawn) : Float64Array.from(drawn);
   const featureWeights = shape.featureWeights ? Array.from({ length: columns }, () => random() * 2) : null;
   const design = createDesignMatrix(values, rows, columns, { intercept: shape.intercept ?? false, featureWeights });
-  const rowWeights = Float64Array.from({ length: rows }, (_, row) => (row % 5 === 4 ? 0 : random() * 2));
+  const rowWeights = shape.unitRowWeights
+    ? null
+    : Float64Array.from({ length: rows }, (_, row) => (row % 5 === 4 ? 0 : random() * 2));
   const labels = Int32Array.from({ length: rows }, () => Math.floor(random() * classes));
   const elementWeights = Float64Array.from({ length: classes }, () => 0.5 + random());
   const problem = createFusedProblem(design, rowWeights, labels, classes, elementWeights);
@@ -64,7 +68,8 @@ export function materializedReferenceStep(
   const scaleOfComplement = new Float64Array(rows * classes);
   for (let row = 0; row < rows; row += 1)
     for (let label = 0; label < classes; label += 1) {
-      const rest = (problem.rowWeights[row] as number) * (problem.elementWeights[label] as number);
+      const rowWeight = problem.rowWeights ? (problem.rowWeights[row] as number) : 1;
+      const rest = rowWeight * (problem.elementWeights[label] as number);
       const entry = (problem.labels[row] as number) * classes + label;
       scaleOfProbability[label * rows + row] = rest * (problem.probabilityTable[entry] as number);
       scaleOfComplement[label * rows + row] = rest * (problem.complementTable[entry] as number);

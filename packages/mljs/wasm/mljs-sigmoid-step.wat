@@ -11,9 +11,10 @@
 ;;   design  row pairs of the feature columns only: for pair q and column c, the two values of rows
 ;;           2q and 2q + 1 at design + (q * columns + c) * 8 as f32 (when $float32 is 1: the caller's
 ;;           float32 data, widened exactly by f64x2.promote_low_f32x4) or at design + (q * columns + c)
-;;           * 16 as f64. An odd last row is paired with a zero row whose row weight is 0.
+;;           * 16 as f64. An odd last row is paired with a zero row whose error is set to 0.
 ;;   featureScale  columns f64: x = value * featureScale[c] (the spec's input feature weights, 1 without).
-;;   rowWeights    f64 per row (2 * pairs);  labels  i32 per row (2 * pairs).
+;;   rowWeights    f64 per row (2 * pairs), absent when $unitRows is 1 (every row weight is 1).
+;;   labels        per row (2 * pairs): u8 when $narrowLabels is 1 (at most 256 classes), else i32.
 ;;   elementWeights  classes f64;  tableP, tableC  classes x classes f64, [label y][class k].
 ;;   The scales of element (row n, class k): rest = rowWeights[n] * elementWeights[k],
 ;;   sP = rest * tableP[y_n][k], sC = rest * tableC[y_n][k] (the same products the JavaScript kernels form).
@@ -62,6 +63,12 @@
   (func (export "expPair") (param $a f64) (param $b f64) (param $out i32)
     (v128.store (local.get $out) (call $expPair (f64x2.replace_lane 1 (f64x2.splat (local.get $a)) (local.get $b)))))
 
+  ;; The class index of row $row.
+  (func $labelAt (param $labels i32) (param $row i32) (param $narrowLabels i32) (result i32)
+    (if (result i32) (local.get $narrowLabels)
+      (then (i32.load8_u (i32.add (local.get $labels) (local.get $row))))
+      (else (i32.load (i32.add (local.get $labels) (i32.shl (local.get $row) (i32.const 2)))))))
+
   ;; The pair of design values of column $column at the pair starting at $pairAt, times the column's scale.
   (func $designPair (param $pairAt i32) (param $column i32) (param $float32 i32) (param $featureScale i32) (result v128)
     (f64x2.mul
@@ -70,14 +77,15 @@
         (else (v128.load (i32.add (local.get $pairAt) (i32.shl (local.get $column) (i32.const 4))))))
       (f64x2.splat (f64.load (i32.add (local.get $featureScale) (i32.shl (local.get $column) (i32.const 3)))))))
 
-  (func (export "step") (param $pairs i32) (param $classes i32) (param $columns i32) (param $intercept i32)
-        (param $float32 i32) (param $design i32) (param $featureScale i32) (param $rowWeights i32) (param $labels i32)
-        (param $elementWeights i32) (param $tableP i32) (param $tableC i32) (param $coef i32) (param $grad i32)
+  (func (export "step") (param $rows i32) (param $classes i32) (param $columns i32) (param $intercept i32)
+        (param $float32 i32) (param $design i32) (param $featureScale i32) (param $rowWeights i32) (param $unitRows i32)
+        (param $labels i32) (param $narrowLabels i32) (param $elementWeights i32) (param $tableP i32) (param $tableC i32) (param $coef i32) (param $grad i32)
         (param $learningRate f64)
-    (local $label i32) (local $pair i32) (local $column i32) (local $coefRow i32) (local $pairAt i32) (local $pairBytes i32)
+    (local $pairs i32) (local $label i32) (local $pair i32) (local $column i32) (local $coefRow i32) (local $pairAt i32) (local $pairBytes i32)
     (local $width i32) (local $at0 i32) (local $at1 i32) (local $at i32)
     (local $score v128) (local $x v128) (local $p v128) (local $rest v128) (local $error v128)
     (local $elementWeight f64) (local $error0 f64) (local $error1 f64)
+    (local.set $pairs (i32.shr_u (i32.add (local.get $rows) (i32.const 1)) (i32.const 1)))
     (local.set $width (i32.add (local.get $columns) (local.get $intercept)))
     (local.set $pairBytes (i32.shl (local.get $columns) (select (i32.const 3) (i32.const 4) (local.get $float32))))
     (block $labelsDone (loop $labels
@@ -103,12 +111,16 @@
           (local.set $score (f64x2.add (local.get $score)
             (f64x2.splat (f64.load (i32.add (local.get $coefRow) (i32.shl (local.get $columns) (i32.const 3)))))))))
         (local.set $p (f64x2.div (f64x2.splat (f64.const 1.0)) (f64x2.add (f64x2.splat (f64.const 1.0)) (call $expPair (f64x2.neg (local.get $score))))))
-        (local.set $rest (f64x2.mul (v128.load (i32.add (local.get $rowWeights) (i32.shl (local.get $pair) (i32.const 4))))
-                                    (f64x2.splat (local.get $elementWeight))))
+        ;; 1 * elementWeight is exact: unit rows give the same rest as a row weight of 1.
+        (local.set $rest (f64x2.mul
+          (if (result v128) (local.get $unitRows)
+            (then (f64x2.splat (f64.const 1.0)))
+            (else (v128.load (i32.add (local.get $rowWeights) (i32.shl (local.get $pair) (i32.const 4))))))
+          (f64x2.splat (local.get $elementWeight))))
         ;; Table entries [y][k] of both rows: byte offset ((y * classes) + k) * 8.
-        (local.set $at0 (i32.shl (i32.add (i32.mul (i32.load (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3))))
+        (local.set $at0 (i32.shl (i32.add (i32.mul (call $labelAt (local.get $labels) (i32.shl (local.get $pair) (i32.const 1)) (local.get $narrowLabels))
                                                    (local.get $classes)) (local.get $label)) (i32.const 3)))
-        (local.set $at1 (i32.shl (i32.add (i32.mul (i32.load offset=4 (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3))))
+        (local.set $at1 (i32.shl (i32.add (i32.mul (call $labelAt (local.get $labels) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1)) (local.get $narrowLabels))
                                                    (local.get $classes)) (local.get $label)) (i32.const 3)))
         (local.set $error (f64x2.add
           (f64x2.mul (f64x2.mul (local.get $rest)
@@ -121,6 +133,9 @@
                      (f64x2.sub (f64x2.splat (f64.const 1.0)) (local.get $p)))))
         (local.set $error0 (f64x2.extract_lane 0 (local.get $error)))
         (local.set $error1 (f64x2.extract_lane 1 (local.get $error)))
+        ;; The row padding an odd count has no weight (its design row is 0, but the intercept's x is 1).
+        (if (i32.eq (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1)) (local.get $rows))
+          (then (local.set $error1 (f64.const 0))))
         (local.set $column (i32.const 0))
         (block $gradientDone (loop $gradientLoop
           (br_if $gradientDone (i32.ge_u (local.get $column) (local.get $columns)))
