@@ -95,22 +95,24 @@ describe('trainWeightedLogisticRegression on a dense Float32Array', () => {
           expectClose(flatCoefficients(fromDense), flatCoefficients(fromRows));
         });
 
-  // Without sample weights no row-weight array exists (every row weight is 1), in JavaScript or WebAssembly.
-  for (const bitExact of [false, true])
-    it(`without sample weights (${bitExact ? 'JavaScript' : 'WebAssembly'}, odd rows, intercept): equals the rows form`, () => {
-      const { dense, rowList, labels } = table(45, 4, 3, 24);
-      const [, spec] = SPECS[0] as [string, WeightingSpecInput];
-      const options: WeightedLogisticRegressionOptions = {
-        numSteps: 30,
-        learningRate: 0.05,
-        spec,
-        intercept: true,
-        bitExact,
-      };
-      const fromRows = trainWeightedLogisticRegression(rowList, Array.from(labels), options);
-      const fromDense = trainWeightedLogisticRegression(dense, labels, options);
-      expectClose(flatCoefficients(fromDense), flatCoefficients(fromRows));
-    });
+  // Without sample weights no row-weight array exists (every row weight is 1), in JavaScript or
+  // WebAssembly; without input feature weights the WebAssembly memory holds the values as f32.
+  for (const [name, spec] of [SPECS[0] as [string, WeightingSpecInput], ['no spec', null] as const])
+    for (const bitExact of [false, true])
+      it(`${name} without sample weights (${bitExact ? 'JavaScript' : 'WebAssembly'}, odd rows): equals the rows form`, () => {
+        const { dense, rowList, labels } = table(45, 4, 3, 24);
+        const options: WeightedLogisticRegressionOptions = {
+          numSteps: 30,
+          learningRate: 0.05,
+          spec,
+          intercept: true,
+          bitExact,
+          numClasses: 3,
+        };
+        const fromRows = trainWeightedLogisticRegression(rowList, Array.from(labels), options);
+        const fromDense = trainWeightedLogisticRegression(dense, labels, options);
+        expectClose(flatCoefficients(fromDense), flatCoefficients(fromRows));
+      });
 
   it('takes the JavaScript path when the WebAssembly memory limit is too small, with the same result', () => {
     const { dense, labels, sampleWeights } = table(51, 4, 3, 22);

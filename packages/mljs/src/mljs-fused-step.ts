@@ -187,7 +187,7 @@ export interface FusedLossParts {
 export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array | null): FusedLossParts {
   const { rows, classes, width, design, rowWeights, labels, elementWeights, probabilityTable, complementTable } =
     problem;
-  const x = new Float64Array(width);
+  const { values, columns, featureScale, intercept } = design;
   let numerator = 0;
   let weightSum = 0;
   let nonZeroWeights = 0;
@@ -203,10 +203,11 @@ export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array
       weightSum += weight;
       if (weight !== 0) nonZeroWeights += 1;
       if (!coefficients) continue;
-      readDesignRow(design, row, x);
+      // x = value * featureScale (readDesignRow's entries, read in place): the same products and sums.
       let score = 0;
-      for (let column = 0; column < width; column += 1)
-        score += (x[column] as number) * (coefficients[offset + column] as number);
+      for (let column = 0, at = row * columns; column < columns; column += 1, at += 1)
+        score += (values[at] as number) * (featureScale[column] as number) * (coefficients[offset + column] as number);
+      if (intercept) score += 1 * (coefficients[offset + columns] as number);
       // softplus(score) and softplus(-score) share log1p(e^-|score|).
       const shared = Math.log1p(Math.exp(-Math.abs(score)));
       numerator += positivePart * (Math.max(score, 0) + shared) + negativePart * (Math.max(-score, 0) + shared);

@@ -21,7 +21,6 @@ export interface KernelExports {
     intercept: number,
     float32: number,
     design: number,
-    featureScale: number,
     rowWeights: number,
     unitRows: number,
     labels: number,
@@ -92,7 +91,6 @@ function layoutMemory(problem: FusedProblem, float32: boolean, narrowLabels: boo
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
   const sizes = [
     paddedRows * columns * (float32 ? 4 : 8), // design
-    columns * 8, // featureScale
     problem.rowWeights ? paddedRows * 8 : 0, // rowWeights (none when every row weight is 1)
     paddedRows * (narrowLabels ? 1 : 4), // labels
     classes * 8, // elementWeights
@@ -107,12 +105,20 @@ function layoutMemory(problem: FusedProblem, float32: boolean, narrowLabels: boo
     offsets.push(total);
     total += align(size);
   }
-  const [design, featureScale, rowWeights, labels, elementWeights, tableP, tableC, coefficients, gradient] =
-    offsets as [number, number, number, number, number, number, number, number, number];
+  const [design, rowWeights, labels, elementWeights, tableP, tableC, coefficients, gradient] = offsets as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return {
     paddedRows,
     bytes: total,
-    at: { design, featureScale, rowWeights, labels, elementWeights, tableP, tableC, coefficients, gradient },
+    at: { design, rowWeights, labels, elementWeights, tableP, tableC, coefficients, gradient },
   };
 }
 
@@ -121,14 +127,18 @@ function layoutMemory(problem: FusedProblem, float32: boolean, narrowLabels: boo
  * on seattle-weather (apps/bench). Same arithmetic except e^x (a polynomial within 2 ulp of Math.exp),
  * so it matches ml-logistic-regression to rounding (1e-15 relative measured, 1e-9 tested), not bit for
  * bit. Its memory holds the feature values once, in pairs of rows, as f32 when the caller's values are
- * a Float32Array (half the bytes of f64, exact) and f64 otherwise, plus O(rows) row weights and labels:
- * the intercept, feature weights and the N x K scales exist only in the arithmetic. Null where
+ * a Float32Array without input feature weights (half the bytes of f64, exact) and f64 otherwise (with
+ * the feature weights multiplied in), plus O(rows) row weights (none without sample weights) and
+ * labels: the intercept and the N x K scales exist only in the arithmetic. Null where
  * WebAssembly SIMD is unavailable or the problem needs more than 2 GiB.
  */
 export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | null {
   const { rows, classes, width, design } = problem;
   const { columns } = design;
-  const float32 = design.values instanceof Float32Array;
+  // Float32 values are stored as f32 (exact when widened); with input feature weights the products
+  // value * weight are not float32 numbers, so they are stored in f64, as is float64 input.
+  const scaled = design.featureScale.some((scale) => scale !== 1);
+  const float32 = design.values instanceof Float32Array && !scaled;
   // Labels as bytes up to 256 classes: a quarter of the memory of i32.
   const narrowLabels = classes <= 256;
   const layout = layoutMemory(problem, float32, narrowLabels);
@@ -144,13 +154,14 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
   const pairValues = float32
     ? new Float32Array(memory, at.design, paddedRows * columns)
     : new Float64Array(memory, at.design, paddedRows * columns);
-  const { values } = design;
+  const { values, featureScale } = design;
   for (let row = 0; row < rows; row += 1) {
     const pairBase = (row >> 1) * columns * 2 + (row & 1);
     for (let column = 0; column < columns; column += 1)
-      pairValues[pairBase + column * 2] = values[row * columns + column] as number;
+      pairValues[pairBase + column * 2] = scaled
+        ? (values[row * columns + column] as number) * (featureScale[column] as number)
+        : (values[row * columns + column] as number);
   }
-  new Float64Array(memory, at.featureScale, columns).set(design.featureScale);
   // The padding row of an odd count keeps label 0 and a zero design row; the kernel sets its error to 0.
   if (problem.rowWeights) new Float64Array(memory, at.rowWeights, paddedRows).set(problem.rowWeights);
   (narrowLabels ? new Uint8Array(memory, at.labels, paddedRows) : new Int32Array(memory, at.labels, paddedRows)).set(
@@ -175,7 +186,6 @@ export function createWebAssemblyStepper(problem: FusedProblem): FusedStepper | 
         design.intercept ? 1 : 0,
         float32 ? 1 : 0,
         at.design,
-        at.featureScale,
         at.rowWeights,
         problem.rowWeights ? 0 : 1,
         at.labels,

@@ -12,7 +12,7 @@
 ;;           2q and 2q + 1 at design + (q * columns + c) * 8 as f32 (when $float32 is 1: the caller's
 ;;           float32 data, widened exactly by f64x2.promote_low_f32x4) or at design + (q * columns + c)
 ;;           * 16 as f64. An odd last row is paired with a zero row whose error is set to 0.
-;;   featureScale  columns f64: x = value * featureScale[c] (the spec's input feature weights, 1 without).
+;;           The caller stores values already multiplied by the spec's input feature weights (in f64).
 ;;   rowWeights    f64 per row (2 * pairs), absent when $unitRows is 1 (every row weight is 1).
 ;;   labels        per row (2 * pairs): u8 when $narrowLabels is 1 (at most 256 classes), else i32.
 ;;   elementWeights  classes f64;  tableP, tableC  classes x classes f64, [label y][class k].
@@ -63,26 +63,13 @@
   (func (export "expPair") (param $a f64) (param $b f64) (param $out i32)
     (v128.store (local.get $out) (call $expPair (f64x2.replace_lane 1 (f64x2.splat (local.get $a)) (local.get $b)))))
 
-  ;; The class index of row $row.
-  (func $labelAt (param $labels i32) (param $row i32) (param $narrowLabels i32) (result i32)
-    (if (result i32) (local.get $narrowLabels)
-      (then (i32.load8_u (i32.add (local.get $labels) (local.get $row))))
-      (else (i32.load (i32.add (local.get $labels) (i32.shl (local.get $row) (i32.const 2)))))))
-
-  ;; The pair of design values of column $column at the pair starting at $pairAt, times the column's scale.
-  (func $designPair (param $pairAt i32) (param $column i32) (param $float32 i32) (param $featureScale i32) (result v128)
-    (f64x2.mul
-      (if (result v128) (local.get $float32)
-        (then (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $pairAt) (i32.shl (local.get $column) (i32.const 3))))))
-        (else (v128.load (i32.add (local.get $pairAt) (i32.shl (local.get $column) (i32.const 4))))))
-      (f64x2.splat (f64.load (i32.add (local.get $featureScale) (i32.shl (local.get $column) (i32.const 3)))))))
-
   (func (export "step") (param $rows i32) (param $classes i32) (param $columns i32) (param $intercept i32)
-        (param $float32 i32) (param $design i32) (param $featureScale i32) (param $rowWeights i32) (param $unitRows i32)
+        (param $float32 i32) (param $design i32) (param $rowWeights i32) (param $unitRows i32)
         (param $labels i32) (param $narrowLabels i32) (param $elementWeights i32) (param $tableP i32) (param $tableC i32) (param $coef i32) (param $grad i32)
         (param $learningRate f64)
     (local $pairs i32) (local $label i32) (local $pair i32) (local $column i32) (local $coefRow i32) (local $pairAt i32) (local $pairBytes i32)
-    (local $width i32) (local $at0 i32) (local $at1 i32) (local $at i32)
+    (local $width i32) (local $at0 i32) (local $at1 i32) (local $at i32) (local $xAt i32) (local $wAt i32)
+    (local $label0 i32) (local $label1 i32)
     (local $score v128) (local $x v128) (local $p v128) (local $rest v128) (local $error v128)
     (local $elementWeight f64) (local $error0 f64) (local $error1 f64)
     (local.set $pairs (i32.shr_u (i32.add (local.get $rows) (i32.const 1)) (i32.const 1)))
@@ -99,13 +86,26 @@
         (br_if $pairsDone (i32.ge_u (local.get $pair) (local.get $pairs)))
         (local.set $score (v128.const f64x2 0 0))
         (local.set $column (i32.const 0))
-        (block $scoreDone (loop $scoreLoop
-          (br_if $scoreDone (i32.ge_u (local.get $column) (local.get $columns)))
-          (local.set $score (f64x2.add (local.get $score)
-            (f64x2.mul (call $designPair (local.get $pairAt) (local.get $column) (local.get $float32) (local.get $featureScale))
-                       (f64x2.splat (f64.load (i32.add (local.get $coefRow) (i32.shl (local.get $column) (i32.const 3))))))))
-          (local.set $column (i32.add (local.get $column) (i32.const 1)))
-          (br $scoreLoop)))
+        (local.set $xAt (local.get $pairAt))
+        (local.set $wAt (local.get $coefRow))
+        ;; Two copies of the column loop, so the element type is decided once per pair, not per column.
+        (if (local.get $float32)
+          (then (block $score32Done (loop $score32
+            (br_if $score32Done (i32.ge_u (local.get $column) (local.get $columns)))
+            (local.set $score (f64x2.add (local.get $score)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $xAt))) (f64x2.splat (f64.load (local.get $wAt))))))
+            (local.set $xAt (i32.add (local.get $xAt) (i32.const 8)))
+            (local.set $wAt (i32.add (local.get $wAt) (i32.const 8)))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br $score32))))
+          (else (block $score64Done (loop $score64
+            (br_if $score64Done (i32.ge_u (local.get $column) (local.get $columns)))
+            (local.set $score (f64x2.add (local.get $score)
+              (f64x2.mul (v128.load (local.get $xAt)) (f64x2.splat (f64.load (local.get $wAt))))))
+            (local.set $xAt (i32.add (local.get $xAt) (i32.const 16)))
+            (local.set $wAt (i32.add (local.get $wAt) (i32.const 8)))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br $score64)))))
         ;; The intercept's x is 1, and 1 * w = w exactly.
         (if (local.get $intercept) (then
           (local.set $score (f64x2.add (local.get $score)
@@ -118,10 +118,15 @@
             (else (v128.load (i32.add (local.get $rowWeights) (i32.shl (local.get $pair) (i32.const 4))))))
           (f64x2.splat (local.get $elementWeight))))
         ;; Table entries [y][k] of both rows: byte offset ((y * classes) + k) * 8.
-        (local.set $at0 (i32.shl (i32.add (i32.mul (call $labelAt (local.get $labels) (i32.shl (local.get $pair) (i32.const 1)) (local.get $narrowLabels))
-                                                   (local.get $classes)) (local.get $label)) (i32.const 3)))
-        (local.set $at1 (i32.shl (i32.add (i32.mul (call $labelAt (local.get $labels) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1)) (local.get $narrowLabels))
-                                                   (local.get $classes)) (local.get $label)) (i32.const 3)))
+        (if (local.get $narrowLabels)
+          (then
+            (local.set $label0 (i32.load8_u (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 1)))))
+            (local.set $label1 (i32.load8_u offset=1 (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 1))))))
+          (else
+            (local.set $label0 (i32.load (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3)))))
+            (local.set $label1 (i32.load offset=4 (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3)))))))
+        (local.set $at0 (i32.shl (i32.add (i32.mul (local.get $label0) (local.get $classes)) (local.get $label)) (i32.const 3)))
+        (local.set $at1 (i32.shl (i32.add (i32.mul (local.get $label1) (local.get $classes)) (local.get $label)) (i32.const 3)))
         (local.set $error (f64x2.add
           (f64x2.mul (f64x2.mul (local.get $rest)
                                 (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $tableP) (local.get $at0))))
@@ -137,13 +142,21 @@
         (if (i32.eq (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1)) (local.get $rows))
           (then (local.set $error1 (f64.const 0))))
         (local.set $column (i32.const 0))
+        (local.set $xAt (local.get $pairAt))
+        (local.set $at (local.get $grad))
         (block $gradientDone (loop $gradientLoop
           (br_if $gradientDone (i32.ge_u (local.get $column) (local.get $columns)))
-          (local.set $x (call $designPair (local.get $pairAt) (local.get $column) (local.get $float32) (local.get $featureScale)))
-          (local.set $at (i32.add (local.get $grad) (i32.shl (local.get $column) (i32.const 3))))
+          (if (local.get $float32)
+            (then
+              (local.set $x (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $xAt))))
+              (local.set $xAt (i32.add (local.get $xAt) (i32.const 8))))
+            (else
+              (local.set $x (v128.load (local.get $xAt)))
+              (local.set $xAt (i32.add (local.get $xAt) (i32.const 16)))))
           (f64.store (local.get $at)
             (f64.add (f64.add (f64.load (local.get $at)) (f64.mul (f64x2.extract_lane 0 (local.get $x)) (local.get $error0)))
                      (f64.mul (f64x2.extract_lane 1 (local.get $x)) (local.get $error1))))
+          (local.set $at (i32.add (local.get $at) (i32.const 8)))
           (local.set $column (i32.add (local.get $column) (i32.const 1)))
           (br $gradientLoop)))
         (if (local.get $intercept) (then
