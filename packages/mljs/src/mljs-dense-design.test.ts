@@ -70,6 +70,16 @@ const SPECS: [string, WeightingSpecInput][] = [
       adaptive: [{ kind: 'focal', gamma: 2, alpha: 0.25 }],
     },
   ],
+  [
+    'hard mining + curriculum by loss (general path, raw losses and ranking)',
+    {
+      specVersion: 1,
+      loss: { kind: 'sigmoid_cross_entropy' },
+      sample: { normalize: 'none' },
+      adaptive: [{ kind: 'hard_mining', keepFraction: 0.5 }],
+      curriculum: { difficulty: 'loss', pacing: { kind: 'linear', start: 0.3, fullAt: 0.6 } },
+    },
+  ],
 ];
 
 describe('trainWeightedLogisticRegression on a dense Float32Array', () => {

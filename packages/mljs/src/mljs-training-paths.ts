@@ -4,7 +4,6 @@ import { createFusedProblem, createJavaScriptStepper, fusedLossParts } from './m
 import type { FusedLossParts } from './mljs-fused-step.ts';
 import type { OneVsAllWeighting } from './mljs-step-weights.ts';
 import { createWebAssemblyStepper } from './mljs-wasm-step.ts';
-import { readDesignRow } from './mljs-design-matrix.ts';
 import type { DesignMatrix } from './mljs-design-matrix.ts';
 
 /** Progress of trainWeightedLogisticRegression, reported every `progressEvery` steps. */
@@ -47,7 +46,7 @@ export interface TrainingContext {
 }
 
 /** The spec's reduction of a progress loss (SPEC "reduction"); the trainer's gradient is always summed. */
-function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, elements: number): number {
+export function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, elements: number): number {
   const kind = spec?.reduction?.kind ?? 'weighted_mean';
   const denominator =
     kind === 'sum' ? 1 : kind === 'mean' ? elements : kind === 'weighted_mean' ? parts.weightSum : parts.nonZeroWeights;
@@ -58,7 +57,12 @@ function reduceProgressLoss(spec: WeightingSpec | null, parts: FusedLossParts, e
  * `reduction.zeroDenominator: "error"` (SPEC "reduction"): a step whose weights are all 0 stops with
  * WS_ZERO_DENOMINATOR, as tfjs and onnx stop on such a batch, instead of training on nothing.
  */
-function checkDenominator(spec: WeightingSpec | null, step: number, weightSum: number, nonZeroWeights: number): void {
+export function checkDenominator(
+  spec: WeightingSpec | null,
+  step: number,
+  weightSum: number,
+  nonZeroWeights: number,
+): void {
   const reduction = spec?.reduction;
   if (reduction?.zeroDenominator !== 'error') return;
   const vanished =
@@ -67,7 +71,8 @@ function checkDenominator(spec: WeightingSpec | null, step: number, weightSum: n
   if (vanished) throw new ZeroDenominatorError(reduction.kind, `every weight of step ${step} is 0`);
 }
 
-const reportsAt = (context: TrainingContext, step: number): boolean =>
+/** Whether step `step` (0-based) reports progress. */
+export const reportsAt = (context: TrainingContext, step: number): boolean =>
   context.onProgress !== null && ((step + 1) % context.progressEvery === 0 || step + 1 === context.numSteps);
 
 /**
@@ -75,7 +80,7 @@ const reportsAt = (context: TrainingContext, step: number): boolean =>
  * (y, k) in classes x classes tables: per class k for a sigmoid spec, the row's class weight c_y as
  * both for a softmax spec, 1 without class weights. They depend on nothing else, so no N x K array.
  */
-function fillClassWeights(
+export function fillClassWeights(
   context: TrainingContext,
   scheduled: ScheduledWeighting,
   positive: Float64Array,
@@ -95,7 +100,7 @@ function fillClassWeights(
 }
 
 /** Row weight times the spec's element weight of label k. */
-const restWeightOf = (context: TrainingContext, row: number, label: number): number =>
+export const restWeightOf = (context: TrainingContext, row: number, label: number): number =>
   (context.weighting.rowWeights ? (context.weighting.rowWeights[row] as number) : 1) *
   (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
 
@@ -151,172 +156,4 @@ export function trainFusedPath(context: TrainingContext, plan: TrainingPlan, bit
       });
   }
   return Float64Array.from(stepper.coefficients);
-}
-
-/**
- * Focal loss and the loss-dependent selections (hard mining, self-paced, curriculum) need every
- * element's loss at every step: scores, losses, weights and gradient in separate passes. The plan
- * decides which rows train (its one batch per epoch) and the factors of hard mining and self-paced
- * rules on that batch's raw losses. Returns the flat coefficients (classes x width).
- */
-export function trainGeneralPath(context: TrainingContext, plan: TrainingPlan): Float64Array {
-  const { design, rows, width, classes, weighting, spec, numSteps, focal } = context;
-  const elements = rows * classes;
-  const coefficients = new Float64Array(classes * width);
-  const losses: ElementLosses = {
-    probabilityNot: new Float64Array(elements),
-    lossIfClass: new Float64Array(elements),
-    lossIfNot: new Float64Array(elements),
-    rawLoss: new Float64Array(elements),
-  };
-  const { probabilityNot, lossIfClass, lossIfNot, rawLoss } = losses;
-  const restWeights = new Float64Array(elements);
-  const classFactors = new Float64Array(elements);
-  const errors = new Float64Array(elements);
-  const rowLoss = new Float64Array(rows);
-  const classWeightedLoss = new Float64Array(elements);
-  const positiveWeights = new Float64Array(classes * classes);
-  const negativeWeights = new Float64Array(classes * classes);
-  const x = new Float64Array(width);
-  const gradient = new Float64Array(classes * width);
-  for (let step = 0; step < numSteps; step += 1) {
-    computeLosses(context, coefficients, losses);
-    const start = plan.startEpoch(step);
-    if (start.needsRanking)
-      for (let row = 0; row < rows; row += 1) {
-        let sum = 0;
-        for (let label = 0; label < classes; label += 1) sum += rawLoss[row * classes + label] as number;
-        rowLoss[row] = sum / classes;
-      }
-    const planned = start.admit(start.needsRanking ? rowLoss : null);
-    const batch = planned.batches[0];
-    if (batch) context.onBatchBegin?.(batch);
-    const scheduled = batch?.scheduled ?? start.scheduled;
-    // Class weights only change under a schedule (the other scheduled values are read every step).
-    if (step === 0 || spec?.class?.schedule) fillClassWeights(context, scheduled, positiveWeights, negativeWeights);
-    restWeights.fill(0);
-    for (const row of batch?.indices ?? []) {
-      const curriculum = planned.curriculumWeights ? (planned.curriculumWeights[row] as number) : 1;
-      for (let label = 0; label < classes; label += 1)
-        restWeights[row * classes + label] = restWeightOf(context, row, label) * curriculum;
-    }
-    if (batch?.needsLoss) {
-      // The batch's elements in its (ascending) row order: flat indices keep SPEC's tie order.
-      const batchLoss = new Float64Array(batch.indices.length * classes);
-      batch.indices.forEach((row, position) => {
-        batchLoss.set(rawLoss.subarray(row * classes, (row + 1) * classes), position * classes);
-      });
-      const factors = plan.lossFactors(batch, batchLoss);
-      batch.indices.forEach((row, position) => {
-        for (let label = 0; label < classes; label += 1)
-          restWeights[row * classes + label] =
-            (restWeights[row * classes + label] as number) * (factors[position * classes + label] as number);
-      });
-    }
-    let numerator = 0;
-    let weightSum = 0;
-    let nonZeroWeights = 0;
-    for (let row = 0, element = 0; row < rows; row += 1) {
-      for (let label = 0; label < classes; label += 1, element += 1) {
-        const entry = (weighting.labels[row] as number) * classes + label;
-        const target = weighting.targetTable[entry] as number;
-        const positiveWeight = positiveWeights[entry] as number;
-        const negativeWeight = negativeWeights[entry] as number;
-        classFactors[element] = target * positiveWeight + (1 - target) * negativeWeight;
-        // d(class-weighted loss)/d(standard logit), written so that unit weights and hard targets give
-        // exactly ml.js's t - p in its own orientation (pNot = P(not class k), t = 1 - y).
-        const pNot = probabilityNot[element] as number;
-        errors[element] = -positiveWeight * target * pNot + negativeWeight * (1 - target) * (1 - pNot);
-        classWeightedLoss[element] =
-          positiveWeight * target * (lossIfClass[element] as number) +
-          negativeWeight * (1 - target) * (lossIfNot[element] as number);
-      }
-    }
-    for (let element = 0; element < elements; element += 1) {
-      const rest = restWeights[element] as number;
-      let slope = errors[element] as number;
-      let modulator = 1;
-      if (focal) {
-        // Sigmoid focal modulator alpha_t (1 - p_t)^gamma on the hard one-vs-all target.
-        const hard = weighting.labels[Math.floor(element / classes)] === element % classes ? 1 : 0;
-        const pClass = 1 - (probabilityNot[element] as number);
-        const oneMinusPt = hard * (1 - pClass) + (1 - hard) * pClass;
-        const alpha =
-          focal.alpha === null ? 1 : (focal.alpha as number) * hard + (1 - (focal.alpha as number)) * (1 - hard);
-        modulator = alpha * oneMinusPt ** focal.gamma;
-        const modulatorSlope =
-          focal.gamma === 0 || oneMinusPt === 0
-            ? 0
-            : alpha * focal.gamma * oneMinusPt ** (focal.gamma - 1) * (1 - 2 * hard) * pClass * (1 - pClass);
-        // d(phi L)/dz = phi dL/dz + L dphi/dz, with dp_t/dz = (2y - 1) p (1 - p).
-        slope = modulator * slope + (classWeightedLoss[element] as number) * modulatorSlope;
-      }
-      errors[element] = rest * slope;
-      const weight = rest * (classFactors[element] as number);
-      numerator += rest * modulator * (classWeightedLoss[element] as number);
-      weightSum += weight;
-      if (weight !== 0) nonZeroWeights += 1;
-    }
-    checkDenominator(spec, step, weightSum, nonZeroWeights);
-    // Each gradient entry sums its rows in ascending order from 0 (as the column-wise sum did), one
-    // design row read at a time.
-    gradient.fill(0);
-    for (let row = 0; row < rows; row += 1) {
-      readDesignRow(design, row, x);
-      for (let label = 0; label < classes; label += 1) {
-        const error = errors[row * classes + label] as number;
-        for (let column = 0; column < width; column += 1)
-          gradient[label * width + column] =
-            (gradient[label * width + column] as number) + (x[column] as number) * error;
-      }
-    }
-    for (let entry = 0; entry < classes * width; entry += 1)
-      coefficients[entry] = (coefficients[entry] as number) + (gradient[entry] as number) * context.learningRate;
-    if (reportsAt(context, step))
-      context.onProgress?.({
-        step: step + 1,
-        totalSteps: numSteps,
-        loss: reduceProgressLoss(spec, { numerator, weightSum, nonZeroWeights }, elements),
-        admittedRows: planned.admittedSamples,
-        effectiveWeight: weightSum / classes,
-      });
-  }
-  return coefficients;
-}
-
-/** Per-element arrays of the general path, allocated once. */
-interface ElementLosses {
-  /** P(not class k) = sigmoid(score), ml.js's orientation. */
-  readonly probabilityNot: Float64Array;
-  /** -log P(class k). */
-  readonly lossIfClass: Float64Array;
-  /** -log P(not class k). */
-  readonly lossIfNot: Float64Array;
-  /** Raw loss y' l(class) + (1 - y') l(not): no weight of any kind (SPEC pinned rule 5). */
-  readonly rawLoss: Float64Array;
-}
-
-/** Scores every element at the current coefficients and fills its probabilities and losses. */
-function computeLosses(context: TrainingContext, coefficients: Float64Array, losses: ElementLosses): void {
-  const { probabilityNot, lossIfClass, lossIfNot, rawLoss } = losses;
-  const { design, rows, width, classes, weighting } = context;
-  const x = new Float64Array(width);
-  for (let row = 0; row < rows; row += 1) {
-    readDesignRow(design, row, x);
-    for (let label = 0; label < classes; label += 1) {
-      let score = 0;
-      for (let column = 0; column < width; column += 1)
-        score += (x[column] as number) * (coefficients[label * width + column] as number);
-      const element = row * classes + label;
-      probabilityNot[element] = 1 / (1 + Math.exp(-score));
-      // Standard logit z = -score: softplus(-z) = -log P(class k), softplus(z) = -log P(not k); both
-      // share log1p(e^-|z|).
-      const z = -score;
-      const shared = Math.log1p(Math.exp(-Math.abs(z)));
-      const target = weighting.targetTable[(weighting.labels[row] as number) * classes + label] as number;
-      lossIfClass[element] = Math.max(-z, 0) + shared;
-      lossIfNot[element] = Math.max(z, 0) + shared;
-      rawLoss[element] = target * (lossIfClass[element] as number) + (1 - target) * (lossIfNot[element] as number);
-    }
-  }
 }

@@ -10,7 +10,8 @@ import { validatePerRow, validateTrainingData } from './mljs-input-validation.ts
 import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { UNWEIGHTED_SPEC, prepareOneVsAllWeighting } from './mljs-step-weights.ts';
-import { trainFusedPath, trainGeneralPath } from './mljs-training-paths.ts';
+import { trainFusedPath } from './mljs-training-paths.ts';
+import { trainGeneralPath } from './mljs-general-path.ts';
 import { trainLbfgsPath } from './mljs-lbfgs-solver.ts';
 import { createDesignMatrix } from './mljs-design-matrix.ts';
 import type { LogisticTrainingProgress, TrainingContext } from './mljs-training-paths.ts';
