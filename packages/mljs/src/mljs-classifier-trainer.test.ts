@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '@weightspec/core';
 import { createMljsClassifierTrainer } from './mljs-classifier-trainer.ts';
+import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
 /** 9000 rows (more than one 8192-row predict chunk) of two features; label = which feature is larger. */
 function table() {
@@ -27,6 +29,24 @@ describe('createMljsClassifierTrainer with a dense feature matrix', () => {
     const correct = rowsPredicted.filter((label, row) => label === labels[row]).length;
     expect(correct / labels.length).toBeGreaterThan(0.6);
   });
+
+  // Reference: ml-logistic-regression's own predict on rows (through WeightedLogisticRegression.predict,
+  // which appends the intercept column); predictDense must pick the same class for every row.
+  for (const intercept of [true, false])
+    it(`predictDense gives ml.js's classes on 4 classes (intercept ${intercept})`, () => {
+      const random = createSeededRandom(intercept ? 31 : 32);
+      const rows = Array.from({ length: 500 }, () => [random() * 4 - 2, random() * 4 - 2, random() * 4 - 2]);
+      const labels = rows.map(([first, second]) => ((first as number) > 0 ? 2 : 0) + ((second as number) > 0 ? 1 : 0));
+      const model = trainWeightedLogisticRegression(rows, labels, { numSteps: 40, learningRate: 0.01, intercept });
+      const values = Float32Array.from(rows.flat());
+      const asFloat32Rows = Array.from({ length: rows.length }, (_, row) =>
+        Array.from(values.subarray(row * 3, row * 3 + 3)),
+      );
+      const expected = model.predict(asFloat32Rows);
+      expect(new Set(expected).size).toBe(4);
+      expect(model.predictDense(values, rows.length, 3)).toEqual(expected);
+      expect(() => model.predictDense(values, rows.length / 2, 6)).toThrow(/has 6 columns; the model takes 3 features/);
+    });
 
   it('rejects a dense matrix whose values do not fill rows x columns, naming the field', async () => {
     const trainer = createMljsClassifierTrainer();

@@ -15,22 +15,14 @@ import type {
 import type { WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { trainWeightedLogisticRegression } from './mljs-weighted-training.ts';
 
-/** Rows per predict call on a dense matrix: ml.js takes rows, so only this many exist at a time. */
-const PREDICT_CHUNK_ROWS = 8192;
-
-/** Predicts rows or a dense matrix; a dense matrix goes through ml.js in chunks of per-row arrays. */
+/**
+ * Predicts rows or a dense matrix; a dense matrix is scored in place (predictDense: the classes
+ * ml.js's predict gives, without a per-row array or an ml-matrix copy of the data).
+ */
 function predictClasses(model: WeightedLogisticRegression, features: FeatureMatrixInput): number[] {
   if (!isDenseFeatureMatrix(features)) return model.predict(features);
   const { values, rows, columns } = checkDenseFeatureMatrix('features', features);
-  const predicted: number[] = [];
-  for (let start = 0; start < rows; start += PREDICT_CHUNK_ROWS) {
-    const end = Math.min(rows, start + PREDICT_CHUNK_ROWS);
-    const chunk = Array.from({ length: end - start }, (_, offset) =>
-      Array.from(values.subarray((start + offset) * columns, (start + offset + 1) * columns)),
-    );
-    for (const label of model.predict(chunk)) predicted.push(label);
-  }
-  return predicted;
+  return model.predictDense(values, rows, columns);
 }
 
 /**

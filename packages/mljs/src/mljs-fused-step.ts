@@ -1,3 +1,6 @@
+import { readDesignRow } from './mljs-design-matrix.ts';
+import type { DesignMatrix } from './mljs-design-matrix.ts';
+
 /**
  * The fast path of trainWeightedLogisticRegression: one full-batch gradient step for weights that do
  * not depend on the loss (class, sample and element weights; no focal, no selection, no progress).
@@ -10,17 +13,31 @@
  * coefficients and gradient in locals (no inner loop, no array traffic per column).
  */
 
-/** The training problem as the kernels read it. */
+/**
+ * The training problem as the kernels read it. The scales of element (row n, class k) factor into
+ * O(N) per-row data and two small tables, so no N x K array exists:
+ *   rest = rowWeights[n] * elementWeights[k]
+ *   scaleOfProbability = rest * probabilityTable[y_n * classes + k]   (-a+ y', a+ folded in)
+ *   scaleOfComplement  = rest * complementTable[y_n * classes + k]    (a- (1 - y'))
+ * and the error is scaleOfProbability p + scaleOfComplement (1 - p). Class weights (per label of a
+ * sigmoid spec, c_y of a softmax spec) and smoothed targets depend only on (y_n, k), so a static plan
+ * always factors this way.
+ */
 export interface FusedProblem {
   readonly rows: number;
   readonly classes: number;
   /** Design columns (features, plus 1 with an intercept). */
   readonly width: number;
-  /** rows x width, row-major. */
-  readonly design: Float64Array;
-  /** Per (class, row), class-major: the error is scaleOfProbability p + scaleOfComplement (1 - p). */
-  readonly scaleOfProbability: Float64Array;
-  readonly scaleOfComplement: Float64Array;
+  readonly design: DesignMatrix;
+  /** Per row: sample weight times the spec's scale; null when every row weight is 1 (no sample weights). */
+  readonly rowWeights: Float64Array | null;
+  /** Per row: its class index in [0, classes). */
+  readonly labels: Int32Array;
+  /** Per one-vs-all class: the spec's element weight (1 without). */
+  readonly elementWeights: Float64Array;
+  /** classes x classes, [label][class]; filled by the trainer (and refilled when a schedule moves). */
+  readonly probabilityTable: Float64Array;
+  readonly complementTable: Float64Array;
 }
 
 /** One step on `coefficients` (classes x width, row-major), in place. */
@@ -29,15 +46,24 @@ export type FusedKernel = (problem: FusedProblem, coefficients: Float64Array, le
 /** Widest design a kernel is generated for; wider ones use `fusedStepAnyWidth`. */
 export const MAXIMUM_GENERATED_WIDTH = 64;
 
-/** Allocates the per-element scale arrays for a row-major design (rows x width). */
-export function createFusedProblem(design: Float64Array, rows: number, width: number, classes: number): FusedProblem {
+/** A problem over `design` with zero tables (the caller fills them) and unit element weights by default. */
+export function createFusedProblem(
+  design: DesignMatrix,
+  rowWeights: Float64Array | null,
+  labels: Int32Array,
+  classes: number,
+  elementWeights: Float64Array = new Float64Array(classes).fill(1),
+): FusedProblem {
   return {
-    rows,
+    rows: design.rows,
     classes,
-    width,
+    width: design.width,
     design,
-    scaleOfProbability: new Float64Array(rows * classes),
-    scaleOfComplement: new Float64Array(rows * classes),
+    rowWeights,
+    labels,
+    elementWeights,
+    probabilityTable: new Float64Array(classes * classes),
+    complementTable: new Float64Array(classes * classes),
   };
 }
 
@@ -47,20 +73,26 @@ export function createFusedProblem(design: Float64Array, rows: number, width: nu
  * not allowed (a browser page whose Content-Security-Policy forbids `new Function`).
  */
 export function fusedStepAnyWidth(problem: FusedProblem, coefficients: Float64Array, learningRate: number): void {
-  const { rows, classes, width, design, scaleOfProbability, scaleOfComplement } = problem;
+  const { rows, classes, width, design, rowWeights, labels, elementWeights, probabilityTable, complementTable } =
+    problem;
   const gradient = new Float64Array(width);
+  const x = new Float64Array(width);
   for (let label = 0; label < classes; label += 1) {
     const offset = label * width;
+    const elementWeight = elementWeights[label] as number;
     gradient.fill(0);
-    for (let row = 0, base = 0, element = label * rows; row < rows; row += 1, base += width, element += 1) {
+    for (let row = 0; row < rows; row += 1) {
+      readDesignRow(design, row, x);
       let score = 0;
       for (let column = 0; column < width; column += 1)
-        score += (design[base + column] as number) * (coefficients[offset + column] as number);
+        score += (x[column] as number) * (coefficients[offset + column] as number);
       const pNot = 1 / (1 + Math.exp(-score));
+      const rest = (rowWeights === null ? 1 : (rowWeights[row] as number)) * elementWeight;
+      const at = (labels[row] as number) * classes + label;
       const error =
-        (scaleOfProbability[element] as number) * pNot + (scaleOfComplement[element] as number) * (1 - pNot);
+        rest * (probabilityTable[at] as number) * pNot + rest * (complementTable[at] as number) * (1 - pNot);
       for (let column = 0; column < width; column += 1)
-        gradient[column] = (gradient[column] as number) + (design[base + column] as number) * error;
+        gradient[column] = (gradient[column] as number) + (x[column] as number) * error;
     }
     for (let column = 0; column < width; column += 1)
       coefficients[offset + column] =
@@ -69,50 +101,69 @@ export function fusedStepAnyWidth(problem: FusedProblem, coefficients: Float64Ar
 }
 
 /**
- * Source of the kernel for exactly `width` columns: the same arithmetic as `fusedStepAnyWidth` with
- * the column loops unrolled. Only integers are spliced into the text, never user data.
+ * Source of the kernel for exactly `columns` feature columns (plus the intercept's 1 when `intercept`):
+ * the same arithmetic as `fusedStepAnyWidth` with the column loops unrolled. Only integers are spliced
+ * into the text, never user data.
  */
-export function generatedKernelSource(width: number): string {
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be an integer >= 1, got ${width}`);
-  const columns = Array.from({ length: width }, (_, column) => column);
+export function generatedKernelSource(columns: number, intercept = false): string {
+  if (!Number.isInteger(columns) || columns < 0 || columns + (intercept ? 1 : 0) < 1)
+    throw new RangeError(`columns must be an integer >= ${intercept ? 0 : 1}, got ${columns}`);
+  const width = columns + (intercept ? 1 : 0);
+  const indices = Array.from({ length: width }, (_, column) => column);
+  const features = indices.slice(0, columns);
   return [
-    'const { rows, classes, design, scaleOfProbability, scaleOfComplement } = problem;',
+    'const { rows, classes, design, rowWeights, labels, elementWeights, probabilityTable, complementTable } = problem;',
+    'const { values, featureScale } = design;',
+    'const unitRows = rowWeights === null;',
+    `${features.map((column) => `const f${column} = featureScale[${column}];`).join(' ')}`,
     'for (let label = 0; label < classes; label += 1) {',
     `  const offset = label * ${width};`,
-    `  ${columns.map((column) => `const w${column} = coefficients[offset + ${column}];`).join(' ')}`,
-    `  ${columns.map((column) => `let g${column} = 0;`).join(' ')}`,
-    `  for (let row = 0, base = 0, element = label * rows; row < rows; row += 1, base += ${width}, element += 1) {`,
-    `    ${columns.map((column) => `const x${column} = design[base + ${column}];`).join(' ')}`,
-    `    const score = 0${columns.map((column) => ` + x${column} * w${column}`).join('')};`,
+    '  const elementWeight = elementWeights[label];',
+    `  ${indices.map((column) => `const w${column} = coefficients[offset + ${column}];`).join(' ')}`,
+    `  ${indices.map((column) => `let g${column} = 0;`).join(' ')}`,
+    `  for (let row = 0, base = 0; row < rows; row += 1, base += ${columns}) {`,
+    `    ${features.map((column) => `const x${column} = values[base + ${column}] * f${column};`).join(' ')}`,
+    intercept ? `    const x${columns} = 1;` : '',
+    `    const score = 0${indices.map((column) => ` + x${column} * w${column}`).join('')};`,
     '    const pNot = 1 / (1 + Math.exp(-score));',
-    '    const error = scaleOfProbability[element] * pNot + scaleOfComplement[element] * (1 - pNot);',
-    `    ${columns.map((column) => `g${column} += x${column} * error;`).join(' ')}`,
+    '    const rest = (unitRows ? 1 : rowWeights[row]) * elementWeight;',
+    '    const at = labels[row] * classes + label;',
+    '    const error = rest * probabilityTable[at] * pNot + rest * complementTable[at] * (1 - pNot);',
+    `    ${indices.map((column) => `g${column} += x${column} * error;`).join(' ')}`,
     '  }',
-    `  ${columns.map((column) => `coefficients[offset + ${column}] = w${column} + g${column} * learningRate;`).join(' ')}`,
+    `  ${indices.map((column) => `coefficients[offset + ${column}] = w${column} + g${column} * learningRate;`).join(' ')}`,
     '}',
-  ].join('\n');
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
-const generatedKernels = new Map<number, FusedKernel | null>();
+const generatedKernels = new Map<string, FusedKernel | null>();
 
 /**
- * The kernel for a design of `width` columns: generated for that width when it is at most
- * MAXIMUM_GENERATED_WIDTH and the environment allows `new Function`, otherwise `fusedStepAnyWidth`.
- * Generated kernels are cached per width.
+ * The kernel for a design of `columns` feature columns and an optional intercept: generated for that
+ * shape when the width is at most MAXIMUM_GENERATED_WIDTH and the environment allows `new Function`,
+ * otherwise `fusedStepAnyWidth`. Generated kernels are cached per shape.
  */
-export function selectFusedKernel(width: number): FusedKernel {
-  if (width > MAXIMUM_GENERATED_WIDTH) return fusedStepAnyWidth;
-  if (!generatedKernels.has(width)) {
+export function selectFusedKernel(columns: number, intercept = false): FusedKernel {
+  if (columns + (intercept ? 1 : 0) > MAXIMUM_GENERATED_WIDTH) return fusedStepAnyWidth;
+  const key = `${columns}:${intercept}`;
+  if (!generatedKernels.has(key)) {
     let kernel: FusedKernel | null = null;
     try {
-      kernel = new Function('problem', 'coefficients', 'learningRate', generatedKernelSource(width)) as FusedKernel;
+      kernel = new Function(
+        'problem',
+        'coefficients',
+        'learningRate',
+        generatedKernelSource(columns, intercept),
+      ) as FusedKernel;
     } catch {
       // A Content-Security-Policy without 'unsafe-eval' throws here; the loop kernel gives the same result.
       kernel = null;
     }
-    generatedKernels.set(width, kernel);
+    generatedKernels.set(key, kernel);
   }
-  return generatedKernels.get(width) ?? fusedStepAnyWidth;
+  return generatedKernels.get(key) ?? fusedStepAnyWidth;
 }
 
 /** Sums behind the weighted loss at the current coefficients, for progress reports. */
@@ -130,27 +181,36 @@ export interface FusedLossParts {
  * -w y' (a+ folded in) and w (1 - y') (a- folded in), so an element's weight is their difference and
  * its loss -scaleOfProbability softplus(score) + scaleOfComplement softplus(-score): the standard
  * logit is -score, and softplus(score) = -log P(class k). Computed from the score, never from a
- * rounded probability, so a confident element has a finite loss.
+ * rounded probability, so a confident element has a finite loss. Without coefficients only the
+ * weights are summed (numerator 0): what a zero-denominator check needs.
  */
-export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array): FusedLossParts {
-  const { rows, classes, width, design, scaleOfProbability, scaleOfComplement } = problem;
+export function fusedLossParts(problem: FusedProblem, coefficients: Float64Array | null): FusedLossParts {
+  const { rows, classes, width, design, rowWeights, labels, elementWeights, probabilityTable, complementTable } =
+    problem;
+  const { values, columns, featureScale, intercept } = design;
   let numerator = 0;
   let weightSum = 0;
   let nonZeroWeights = 0;
   for (let label = 0; label < classes; label += 1) {
     const offset = label * width;
-    for (let row = 0, base = 0, element = label * rows; row < rows; row += 1, base += width, element += 1) {
-      let score = 0;
-      for (let column = 0; column < width; column += 1)
-        score += (design[base + column] as number) * (coefficients[offset + column] as number);
-      const positivePart = -(scaleOfProbability[element] as number);
-      const negativePart = scaleOfComplement[element] as number;
+    const elementWeight = elementWeights[label] as number;
+    for (let row = 0; row < rows; row += 1) {
+      const rest = (rowWeights === null ? 1 : (rowWeights[row] as number)) * elementWeight;
+      const at = (labels[row] as number) * classes + label;
+      const positivePart = -(rest * (probabilityTable[at] as number));
+      const negativePart = rest * (complementTable[at] as number);
       const weight = positivePart + negativePart;
+      weightSum += weight;
+      if (weight !== 0) nonZeroWeights += 1;
+      if (!coefficients) continue;
+      // x = value * featureScale (readDesignRow's entries, read in place): the same products and sums.
+      let score = 0;
+      for (let column = 0, at = row * columns; column < columns; column += 1, at += 1)
+        score += (values[at] as number) * (featureScale[column] as number) * (coefficients[offset + column] as number);
+      if (intercept) score += 1 * (coefficients[offset + columns] as number);
       // softplus(score) and softplus(-score) share log1p(e^-|score|).
       const shared = Math.log1p(Math.exp(-Math.abs(score)));
       numerator += positivePart * (Math.max(score, 0) + shared) + negativePart * (Math.max(-score, 0) + shared);
-      weightSum += weight;
-      if (weight !== 0) nonZeroWeights += 1;
     }
   }
   return { numerator, weightSum, nonZeroWeights };
@@ -162,7 +222,7 @@ export interface FusedStepper {
   readonly kernel: 'webassembly-simd' | 'javascript-generated' | 'javascript-loop';
   /** Coefficients (classes x width, row-major, ml.js orientation), updated in place by `step`. */
   readonly coefficients: Float64Array;
-  /** Takes the problem's current scale arrays (call once they are filled, and whenever they change). */
+  /** Takes the problem's current scale tables (call once they are filled, and whenever they change). */
   loadScales(): void;
   /** One full-batch gradient step. */
   step(learningRate: number): void;
@@ -170,7 +230,7 @@ export interface FusedStepper {
 
 /** A stepper running a JavaScript kernel (bit-identical to ml-logistic-regression at unit weights). */
 export function createJavaScriptStepper(problem: FusedProblem): FusedStepper {
-  const kernel = selectFusedKernel(problem.width);
+  const kernel = selectFusedKernel(problem.design.columns, problem.design.intercept);
   const coefficients = new Float64Array(problem.classes * problem.width);
   return {
     kernel: kernel === fusedStepAnyWidth ? 'javascript-loop' : 'javascript-generated',

@@ -18,7 +18,7 @@ export interface CheckedTrainingData {
   readonly columns: number;
   /** rows x columns, row-major, finite (the caller's own array when the features came dense). */
   readonly values: Float32Array | Float64Array;
-  /** Class index per row. */
+  /** Class index per row (the caller's own Int32Array when it came as one with numClasses). */
   readonly labels: Int32Array;
   readonly classes: number;
 }
@@ -47,11 +47,18 @@ export function validateTrainingData(
     classes = encoded.classes.length;
     if (options.numClasses !== undefined && options.numClasses !== classes)
       throw new InvalidInputError('numClasses', `is ${describeValue(options.numClasses)} but classes names ${classes}`);
+  } else if (labels instanceof Int32Array && options.numClasses !== undefined) {
+    // The CLI's columnar labels: integers by type, so a range check suffices and the caller's array is
+    // used as is (the trainer never writes to it); core's checkClassLabels reports the first bad one.
+    classes = checkFiniteNumber('numClasses', options.numClasses, { integer: true, min: 2 });
+    codes = labels;
+    for (const label of labels)
+      if (label < 0 || label >= classes) checkClassLabels('y', labels, { numClasses: classes });
   } else {
-    const largest = checkNumberArray('y', list).reduce((most, label) => Math.max(most, label), -1);
+    // Only without numClasses is the largest label needed (its float64 copy of y is then made once).
     classes =
       options.numClasses === undefined
-        ? Math.max(0, Math.floor(largest) + 1)
+        ? Math.max(0, Math.floor(checkNumberArray('y', list).reduce((most, label) => Math.max(most, label), -1)) + 1)
         : checkFiniteNumber('numClasses', options.numClasses, { integer: true, min: 2 });
     codes = checkClassLabels('y', list, { numClasses: Math.max(classes, 1) });
   }

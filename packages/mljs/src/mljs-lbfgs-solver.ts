@@ -1,5 +1,7 @@
 import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
 import type { TrainingContext } from './mljs-training-paths.ts';
+import { readDesignRow } from './mljs-design-matrix.ts';
+import type { DesignMatrix } from './mljs-design-matrix.ts';
 
 /**
  * One weighted binary logistic problem in ml-logistic-regression's orientation: the score
@@ -9,8 +11,8 @@ import type { TrainingContext } from './mljs-training-paths.ts';
  * class k) (r: row weight, a+/a-: class factors, y': target), the objective gradient descent follows.
  */
 export interface WeightedLogisticProblem {
-  /** rows x width, row-major. */
-  readonly design: Float64Array;
+  /** The design as the trainer reads it (the caller's values, feature weights, intercept). */
+  readonly design: DesignMatrix;
   readonly rows: number;
   readonly width: number;
   readonly classWeightedTarget: Float64Array;
@@ -60,11 +62,11 @@ export function weightedLogisticObjective(
   const { design, rows, width, classWeightedTarget, classWeightedComplement } = problem;
   gradient.fill(0);
   let objective = 0;
+  const x = new Float64Array(width);
   for (let row = 0; row < rows; row += 1) {
-    const offset = row * width;
+    readDesignRow(design, row, x);
     let score = 0;
-    for (let column = 0; column < width; column += 1)
-      score += (design[offset + column] as number) * (beta[column] as number);
+    for (let column = 0; column < width; column += 1) score += (x[column] as number) * (beta[column] as number);
     const a = classWeightedTarget[row] as number;
     const b = classWeightedComplement[row] as number;
     if (a === 0 && b === 0) continue;
@@ -74,7 +76,7 @@ export function weightedLogisticObjective(
     const sigma = 1 / (1 + Math.exp(-score));
     const slope = a * sigma - b * (1 - sigma);
     for (let column = 0; column < width; column += 1)
-      gradient[column] = (gradient[column] as number) + slope * (design[offset + column] as number);
+      gradient[column] = (gradient[column] as number) + slope * (x[column] as number);
   }
   for (let column = 0; column < penalizedColumns; column += 1) {
     const value = beta[column] as number;
@@ -257,9 +259,9 @@ export function trainLbfgsPath(
       const positive = labelPositive ? (labelPositive[label] as number) : rowClassWeight;
       const negative = labelNegative ? (labelNegative[label] as number) : rowClassWeight;
       const rest =
-        (weighting.rowWeights[row] as number) *
+        (weighting.rowWeights ? (weighting.rowWeights[row] as number) : 1) *
         (context.elementWeights ? (context.elementWeights[context.isSoftmax ? 0 : label] as number) : 1);
-      const target = weighting.targets[row * classes + label] as number;
+      const target = weighting.targetTable[(weighting.labels[row] as number) * classes + label] as number;
       classWeightedTarget[row] = rest * positive * target;
       classWeightedComplement[row] = rest * negative * (1 - target);
     }

@@ -57,6 +57,42 @@ export class WeightedLogisticRegression extends LogisticRegression {
     return super.predict(this.weightspec.intercept ? appendInterceptColumn(matrix) : matrix);
   }
 
+  /**
+   * predict() for a dense row-major matrix (rows x columns raw features, e.g. core's
+   * DenseFeatureMatrix values) without building ml-matrix rows: the same scores in ml-matrix's `mmul`
+   * order (0 + x0 w0 + ... + 1 w_intercept), the same sigmoid 1 / (1 + e^-s) and the same rule as
+   * ml-logistic-regression's predict (the first class with the smallest P(not k) below 100000), so the
+   * same classes, with no memory beyond the result and one row of scores.
+   */
+  predictDense(values: ArrayLike<number>, rows: number, columns: number): number[] {
+    if (columns !== this.weightspec.inputFeatures)
+      throw new InvalidInputError(
+        'X',
+        `has ${columns} columns; the model takes ${this.weightspec.inputFeatures} features`,
+      );
+    if (values.length !== rows * columns)
+      throw new InvalidInputError('X.values', `has ${values.length} values, expected ${rows} x ${columns}`);
+    const weights = this.classifiers.map((classifier) => (classifier.weights as Matrix).to1DArray());
+    const intercept = this.weightspec.intercept;
+    const predicted = new Array<number>(rows).fill(0);
+    for (let row = 0; row < rows; row += 1) {
+      let minimum = 100000;
+      for (let label = 0; label < weights.length; label += 1) {
+        const beta = weights[label] as number[];
+        let score = 0;
+        for (let column = 0; column < columns; column += 1)
+          score += (values[row * columns + column] as number) * (beta[column] as number);
+        if (intercept) score += 1 * (beta[columns] as number);
+        const probabilityNot = 1 / (1 + Math.exp(-score));
+        if (probabilityNot < minimum) {
+          minimum = probabilityNot;
+          predicted[row] = label;
+        }
+      }
+    }
+    return predicted;
+  }
+
   /** ml-logistic-regression's JSON plus a `weightspec` entry describing the intercept. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), weightspec: this.weightspec };

@@ -1,7 +1,6 @@
 import {
   UnsupportedFeatureError,
   countClasses,
-  countLabels,
   normalizeClassStatistics,
   parseWeightingSpec,
   resolveWeighting,
@@ -22,10 +21,13 @@ export interface OneVsAllWeighting {
   readonly rows: number;
   readonly classes: number;
   readonly labels: Int32Array;
-  /** Smoothed per-element targets y' (standard orientation: 1 for "is class k"). */
-  readonly targets: Float64Array;
-  /** Per-row weights s_i * scale (1 without sample weights). */
-  readonly rowWeights: Float64Array;
+  /**
+   * Smoothed targets y' (standard orientation: 1 for "is class k") per (label y, class k), classes x
+   * classes: element (i, k)'s target is targetTable[y_i * classes + k] (a table, not N x K values).
+   */
+  readonly targetTable: Float64Array;
+  /** Per-row weights s_i * scale; null without sample weights (every row weight is 1, no O(N) array). */
+  readonly rowWeights: Float64Array | null;
   readonly difficulty: Float64Array | null;
   /** The spec resolved on this training set (a plain sigmoid spec's when there is no spec). */
   readonly resolved: ResolvedWeighting;
@@ -71,14 +73,15 @@ export function prepareOneVsAllWeighting(options: {
 }): OneVsAllWeighting {
   const { spec, classes } = options;
   const rows = options.labels.length;
-  const labels = Int32Array.from(options.labels);
-  const targets = new Float64Array(rows * classes);
+  // Validated labels arrive as a fresh Int32Array (validateTrainingData): kept, not copied again.
+  const labels = options.labels instanceof Int32Array ? options.labels : Int32Array.from(options.labels);
+  const targetTable = new Float64Array(classes * classes);
   const isSoftmax = spec?.loss.kind === 'softmax_cross_entropy';
   const smoothing = spec && 'labelSmoothing' in spec.loss ? spec.loss.labelSmoothing : 0;
-  for (let row = 0; row < rows; row += 1)
+  for (let rowLabel = 0; rowLabel < classes; rowLabel += 1)
     for (let label = 0; label < classes; label += 1) {
-      const hard = labels[row] === label ? 1 : 0;
-      targets[row * classes + label] = isSoftmax
+      const hard = rowLabel === label ? 1 : 0;
+      targetTable[rowLabel * classes + label] = isSoftmax
         ? (1 - smoothing) * hard + smoothing / classes
         : hard * (1 - smoothing) + smoothing / 2;
     }
@@ -87,9 +90,14 @@ export function prepareOneVsAllWeighting(options: {
   if (options.stats != null) stats = normalizeClassStatistics(options.stats);
   else if (isSoftmax) stats = countClasses(labels, classes);
   else if (spec) {
-    const hardTargets = new Float64Array(rows * classes);
-    for (let row = 0; row < rows; row += 1) hardTargets[row * classes + (labels[row] as number)] = 1;
-    stats = countLabels(hardTargets, classes);
+    // Per-label counts of the hard one-vs-all targets (what countLabels gives on the N x K one-hot
+    // matrix, counted without building it): n_k+ rows of class k, n - n_k+ negatives.
+    const positiveCounts = new Array<number>(classes).fill(0);
+    for (const label of labels) positiveCounts[label] = (positiveCounts[label] as number) + 1;
+    stats = normalizeClassStatistics({
+      positiveCounts,
+      negativeCounts: positiveCounts.map((count) => rows - count),
+    });
   }
   const resolved = spec
     ? resolveWeighting(spec, {
@@ -98,8 +106,8 @@ export function prepareOneVsAllWeighting(options: {
         sampleWeights: options.sampleWeights ? sampleWeightStatistics(options.sampleWeights) : null,
       })
     : resolveWeighting(UNWEIGHTED_SPEC, { numClasses: classes });
-  const rowWeights = new Float64Array(rows).fill(1);
-  if (options.sampleWeights)
+  const rowWeights = options.sampleWeights ? new Float64Array(rows) : null;
+  if (options.sampleWeights && rowWeights)
     for (let row = 0; row < rows; row += 1)
       rowWeights[row] = (options.sampleWeights[row] as number) * (resolved?.sampleWeightScale ?? 1);
   return {
@@ -107,7 +115,7 @@ export function prepareOneVsAllWeighting(options: {
     rows,
     classes,
     labels,
-    targets,
+    targetTable,
     rowWeights,
     difficulty: options.difficulty,
     resolved,

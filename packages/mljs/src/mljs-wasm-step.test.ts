@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSeededRandom } from '@weightspec/core';
-import { createFusedProblem, createJavaScriptStepper, fusedStepAnyWidth } from './mljs-fused-step.ts';
+import { createJavaScriptStepper, fusedStepAnyWidth } from './mljs-fused-step.ts';
 import { WASM_KERNEL_BASE64 } from './mljs-wasm-kernel-binary.ts';
-import { createWebAssemblyStepper, instantiateKernel } from './mljs-wasm-step.ts';
+import { createWebAssemblyStepper, instantiateKernel, setWebAssemblyMemoryLimit } from './mljs-wasm-step.ts';
 import { compileWasmKernel } from './test-compile-wasm-kernel.ts';
+import { randomFusedProblem } from './test-fused-problem.ts';
 
 // Distance in units in the last place between two finite doubles of the same sign.
 function ulpDistance(left: number, right: number): number {
@@ -51,34 +52,38 @@ describe('WebAssembly SIMD kernel', () => {
     expect(out[0]).toBeNaN();
   });
 
-  // Reference: the JavaScript loop kernel, itself checked bit for bit against ml.js. Odd row counts
-  // exercise the zero row that pads the last pair.
-  for (const [rows, width] of [
-    [31, 1],
-    [30, 4],
-    [31, 5],
-    [17, 9],
-    [40, 10],
+  // Reference: the JavaScript loop kernel, itself checked bit for bit against ml.js and against the
+  // materialized float64 design (mljs-fused-step.test.ts). Odd row counts exercise the zero row that
+  // pads the last pair; float32 values exercise the f32 design and f64x2.promote_low_f32x4.
+  // Unit row weights (no O(N) weight array) with an odd count check that the padding row's error is 0
+  // (its intercept x is 1); 257 classes store labels as i32 instead of bytes.
+  for (const [rows, columns, intercept, float32, featureWeights, unitRowWeights, classes] of [
+    [31, 1, false, false, false, false, 3],
+    [30, 4, false, true, false, false, 3],
+    [31, 4, true, true, true, false, 3],
+    [31, 4, true, true, false, true, 3],
+    [17, 8, true, false, true, true, 5],
+    [40, 10, false, true, true, false, 3],
+    [1, 0, true, true, false, true, 2],
+    [9, 2, true, true, false, false, 257],
   ] as const)
-    it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${width} columns)`, () => {
-      const random = createSeededRandom(rows * 100 + width);
-      const classes = 3;
-      const problem = createFusedProblem(
-        Float64Array.from({ length: rows * width }, () => random() * 4 - 2),
+    it(`matches the JavaScript loop kernel to 1e-12 relative (${rows} rows, ${columns} columns, ${classes} classes, intercept ${intercept}, float32 ${float32}, unit rows ${unitRowWeights})`, () => {
+      const problem = randomFusedProblem({
         rows,
-        width,
+        columns,
+        intercept,
+        float32,
+        featureWeights,
+        unitRowWeights,
         classes,
-      );
-      problem.scaleOfProbability.forEach((_, index) => {
-        problem.scaleOfProbability[index] = -random() * 2;
+        seed: rows * 100 + columns,
       });
-      problem.scaleOfComplement.forEach((_, index) => {
-        problem.scaleOfComplement[index] = random() * 2;
-      });
+      // A label that does not fit a byte, so storing 257-class labels as u8 would be caught.
+      if (classes > 256) problem.labels[2] = 256;
       const simd = createWebAssemblyStepper(problem);
       expect(simd?.kernel).toBe('webassembly-simd');
       if (!simd) return;
-      const reference = new Float64Array(classes * width);
+      const reference = new Float64Array(problem.classes * problem.width);
       simd.loadScales();
       for (let step = 0; step < 40; step += 1) {
         simd.step(0.05);
@@ -90,11 +95,41 @@ describe('WebAssembly SIMD kernel', () => {
       });
     });
 
+  it('reloads the scale tables when a schedule changes them', () => {
+    const problem = randomFusedProblem({ rows: 11, columns: 3, intercept: true, float32: true, seed: 9 });
+    const simd = createWebAssemblyStepper(problem);
+    if (!simd) throw new Error('WebAssembly SIMD is expected in the test environment');
+    const reference = new Float64Array(problem.classes * problem.width);
+    simd.loadScales();
+    simd.step(0.1);
+    fusedStepAnyWidth(problem, reference, 0.1);
+    problem.probabilityTable.forEach((value, index) => {
+      problem.probabilityTable[index] = value * 3;
+    });
+    simd.loadScales();
+    simd.step(0.1);
+    fusedStepAnyWidth(problem, reference, 0.1);
+    reference.forEach((value, index) => {
+      expect(Math.abs((simd.coefficients[index] as number) - value)).toBeLessThanOrEqual(1e-12 * Math.abs(value));
+    });
+  });
+
+  it('gives way to JavaScript where the problem exceeds the memory limit', () => {
+    const problem = randomFusedProblem({ rows: 64, columns: 4, intercept: true, float32: true, seed: 11 });
+    try {
+      setWebAssemblyMemoryLimit(1024);
+      expect(createWebAssemblyStepper(problem)).toBeNull();
+    } finally {
+      setWebAssemblyMemoryLimit(null);
+    }
+    expect(createWebAssemblyStepper(problem)?.kernel).toBe('webassembly-simd');
+  });
+
   it('gives way to JavaScript where WebAssembly is missing', async () => {
     vi.resetModules();
     vi.stubGlobal('WebAssembly', undefined);
     const fresh = await import('./mljs-wasm-step.ts');
-    const problem = createFusedProblem(new Float64Array([1, 2, 3, 4]), 2, 2, 2);
+    const problem = randomFusedProblem({ rows: 2, columns: 2, classes: 2, seed: 1 });
     expect(fresh.createWebAssemblyStepper(problem)).toBeNull();
     expect(createJavaScriptStepper(problem).kernel).toBe('javascript-generated');
   });

@@ -30,6 +30,11 @@ describe('trainWeightedLogisticRegression at its boundary', () => {
           stats: countClasses(labels, 3),
         }),
       ).toThrow(expect.objectContaining({ ...invalidInput, message: expect.stringMatching(/y\[2\]/) }));
+    // Int32Array labels with numClasses are range-checked in place (not copied): same typed error.
+    for (const bad of [7, -1])
+      expect(() =>
+        trainWeightedLogisticRegression(features, Int32Array.from([0, 1, bad, 1, 0, 2, 0]), { numClasses: 3 }),
+      ).toThrow(expect.objectContaining({ ...invalidInput, message: expect.stringMatching(/y\[2\]/) }));
     expect(() => trainWeightedLogisticRegression(features, labels, { numSteps: 5, progressEvery: 0 })).toThrow(
       expect.objectContaining({ ...invalidInput, message: expect.stringMatching(/progressEvery/) }),
     );

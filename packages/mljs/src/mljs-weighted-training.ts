@@ -10,8 +10,10 @@ import { validatePerRow, validateTrainingData } from './mljs-input-validation.ts
 import type { FeatureRows } from './mljs-input-validation.ts';
 import { WeightedLogisticRegression } from './mljs-logistic-model.ts';
 import { UNWEIGHTED_SPEC, prepareOneVsAllWeighting } from './mljs-step-weights.ts';
-import { trainFusedPath, trainGeneralPath } from './mljs-training-paths.ts';
+import { trainFusedPath } from './mljs-training-paths.ts';
+import { trainGeneralPath } from './mljs-general-path.ts';
 import { trainLbfgsPath } from './mljs-lbfgs-solver.ts';
+import { createDesignMatrix } from './mljs-design-matrix.ts';
 import type { LogisticTrainingProgress, TrainingContext } from './mljs-training-paths.ts';
 
 export type { LogisticTrainingProgress } from './mljs-training-paths.ts';
@@ -92,15 +94,10 @@ export function trainWeightedLogisticRegression(
       `has ${featureWeights.length} weights for ${columns} features`,
     );
   const intercept = options.intercept ?? false;
-  const width = columns + (intercept ? 1 : 0);
-  const design = new Float64Array(rows * width);
-  for (let row = 0; row < rows; row += 1) {
-    for (let column = 0; column < columns; column += 1) {
-      const value = data.values[row * columns + column] as number;
-      design[row * width + column] = featureWeights ? value * (featureWeights[column] as number) : value;
-    }
-    if (intercept) design[row * width + columns] = 1;
-  }
+  // The kernels read the checked values as they are (a dense Float32Array stays float32, never
+  // copied to float64); feature weights and the intercept enter in their arithmetic (DesignMatrix).
+  const design = createDesignMatrix(data.values, rows, columns, { intercept, featureWeights });
+  const { width } = design;
   const weighting = prepareOneVsAllWeighting({
     spec,
     labels: data.labels,

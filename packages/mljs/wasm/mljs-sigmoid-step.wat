@@ -7,10 +7,18 @@
 ;; sums its rows in ascending order from 0, and w += g * lr. Two rows go through the score, e^x and the
 ;; error at once (f64x2 lanes); the gradient is summed one row after the other to keep the order.
 ;;
-;; Memory (byte offsets passed by the caller, f64 little-endian):
-;;   design  row pairs: for pair q and column c, 16 bytes at design + (q * width + c) * 16 hold rows
-;;           2q and 2q + 1; an odd last row is paired with a zero row whose scales are 0.
-;;   scaleP, scaleC  class-major, (label * 2 * pairs + row) * 8.
+;; Memory (byte offsets passed by the caller, little-endian; nothing N x K is stored):
+;;   design  row pairs of the feature columns only: for pair q and column c, the two values of rows
+;;           2q and 2q + 1 at design + (q * columns + c) * 8 as f32 (when $float32 is 1: the caller's
+;;           float32 data, widened exactly by f64x2.promote_low_f32x4) or at design + (q * columns + c)
+;;           * 16 as f64. An odd last row is paired with a zero row whose error is set to 0.
+;;           The caller stores values already multiplied by the spec's input feature weights (in f64).
+;;   rowWeights    f64 per row (2 * pairs), absent when $unitRows is 1 (every row weight is 1).
+;;   labels        per row (2 * pairs): u8 when $narrowLabels is 1 (at most 256 classes), else i32.
+;;   elementWeights  classes f64;  tableP, tableC  classes x classes f64, [label y][class k].
+;;   The scales of element (row n, class k): rest = rowWeights[n] * elementWeights[k],
+;;   sP = rest * tableP[y_n][k], sC = rest * tableC[y_n][k] (the same products the JavaScript kernels form).
+;;   With $intercept 1 the design has one more column, the constant 1, whose coefficient is last.
 ;;   coef    classes x width, row-major, updated in place.   grad  width f64 of scratch.
 (module
   (memory (export "memory") 1)
@@ -55,47 +63,106 @@
   (func (export "expPair") (param $a f64) (param $b f64) (param $out i32)
     (v128.store (local.get $out) (call $expPair (f64x2.replace_lane 1 (f64x2.splat (local.get $a)) (local.get $b)))))
 
-  (func (export "step") (param $pairs i32) (param $classes i32) (param $width i32) (param $design i32)
-        (param $scaleP i32) (param $scaleC i32) (param $coef i32) (param $grad i32) (param $learningRate f64)
-    (local $label i32) (local $pair i32) (local $column i32) (local $coefRow i32) (local $pairAt i32)
-    (local $scaleAt i32) (local $at i32) (local $score v128) (local $x v128) (local $p v128) (local $error v128)
-    (local $error0 f64) (local $error1 f64)
+  (func (export "step") (param $rows i32) (param $classes i32) (param $columns i32) (param $intercept i32)
+        (param $float32 i32) (param $design i32) (param $rowWeights i32) (param $unitRows i32)
+        (param $labels i32) (param $narrowLabels i32) (param $elementWeights i32) (param $tableP i32) (param $tableC i32) (param $coef i32) (param $grad i32)
+        (param $learningRate f64)
+    (local $pairs i32) (local $label i32) (local $pair i32) (local $column i32) (local $coefRow i32) (local $pairAt i32) (local $pairBytes i32)
+    (local $width i32) (local $at0 i32) (local $at1 i32) (local $at i32) (local $xAt i32) (local $wAt i32)
+    (local $label0 i32) (local $label1 i32)
+    (local $score v128) (local $x v128) (local $p v128) (local $rest v128) (local $error v128)
+    (local $elementWeight f64) (local $error0 f64) (local $error1 f64)
+    (local.set $pairs (i32.shr_u (i32.add (local.get $rows) (i32.const 1)) (i32.const 1)))
+    (local.set $width (i32.add (local.get $columns) (local.get $intercept)))
+    (local.set $pairBytes (i32.shl (local.get $columns) (select (i32.const 3) (i32.const 4) (local.get $float32))))
     (block $labelsDone (loop $labels
       (br_if $labelsDone (i32.ge_u (local.get $label) (local.get $classes)))
       (local.set $coefRow (i32.add (local.get $coef) (i32.shl (i32.mul (local.get $label) (local.get $width)) (i32.const 3))))
+      (local.set $elementWeight (f64.load (i32.add (local.get $elementWeights) (i32.shl (local.get $label) (i32.const 3)))))
       (memory.fill (local.get $grad) (i32.const 0) (i32.shl (local.get $width) (i32.const 3)))
-      (local.set $scaleAt (i32.shl (i32.mul (local.get $label) (i32.shl (local.get $pairs) (i32.const 1))) (i32.const 3)))
       (local.set $pairAt (local.get $design))
       (local.set $pair (i32.const 0))
       (block $pairsDone (loop $pairsLoop
         (br_if $pairsDone (i32.ge_u (local.get $pair) (local.get $pairs)))
         (local.set $score (v128.const f64x2 0 0))
         (local.set $column (i32.const 0))
-        (block $scoreDone (loop $scoreLoop
-          (br_if $scoreDone (i32.ge_u (local.get $column) (local.get $width)))
+        (local.set $xAt (local.get $pairAt))
+        (local.set $wAt (local.get $coefRow))
+        ;; Two copies of the column loop, so the element type is decided once per pair, not per column.
+        (if (local.get $float32)
+          (then (block $score32Done (loop $score32
+            (br_if $score32Done (i32.ge_u (local.get $column) (local.get $columns)))
+            (local.set $score (f64x2.add (local.get $score)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $xAt))) (f64x2.splat (f64.load (local.get $wAt))))))
+            (local.set $xAt (i32.add (local.get $xAt) (i32.const 8)))
+            (local.set $wAt (i32.add (local.get $wAt) (i32.const 8)))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br $score32))))
+          (else (block $score64Done (loop $score64
+            (br_if $score64Done (i32.ge_u (local.get $column) (local.get $columns)))
+            (local.set $score (f64x2.add (local.get $score)
+              (f64x2.mul (v128.load (local.get $xAt)) (f64x2.splat (f64.load (local.get $wAt))))))
+            (local.set $xAt (i32.add (local.get $xAt) (i32.const 16)))
+            (local.set $wAt (i32.add (local.get $wAt) (i32.const 8)))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br $score64)))))
+        ;; The intercept's x is 1, and 1 * w = w exactly.
+        (if (local.get $intercept) (then
           (local.set $score (f64x2.add (local.get $score)
-            (f64x2.mul (v128.load (i32.add (local.get $pairAt) (i32.shl (local.get $column) (i32.const 4))))
-                       (f64x2.splat (f64.load (i32.add (local.get $coefRow) (i32.shl (local.get $column) (i32.const 3))))))))
-          (local.set $column (i32.add (local.get $column) (i32.const 1)))
-          (br $scoreLoop)))
+            (f64x2.splat (f64.load (i32.add (local.get $coefRow) (i32.shl (local.get $columns) (i32.const 3)))))))))
         (local.set $p (f64x2.div (f64x2.splat (f64.const 1.0)) (f64x2.add (f64x2.splat (f64.const 1.0)) (call $expPair (f64x2.neg (local.get $score))))))
+        ;; 1 * elementWeight is exact: unit rows give the same rest as a row weight of 1.
+        (local.set $rest (f64x2.mul
+          (if (result v128) (local.get $unitRows)
+            (then (f64x2.splat (f64.const 1.0)))
+            (else (v128.load (i32.add (local.get $rowWeights) (i32.shl (local.get $pair) (i32.const 4))))))
+          (f64x2.splat (local.get $elementWeight))))
+        ;; Table entries [y][k] of both rows: byte offset ((y * classes) + k) * 8.
+        (if (local.get $narrowLabels)
+          (then
+            (local.set $label0 (i32.load8_u (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 1)))))
+            (local.set $label1 (i32.load8_u offset=1 (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 1))))))
+          (else
+            (local.set $label0 (i32.load (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3)))))
+            (local.set $label1 (i32.load offset=4 (i32.add (local.get $labels) (i32.shl (local.get $pair) (i32.const 3)))))))
+        (local.set $at0 (i32.shl (i32.add (i32.mul (local.get $label0) (local.get $classes)) (local.get $label)) (i32.const 3)))
+        (local.set $at1 (i32.shl (i32.add (i32.mul (local.get $label1) (local.get $classes)) (local.get $label)) (i32.const 3)))
         (local.set $error (f64x2.add
-          (f64x2.mul (v128.load (i32.add (local.get $scaleP) (local.get $scaleAt))) (local.get $p))
-          (f64x2.mul (v128.load (i32.add (local.get $scaleC) (local.get $scaleAt))) (f64x2.sub (f64x2.splat (f64.const 1.0)) (local.get $p)))))
+          (f64x2.mul (f64x2.mul (local.get $rest)
+                                (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $tableP) (local.get $at0))))
+                                                      (f64.load (i32.add (local.get $tableP) (local.get $at1)))))
+                     (local.get $p))
+          (f64x2.mul (f64x2.mul (local.get $rest)
+                                (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $tableC) (local.get $at0))))
+                                                      (f64.load (i32.add (local.get $tableC) (local.get $at1)))))
+                     (f64x2.sub (f64x2.splat (f64.const 1.0)) (local.get $p)))))
         (local.set $error0 (f64x2.extract_lane 0 (local.get $error)))
         (local.set $error1 (f64x2.extract_lane 1 (local.get $error)))
+        ;; The row padding an odd count has no weight (its design row is 0, but the intercept's x is 1).
+        (if (i32.eq (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1)) (local.get $rows))
+          (then (local.set $error1 (f64.const 0))))
         (local.set $column (i32.const 0))
+        (local.set $xAt (local.get $pairAt))
+        (local.set $at (local.get $grad))
         (block $gradientDone (loop $gradientLoop
-          (br_if $gradientDone (i32.ge_u (local.get $column) (local.get $width)))
-          (local.set $x (v128.load (i32.add (local.get $pairAt) (i32.shl (local.get $column) (i32.const 4)))))
-          (local.set $at (i32.add (local.get $grad) (i32.shl (local.get $column) (i32.const 3))))
+          (br_if $gradientDone (i32.ge_u (local.get $column) (local.get $columns)))
+          (if (local.get $float32)
+            (then
+              (local.set $x (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $xAt))))
+              (local.set $xAt (i32.add (local.get $xAt) (i32.const 8))))
+            (else
+              (local.set $x (v128.load (local.get $xAt)))
+              (local.set $xAt (i32.add (local.get $xAt) (i32.const 16)))))
           (f64.store (local.get $at)
             (f64.add (f64.add (f64.load (local.get $at)) (f64.mul (f64x2.extract_lane 0 (local.get $x)) (local.get $error0)))
                      (f64.mul (f64x2.extract_lane 1 (local.get $x)) (local.get $error1))))
+          (local.set $at (i32.add (local.get $at) (i32.const 8)))
           (local.set $column (i32.add (local.get $column) (i32.const 1)))
           (br $gradientLoop)))
-        (local.set $pairAt (i32.add (local.get $pairAt) (i32.shl (local.get $width) (i32.const 4))))
-        (local.set $scaleAt (i32.add (local.get $scaleAt) (i32.const 16)))
+        (if (local.get $intercept) (then
+          (local.set $at (i32.add (local.get $grad) (i32.shl (local.get $columns) (i32.const 3))))
+          (f64.store (local.get $at) (f64.add (f64.add (f64.load (local.get $at)) (local.get $error0)) (local.get $error1)))))
+        (local.set $pairAt (i32.add (local.get $pairAt) (local.get $pairBytes)))
         (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
         (br $pairsLoop)))
       (local.set $column (i32.const 0))
