@@ -97,8 +97,7 @@ export async function createTfjsClassifierTrainer(
       const y = tf.tidy(() =>
         isSigmoid
           ? tf.oneHot(tf.tensor1d(codes, 'int32'), numClasses).toFloat()
-          : // Class indices as int32, straight from the checked codes (no float32 copy of N labels).
-            tf.tensor1d(codes, 'int32'),
+          : tf.tensor1d(Float32Array.from(codes)),
       );
       // Made here, so disposed here: Adam keeps two moment tensors per weight.
       const optimizer = tf.train.adam(request.learningRate ?? 0.01);

@@ -79,31 +79,6 @@ describe('fitWeighted rejects hostile input with typed errors', () => {
     ).rejects.toMatchObject(invalidInput);
   });
 
-  it("int32 class indices (the classifier trainer's targets, no float copy) train exactly as float32 ones", async () => {
-    // Reference: float32 class-index targets, the path the conformance suite checks against core's float64 loss.
-    const weighted = {
-      specVersion: 1,
-      loss: { kind: 'softmax_cross_entropy' },
-      class: { strategy: 'balanced' },
-      adaptive: [{ kind: 'focal', gamma: 2 }],
-    } as const;
-    const train = async (y: Tensor) => {
-      const model = denseModel();
-      const history = await fitWeighted(tf, model, tf.tensor2d(features), y, {
-        spec: weighted,
-        epochs: 2,
-        batchSize: 4,
-        seed: 3,
-        sampleWeights: [1, 2, 0.5, 1, 3, 1],
-        optimizer: tf.train.sgd(0.1),
-      });
-      return { weights: weightsOf(model), losses: history.history.loss };
-    };
-    const fromFloat = await train(tf.tensor1d(labels));
-    expect(await train(tf.tensor1d(labels, 'int32'))).toEqual(fromFloat);
-    expect(fromFloat.weights[0]).not.toEqual(kernel.flat());
-  });
-
   it('string labels with a class list train as their indices; history.classes decodes predictions', async () => {
     const classes = ['rain', 'sun', 'fog'];
     const named = labels.map((label) => classes[label] as string);
