@@ -35,7 +35,9 @@ describe('perSampleLossInChunks', () => {
     const tensorsBefore = tf.memory().numTensors;
     const whole = perSampleLossInChunks(tf, spec, scheduled, model, data, 100);
     const expected = referenceLosses();
-    whole.forEach((loss, index) => expect(loss).toBeCloseTo(expected[index] as number, 6));
+    whole.forEach((loss, index) => {
+      expect(loss).toBeCloseTo(expected[index] as number, 6);
+    });
     // 1, 4 and 5 leave short last chunks; the rows are scored independently, so the bits agree.
     for (const chunkRows of [1, 4, 5, 6])
       expect(perSampleLossInChunks(tf, spec, scheduled, model, data, chunkRows)).toEqual(whole);
