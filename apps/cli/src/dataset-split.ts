@@ -34,22 +34,33 @@ function view(dataset: Columnar, start: number, end: number): Columnar {
 }
 
 /**
- * Moves the rows `first` (ascending) to the front of every array, in their order, and `rest`
- * (ascending) after them, in place: `rest` is copied out, `first` compacted forward (each row moves to
- * an index at or below its own, so nothing unread is overwritten), then `rest` written back. The only
- * extra memory is a copy of the `rest` rows.
+ * Moves the rows marked in `isTrain` to the front of every array and the others after them, each side
+ * in file order, in place and in one pass per array: a training row is copied forward to the next free
+ * training position (never above its own index, and every index below it was already read), a test
+ * row is copied out; the test rows are then written back after the training rows. The only extra
+ * memory is a copy of the test rows (no index arrays).
  */
-function partitionInPlace(dataset: Columnar, first: Int32Array, rest: Int32Array): void {
+function partitionInPlace(dataset: Columnar, isTrain: Uint8Array, trainCount: number): void {
   const { values, columns } = dataset.features;
+  const count = isTrain.length;
   const moveRows = (array: Float32Array | Float64Array | Int32Array, width: number) => {
-    const saved = new (array.constructor as new (size: number) => typeof array)(rest.length * width);
-    rest.forEach((row, position) => {
-      saved.set(array.subarray(row * width, (row + 1) * width), position * width);
-    });
-    first.forEach((row, position) => {
-      if (row !== position) array.copyWithin(position * width, row * width, (row + 1) * width);
-    });
-    array.set(saved, first.length * width);
+    const saved = new (array.constructor as new (size: number) => typeof array)((count - trainCount) * width);
+    let trainAt = 0;
+    let testAt = 0;
+    for (let row = 0; row < count; row += 1) {
+      // Element by element: a subarray per row would make millions of short-lived objects.
+      if (isTrain[row] === 1) {
+        if (row !== trainAt)
+          for (let column = 0; column < width; column += 1)
+            array[trainAt * width + column] = array[row * width + column] as number;
+        trainAt += 1;
+      } else {
+        for (let column = 0; column < width; column += 1)
+          saved[testAt * width + column] = array[row * width + column] as number;
+        testAt += 1;
+      }
+    }
+    array.set(saved, trainCount * width);
   };
   moveRows(values, columns);
   moveRows(dataset.labels, 1);
@@ -114,8 +125,9 @@ export function standardizeParts(train: Columnar, test: Columnar): DatasetSplit 
  * splits as the demo and benchmarks do. testFraction 0 scores on the training rows.
  *
  * Memory: the dataset's arrays are reordered (training rows first) and standardized in place, and the
- * parts are views of them; the dataset must not be used afterwards. Besides index arrays (4 bytes a
- * row) the only copy is of the test rows, while they are moved.
+ * parts are views of them; the dataset must not be used afterwards. Besides a mark per row (1 byte)
+ * and the largest class's row indices (4 bytes a row) the only copy is of the test rows, while they
+ * are moved.
  */
 export function splitDataset(dataset: TabularDataset, testFraction: number, seed: number): DatasetSplit {
   const random = createSeededRandom(seed);
@@ -128,10 +140,11 @@ export function splitDataset(dataset: TabularDataset, testFraction: number, seed
   }
   const isTrain = new Uint8Array(count);
   let trainCount = 0;
+  // One buffer for every class's rows (a class's rows are its front part): shuffleInPlace is the
+  // conformance split's own shuffle (same draws, same order), and an Int32Array holds a row in 4 bytes.
+  const classRows = new Int32Array(perClass.reduce((largest, size) => Math.max(largest, size), 0));
   for (let label = 0; label < classCount; label += 1) {
-    // shuffleInPlace is the conformance split's own shuffle (same draws, same order); an Int32Array
-    // holds a class's rows in 4 bytes each instead of a JS array's 8.
-    const rows = new Int32Array(perClass[label] as number);
+    const rows = classRows.subarray(0, perClass[label] as number);
     let filled = 0;
     for (let row = 0; row < count; row += 1) if (dataset.labels[row] === label) rows[filled++] = row;
     shuffleInPlace(rows, random);
@@ -149,14 +162,6 @@ export function splitDataset(dataset: TabularDataset, testFraction: number, seed
       '--test-fraction',
       `leaves no test rows out of ${count}; use 0 to score on the training rows`,
     );
-  // Index arrays in file order, so each side keeps the file's row order.
-  const trainRows = new Int32Array(trainCount);
-  const testRows = new Int32Array(count - trainCount);
-  let trainAt = 0;
-  let testAt = 0;
-  for (let row = 0; row < count; row += 1)
-    if (isTrain[row] === 1) trainRows[trainAt++] = row;
-    else testRows[testAt++] = row;
-  partitionInPlace(dataset, trainRows, testRows);
+  partitionInPlace(dataset, isTrain, trainCount);
   return standardizeParts(view(dataset, 0, trainCount), view(dataset, trainCount, count));
 }

@@ -1,30 +1,36 @@
-import { checkFeatureMatrix, isDenseFeatureMatrix, serializeWeightingSpec, withClassLabels } from '@weightspec/core';
+import {
+  InvalidInputError,
+  checkFeatureMatrix,
+  isDenseFeatureMatrix,
+  serializeWeightingSpec,
+  withClassLabels,
+} from '@weightspec/core';
 import type {
   ClassifierTrainingRequest,
   FeatureMatrixInput,
   LabeledClassifierTrainer,
   TrainedClassifier,
 } from '@weightspec/core';
+import { predictClassesInChunks } from './onnx-chunked-prediction.ts';
 import { loadOnnxRuntime, nodeBuiltinModule } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 import type { OnnxTrainer } from './onnx-trainer-types.ts';
 
-/** Rows scored per inference run on a dense matrix, so the probabilities of 2M rows never exist at once. */
-const PREDICT_CHUNK_ROWS = 65536;
-
-/** The most likely class per row; a dense matrix is scored in chunks of subarray views (no copies). */
-async function predictClasses(trainer: OnnxTrainer, features: FeatureMatrixInput): Promise<number[]> {
-  const argmax = (rows: number[][]) => rows.map((row) => row.indexOf(Math.max(...row)));
-  if (!isDenseFeatureMatrix(features)) return argmax(await trainer.predictProbabilities(features));
-  const { values, rows, columns } = checkFeatureMatrix('features', features, { float32: true });
-  const predicted: number[] = [];
-  for (let start = 0; start < rows; start += PREDICT_CHUNK_ROWS) {
-    const count = Math.min(PREDICT_CHUNK_ROWS, rows - start);
-    const chunk = { values: values.subarray(start * columns, (start + count) * columns), rows: count, columns };
-    for (const label of argmax(await trainer.predictProbabilities(chunk))) predicted.push(label);
-  }
-  return predicted;
+/** The most likely class per row; a dense matrix is scored in chunks by one session (no N x C output). */
+async function predictClasses(
+  ort: OnnxRuntimeLike,
+  trainer: OnnxTrainer,
+  features: FeatureMatrixInput,
+  sizes: { readonly inputSize: number; readonly numClasses: number },
+): Promise<number[]> {
+  if (!isDenseFeatureMatrix(features))
+    return (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
+  const matrix = checkFeatureMatrix('features', features, { float32: true });
+  if (matrix.columns !== sizes.inputSize)
+    throw new InvalidInputError('features[0]', `has ${matrix.columns} values, expected inputSize ${sizes.inputSize}`);
+  const model = trainer.exportInferenceModel();
+  return Array.from(await predictClassesInChunks(ort, model, matrix, { numClasses: sizes.numClasses }));
 }
 
 /**
@@ -64,7 +70,7 @@ export async function createOnnxClassifierTrainer(
       }
       return {
         async predict(features) {
-          return predictClasses(trainer, features);
+          return predictClasses(ort, trainer, features, { inputSize: columns, numClasses: request.numClasses });
         },
         async save(directory) {
           // Node-only, looked up here so the package still bundles for the browser.

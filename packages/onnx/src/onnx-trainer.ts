@@ -22,6 +22,7 @@ import {
 } from './onnx-trainer-inputs.ts';
 import type { CheckedFitData } from './onnx-trainer-inputs.ts';
 import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
+import { scoreRowsInChunks } from './onnx-chunked-rows.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import type { OnnxRuntimeSession, OnnxRuntimeTensor } from './onnx-fine-tuner-types.ts';
 import { appendMlp, buildForwardGraph, buildTrainingStepGraph, packLayers } from './onnx-training-step.ts';
@@ -106,21 +107,24 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       data[position * numClasses + (labels[indices[position] as number] as number)] = 1;
     return data;
   };
+  /** Each row's raw loss under the current parameters: rows `indices`, or every row when null, in chunks. */
   const forwardRawLoss = async (
     scheduled: ScheduledWeighting,
     data: CheckedFitData,
-    indices: ArrayLike<number>,
+    indices: ArrayLike<number> | null,
   ): Promise<Float32Array> => {
     const session = await sessionFor('forward', scheduled);
-    const ones = new Float32Array(indices.length).fill(1);
-    const result = await session.run({
-      theta: tensor(theta, [theta.length]),
-      x: tensor(flatten(data.features, indices), [indices.length, inputSize]),
-      targets: tensor(oneHot(data.labels, indices), [indices.length, numClasses]),
-      rest: tensor(ones, [indices.length, 1]),
-      keep: tensor(ones, [indices.length, 1]),
+    return scoreRowsInChunks(indices === null ? data.count : indices.length, indices, async (chunk) => {
+      const ones = new Float32Array(chunk.length).fill(1);
+      const result = await session.run({
+        theta: tensor(theta, [theta.length]),
+        x: tensor(flatten(data.features, chunk), [chunk.length, inputSize]),
+        targets: tensor(oneHot(data.labels, chunk), [chunk.length, numClasses]),
+        rest: tensor(ones, [chunk.length, 1]),
+        keep: tensor(ones, [chunk.length, 1]),
+      });
+      return result.raw_loss?.data as Float32Array;
     });
-    return result.raw_loss?.data as Float32Array;
   };
   // Fit calls run one after another: each continues from the parameters the previous one left.
   let running: Promise<unknown> = Promise.resolve();
@@ -131,7 +135,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     fitOptions: OnnxFitOptions,
   ): Promise<{ losses: number[] }> => {
     const data = checkOnnxFitData(checked, features, labels, fitOptions.sampleWeights);
-    const { count, sampleWeights } = data;
+    const { sampleWeights } = data;
     const stats = fitOptions.stats ?? countClasses(data.labels, numClasses);
     const resolved = resolveWeighting(spec, {
       stats,
@@ -146,12 +150,11 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       difficulty: fitOptions.difficulty ?? null,
       firstEpoch: epochCount,
     });
-    const all = Int32Array.from({ length: count }, (_, index) => index);
     const elementWeight = spec.elements?.weights?.[0] ?? 1;
     const losses: number[] = [];
     for (let epoch = plan.firstEpoch; epoch < plan.totalEpochs; epoch += 1) {
       const start = plan.startEpoch(epoch);
-      const rankingLoss = start.needsRanking ? await forwardRawLoss(start.scheduled, data, all) : null;
+      const rankingLoss = start.needsRanking ? await forwardRawLoss(start.scheduled, data, null) : null;
       const planned = start.admit(rankingLoss);
       const curriculum = planned.curriculumWeights;
       let lossSum = 0;

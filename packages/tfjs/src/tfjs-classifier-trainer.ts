@@ -10,13 +10,11 @@ import {
 } from '@weightspec/core';
 import type { ClassifierTrainingRequest, LabeledClassifierTrainer, TrainedClassifier } from '@weightspec/core';
 
-/** Rows per predict call, so a 2M-row test set's scores never exist as one tensor. */
-const PREDICT_CHUNK_ROWS = 65536;
-
 /** float32 values for a tensor: a Float32Array as it is (a dense matrix: no copy), else a float32 copy. */
 const asFloat32 = (values: Float32Array | Float64Array): Float32Array =>
   values instanceof Float32Array ? values : Float32Array.from(values);
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { predictClassesInChunks } from './tfjs-chunked-prediction.ts';
 import { loadTfjs, useTfjsBackend } from './tfjs-peer.ts';
 import type { Tfjs, TfjsBackendName } from './tfjs-peer.ts';
 import { fitWeighted } from './tfjs-weighted-fit.ts';
@@ -136,18 +134,8 @@ export async function createTfjsClassifierTrainer(
           const input = checkFeatureMatrix('features', features, { float32: true });
           if (input.columns !== width)
             throw new InvalidInputError('features[0]', `has ${input.columns} values, the model takes ${width}`);
-          const values = asFloat32(input.values);
-          const predicted: number[] = [];
-          for (let start = 0; start < input.rows; start += PREDICT_CHUNK_ROWS) {
-            const count = Math.min(PREDICT_CHUNK_ROWS, input.rows - start);
-            const chunk = values.subarray(start * width, (start + count) * width);
-            const labels = tf.tidy(() => {
-              const scores = model.predict(tf.tensor2d(chunk, [count, width])) as Tensor;
-              return tf.argMax(scores, -1).dataSync();
-            });
-            for (const label of labels) predicted.push(label);
-          }
-          return predicted;
+          const scored = { values: asFloat32(input.values), rows: input.rows, columns: width };
+          return Array.from(predictClassesInChunks(tf, model, scored));
         },
         async save(directory) {
           // Node-only: imported here so browser bundles of the package stay free of node: modules.

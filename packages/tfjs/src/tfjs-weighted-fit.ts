@@ -6,14 +6,7 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import type {
-  ClassLabel,
-  ClassStatistics,
-  PlannedBatch,
-  ScheduledWeighting,
-  WeightingSpec,
-  WeightingSpecInput,
-} from '@weightspec/core';
+import type { ClassLabel, ClassStatistics, PlannedBatch, WeightingSpec, WeightingSpecInput } from '@weightspec/core';
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
 import {
   checkFiniteTensor,
@@ -27,8 +20,8 @@ import { evaluateValidation, plainSpec, validationSpec } from './tfjs-fit-valida
 import type { CheckedValidation, WeightedEpochLogs } from './tfjs-fit-validation.ts';
 
 export type { WeightedEpochLogs } from './tfjs-fit-validation.ts';
-import { tfjsElementTerms } from './tfjs-element-losses.ts';
 import type { Tfjs } from './tfjs-peer.ts';
+import { perSampleLossInChunks } from './tfjs-ranking-loss.ts';
 import { tfjsWeightedLoss } from './tfjs-weighted-loss.ts';
 
 /** Callbacks in the style of tfjs-layers' CustomCallbackArgs. */
@@ -178,7 +171,9 @@ async function fitChecked(
   for (let epoch = 0; epoch < epochs; epoch += 1) {
     await callbacks.onEpochBegin?.(epoch);
     const start = plan.startEpoch(epoch);
-    const rankingLoss = start.needsRanking ? perSampleLoss(tf, spec, start.scheduled, model, x, y0, batchSize) : null;
+    const rankingLoss = start.needsRanking
+      ? perSampleLossInChunks(tf, spec, start.scheduled, model, { x, y: y0 })
+      : null;
     const planned = start.admit(rankingLoss);
     const curriculumTensor = planned.curriculumWeights
       ? tf.tensor1d(Float32Array.from(planned.curriculumWeights))
@@ -245,26 +240,6 @@ async function fitChecked(
   }
   await callbacks.onTrainEnd?.(lastLogs);
   return history;
-}
-
-/** The model's mean raw loss per sample over its unmasked elements (difficulty for `difficulty: loss`). */
-function perSampleLoss(
-  tf: Tfjs,
-  spec: WeightingSpec,
-  scheduled: ScheduledWeighting,
-  model: LayersModel,
-  x: Tensor,
-  y: Tensor,
-  batchSize: number,
-): Float32Array {
-  return tf.tidy(() => {
-    const predictions = model.predict(x, { batchSize }) as Tensor;
-    const terms = tfjsElementTerms(tf, spec, scheduled, predictions, y);
-    const shape = [terms.sampleCount, terms.elementCount];
-    const kept = terms.keep.reshape(shape);
-    const counts = tf.maximum(kept.sum(1), 1);
-    return terms.rawLoss.reshape(shape).sum(1).div(counts).dataSync() as Float32Array;
-  });
 }
 
 /** Checks validation data like the training data; one-hot targets become indices (owned: disposed by the caller). */
