@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXPECTED_SCRIPTS = {
-  build: /^node \.\.\/\.\.\/scripts\/clean-dist\.mjs && tsc -p tsconfig\.build\.json && node \.\.\/\.\.\/scripts\/build-commonjs\.mjs( --ambient-types \S+)?$/,
+  build:
+    /^node \.\.\/\.\.\/scripts\/clean-dist\.mjs && tsc -p tsconfig\.build\.json && node \.\.\/\.\.\/scripts\/build-commonjs\.mjs( --ambient-types \S+)?$/,
   typecheck: /^tsc -p tsconfig\.json --noEmit$/,
   test: /^vitest run$/,
   lint: /^publint --strict --pack npm$/,
