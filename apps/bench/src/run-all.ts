@@ -63,7 +63,7 @@ const limit = QUIET_LOAD_PER_CORE * cpus().length;
 const startLoad = loadavg()[0] as number;
 if (startLoad > limit)
   process.stderr.write(
-    `WARNING: 1-minute load average ${startLoad.toFixed(2)} exceeds ${limit} (${QUIET_LOAD_PER_CORE} per core on ${cpus().length} cores): timings are provisional and no README numbers will be written.\n`,
+    `WARNING: 1-minute load average ${startLoad.toFixed(2)} exceeds ${limit} (${QUIET_LOAD_PER_CORE} per core on ${cpus().length} cores): each row first waits (up to 2 minutes) for it to settle, and a row still above it marks the run not quiet (no README numbers).\n`,
   );
 const startedAt = new Date().toISOString();
 const rows: BenchmarkRow[] = [];
