@@ -255,9 +255,12 @@ export async function timeRepetitions(
 /** One size of a scale measurement: a CLI command on `rows` rows in a child process. */
 export interface ScaleMeasurement {
   readonly rows: number;
+  /** The median wall time over the runs. */
   readonly seconds: number;
+  /** Every run's wall time, in the order run (absent in results written before repeats existed). */
+  readonly secondsPerRun?: readonly number[];
   readonly rowsPerSecond: number;
-  /** Peak resident set size of the command's process (VmHWM / getrusage maxrss). */
+  /** Peak resident set size of the command's process (VmHWM / getrusage maxrss); the largest over the runs. */
   readonly peakRssBytes: number;
   /** The data as Float32: rows x (features + 1 label) x 4 bytes. */
   readonly dataFloat32Bytes: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeTimes } from './bench-harness.ts';
-import type { ComparisonRow } from './bench-harness.ts';
+import type { ComparisonRow, ScaleRow } from './bench-harness.ts';
 import { README_END, README_START, formatResultsTable, writeReadmeTable } from './readme-table.ts';
 import type { BenchmarkResults } from './readme-table.ts';
 
@@ -103,5 +103,32 @@ describe('README benchmark table', () => {
     expect(() => writeReadmeTable(noisy, path)).toThrow(/not quiet.*onnx vs PyTorch/);
     expect(() => writeReadmeTable(results({ complete: false }), path)).toThrow(/covered only onnx/);
     expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
+  it("shows a scale row's median time with the range of its runs, and one run without a range", () => {
+    const scale: ScaleRow = {
+      kind: 'scale',
+      name: 'weights (generated)',
+      command: 'weightspec weights',
+      measurements: [
+        {
+          rows: 1000,
+          seconds: 2,
+          secondsPerRun: [2, 1, 3],
+          rowsPerSecond: 500,
+          peakRssBytes: 1048576,
+          dataFloat32Bytes: 4,
+        },
+        { rows: 2000, seconds: 4, rowsPerSecond: 500, peakRssBytes: 1048576, dataFloat32Bytes: 8 },
+      ],
+      perRowTimeGrowth: 1,
+      goal: 'linear',
+      met: true,
+      notes: 'notes',
+      load: quietLoad,
+    };
+    const table = formatResultsTable(results({ rows: [scale] }));
+    expect(table).toContain('| 2.00 s (1.00-3.00) |');
+    expect(table).toMatch(/\| 4\.00 s +\|/);
   });
 });

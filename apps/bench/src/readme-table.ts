@@ -73,7 +73,9 @@ export function formatResultsTable(results: BenchmarkResults): string {
           row.measurements.map((measurement, index) => [
             index === 0 ? row.name : '',
             measurement.rows.toLocaleString('en-US'),
-            `${measurement.seconds.toFixed(2)} s`,
+            measurement.secondsPerRun && measurement.secondsPerRun.length > 1
+              ? `${measurement.seconds.toFixed(2)} s (${Math.min(...measurement.secondsPerRun).toFixed(2)}-${Math.max(...measurement.secondsPerRun).toFixed(2)})`
+              : `${measurement.seconds.toFixed(2)} s`,
             Math.round(measurement.rowsPerSecond).toLocaleString('en-US'),
             megabytes(measurement.peakRssBytes),
             megabytes(measurement.dataFloat32Bytes + 200 * 1048576),

@@ -9,6 +9,15 @@ import type { ScaleDataset } from './scale-datasets.ts';
 
 /** Row counts measured (override with WEIGHTSPEC_BENCH_SCALE_ROWS=100000,200000 for a short trial). */
 const rowCounts = (process.env.WEIGHTSPEC_BENCH_SCALE_ROWS ?? '500000,1000000,2000000').split(',').map(Number);
+/**
+ * Runs of each command at each size (override with WEIGHTSPEC_BENCH_SCALE_REPEATS): one run per size
+ * made the growth ratio a ratio of two single timings, and one slow or fast run decided the verdict.
+ */
+const repeats = Number(process.env.WEIGHTSPEC_BENCH_SCALE_REPEATS ?? 3);
+if (!Number.isInteger(repeats) || repeats < 1)
+  throw new Error(
+    `WEIGHTSPEC_BENCH_SCALE_REPEATS must be an integer >= 1, got ${process.env.WEIGHTSPEC_BENCH_SCALE_REPEATS}`,
+  );
 const headroomBytes = 200 * 1048576;
 /**
  * The built CLI (what users run): measuring through tsx put the transpiler's own memory (tens of MB)
@@ -33,6 +42,19 @@ function timedCli(args: readonly string[]): { seconds: number; peakRssBytes: num
   return { seconds: seconds as number, peakRssBytes: (kilobytes as number) * 1024 };
 }
 
+/** `repeats` runs of one command: the median wall time, every run's time, and the largest peak RSS. */
+function repeatedCli(args: readonly string[]): { seconds: number; secondsPerRun: number[]; peakRssBytes: number } {
+  const runs = Array.from({ length: repeats }, () => timedCli(args));
+  const secondsPerRun = runs.map((run) => run.seconds);
+  const sorted = [...secondsPerRun].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const seconds =
+    sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { seconds, secondsPerRun, peakRssBytes: Math.max(...runs.map((run) => run.peakRssBytes)) };
+}
+
 /** The command measured at each size; `null` when it failed (the error is kept in the notes). */
 async function measureScale(
   name: string,
@@ -45,14 +67,15 @@ async function measureScale(
   const { value, load } = await withLoadRecord(async () => {
     // The command on 1,000 rows: the fixed cost (Node, imports, the ONNX or tfjs runtime) that
     // is subtracted before judging whether time grows linearly with rows.
-    const startup = timedCli(argsFor(await dataset(1000)));
+    const startup = repeatedCli(argsFor(await dataset(1000)));
     const done: ScaleMeasurement[] = [];
     for (const data of datasets) {
       try {
-        const { seconds, peakRssBytes } = timedCli(argsFor(data));
+        const { seconds, secondsPerRun, peakRssBytes } = repeatedCli(argsFor(data));
         done.push({
           rows: data.rows,
           seconds,
+          secondsPerRun,
           rowsPerSecond: data.rows / seconds,
           peakRssBytes,
           dataFloat32Bytes: data.rows * (data.features + 1) * 4,
@@ -87,7 +110,7 @@ async function measureScale(
     perRowTimeGrowth,
     goal: 'time per row beyond the fixed cost at the largest size <= 1.25x the smallest; peak RSS <= data as Float32 + 200 MB',
     met: complete && perRowTimeGrowth <= 1.25 && memoryMet,
-    notes: `on 1,000 rows (the fixed cost, subtracted before the time-per-row growth): ${startup.seconds.toFixed(2)} s, ${(startup.peakRssBytes / 1048576).toFixed(0)} MB; the built CLI (node apps/cli/dist/bin.js)${failures.length > 0 ? `; FAILED at ${failures.join('; ')}` : ''}`,
+    notes: `median time of ${repeats} runs per size, peak RSS the largest of them; on 1,000 rows (the fixed cost, subtracted before the time-per-row growth): ${startup.seconds.toFixed(2)} s, ${(startup.peakRssBytes / 1048576).toFixed(0)} MB; the built CLI (node apps/cli/dist/bin.js)${failures.length > 0 ? `; FAILED at ${failures.join('; ')}` : ''}`,
     load,
   };
 }
