@@ -128,7 +128,7 @@ export async function runScaleBenchmark(_rounds: number): Promise<ScaleRow[]> {
   }
   if (!existsSync(cliBin)) {
     process.stderr.write(
-      `scale: ${cliBin} is missing (build it: npx turbo run build --filter=@weightspec/cli...): rows skipped\n`,
+      `scale: ${cliBin} is missing (build it: npx -y pnpm@12.21.0 exec turbo run build --filter=@weightspec/cli...): rows skipped\n`,
     );
     return [];
   }

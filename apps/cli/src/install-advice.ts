@@ -112,7 +112,7 @@ export class UnbuiltPackageError extends MissingPeerError {
     super(packageName, neededBy, options);
     this.message =
       `${neededBy} needs the package "${packageName}": it is installed but its entry file ${entryFile} is missing. ` +
-      `In a weightspec checkout build it (npx turbo run build --filter=${packageName}); otherwise reinstall it.`;
+      `In a weightspec checkout build it (npx -y pnpm@12.21.0 exec turbo run build --filter=${packageName}); otherwise reinstall it.`;
   }
 }
 
