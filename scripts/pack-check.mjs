@@ -80,7 +80,9 @@ try {
 
 for (const directory of PACKAGES)
   if (!existsSync(join(root, directory, 'dist', 'index.cjs')))
-    fail(`${directory} is not built; run: npx -y pnpm@12.21.0 exec turbo run build (the test command builds before this check)`);
+    fail(
+      `${directory} is not built; run: npx -y pnpm@12.21.0 exec turbo run build (the test command builds before this check)`,
+    );
 
 // The consumers must see only what they installed: no NODE_PATH (pnpm sets one for scripts) and no
 // pnpm-specific npm settings.

@@ -26,7 +26,9 @@ export default function buildCliWhenStale(): void {
   for (const dependency of ['@weightspec/core', '@weightspec/conformance']) {
     const entry = join(require.resolve(`${dependency}/package.json`), '..', 'dist', 'index.js');
     if (!existsSync(entry))
-      throw new Error(`${dependency} is not built; run: npx -y pnpm@12.21.0 exec turbo run build --filter=@weightspec/cli^...`);
+      throw new Error(
+        `${dependency} is not built; run: npx -y pnpm@12.21.0 exec turbo run build --filter=@weightspec/cli^...`,
+      );
   }
   const bin = join(packageDirectory, 'dist', 'bin.js');
   if (existsSync(bin) && statSync(bin).mtimeMs >= newestSourceTime(join(packageDirectory, 'src'))) return;
