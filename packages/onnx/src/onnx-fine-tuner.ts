@@ -17,6 +17,7 @@ import { FineTuneParameters } from './onnx-fine-tune-parameters.ts';
 import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
+import { createCallQueue } from './onnx-call-queue.ts';
 import { fitWithPlan } from './onnx-fine-tune-fit.ts';
 import { buildEvaluationGraph, buildStepGraph, type FineTuneGraph, lossLayout } from './onnx-fine-tune-step.ts';
 import type {
@@ -185,15 +186,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
           dataElementWeights,
         }),
     });
-  // Every public call runs in turn: two overlapping fits (or a step during a fit) would each read the
-  // parameters, run, and write them back, so one's updates would silently vanish. Queued calls start when
-  // the one before settles, whether it succeeded or failed.
-  let queue: Promise<unknown> = Promise.resolve();
-  const inTurn = <Result>(work: () => Promise<Result>): Promise<Result> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  // Every public call runs in turn (a step during a fit included), so none loses another's updates.
+  const inTurn = createCallQueue();
   const fineTuner: OnnxFineTuner = {
     trainable,
     step(batch) {

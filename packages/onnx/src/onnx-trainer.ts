@@ -12,6 +12,7 @@ import {
   sampleWeightStatistics,
 } from '@weightspec/core';
 import type { ClassLabel, FeatureMatrixInput, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
+import { createCallQueue } from './onnx-call-queue.ts';
 import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 import {
@@ -127,7 +128,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     });
   };
   // Fit calls run one after another: each continues from the parameters the previous one left.
-  let running: Promise<unknown> = Promise.resolve();
+  const inTurn = createCallQueue();
 
   const fitNow = async (
     features: FeatureMatrixInput,
@@ -213,9 +214,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
 
   const trainer: OnnxTrainer = {
     fit(features, labels, fitOptions) {
-      const run = running.then(() => fitNow(features, labels, fitOptions));
-      running = run.catch(() => undefined);
-      return run;
+      return inTurn(() => fitNow(features, labels, fitOptions));
     },
     async predictProbabilities(features) {
       const rows = checkFeatureMatrix('features', features, { float32: true });
