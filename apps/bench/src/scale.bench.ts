@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { withLoadRecord } from './bench-harness.ts';
+import { summarizeTimes, withLoadRecord } from './bench-harness.ts';
 import type { ScaleMeasurement, ScaleRow } from './bench-harness.ts';
 import { flightsDataset, generatedDataset, scaleDirectory } from './scale-datasets.ts';
 import type { ScaleDataset } from './scale-datasets.ts';
@@ -46,12 +46,8 @@ function timedCli(args: readonly string[]): { seconds: number; peakRssBytes: num
 function repeatedCli(args: readonly string[]): { seconds: number; secondsPerRun: number[]; peakRssBytes: number } {
   const runs = Array.from({ length: repeats }, () => timedCli(args));
   const secondsPerRun = runs.map((run) => run.seconds);
-  const sorted = [...secondsPerRun].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const seconds =
-    sorted.length % 2 === 1
-      ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  // summarizeTimes is unit-agnostic: its "milliseconds" median of seconds is in seconds.
+  const seconds = summarizeTimes(secondsPerRun).medianMilliseconds;
   return { seconds, secondsPerRun, peakRssBytes: Math.max(...runs.map((run) => run.peakRssBytes)) };
 }
 
