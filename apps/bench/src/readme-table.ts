@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-file-write.ts';
 import { fileURLToPath } from 'node:url';
 import type { ComparisonRow, ScaleRow } from './bench-harness.ts';
 import type { MachineInfo } from './machine-info.ts';
@@ -127,6 +128,6 @@ export function writeReadmeTable(
   if (start === -1 || end === -1 || end < start)
     throw new Error(`README.md has no ${README_START} ... ${README_END} markers`);
   const updated = `${readme.slice(0, start + README_START.length)}\n\n${formatResultsTable(results)}\n\n${readme.slice(end)}`;
-  writeFileSync(readmePath, updated);
+  writeFileAtomically(readmePath, updated);
   process.stderr.write(`README.md benchmark table regenerated from the run of ${results.finishedAt}\n`);
 }

@@ -9,10 +9,11 @@
  * A row is noisy when the 1-minute load average before it, or other processes' CPU use during it,
  * exceeds QUIET_LOAD_PER_CORE per core: the run is then marked not quiet and no README numbers are written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from './atomic-file-write.ts';
 import { QUIET_LOAD_PER_CORE, setSettleLoad } from './bench-harness.ts';
 import { runCoreComposeBenchmark } from './core-compose.bench.ts';
 import { machineInfo } from './machine-info.ts';
@@ -94,7 +95,7 @@ const results: BenchmarkResults = {
   rows,
 };
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileAtomically(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatResultsTable(results));
 process.stderr.write(`results written to ${out}\n`);
 if (!results.quiet)
