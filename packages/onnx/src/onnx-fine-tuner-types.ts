@@ -71,6 +71,11 @@ export interface OnnxFineTunerOptions {
   readonly ort?: OnnxRuntimeLike;
   /** Threads ONNX Runtime may use (default 2; onnxruntime-web ignores it). */
   readonly threads?: number;
+  /**
+   * Whether ONNX Runtime's idle pool threads spin waiting for work (default true, the runtime's
+   * default); false lets them sleep, for several sessions or other work sharing a few cores.
+   */
+  readonly threadSpinning?: boolean;
 }
 
 /** One batch for a single step or a gradient: rows of flat samples and their targets. */

@@ -18,6 +18,7 @@ import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import { createCallQueue } from './onnx-call-queue.ts';
+import { checkThreadSpinning, runtimeSessionOptions } from './onnx-session-options.ts';
 import { fitWithPlan } from './onnx-fine-tune-fit.ts';
 import { buildEvaluationGraph, buildStepGraph, type FineTuneGraph, lossLayout } from './onnx-fine-tune-step.ts';
 import type {
@@ -60,7 +61,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   let stepCount = 0;
   let updateCount = 0;
   let epochCount = 0;
-  const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1 };
+  const sessionOptions = runtimeSessionOptions(threads, checkThreadSpinning(options.threadSpinning));
   const sessions = new GraphSessionCache(ort, sessionOptions);
   const sessionFor = (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) =>
     sessions.get(`${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`, () => {

@@ -8,6 +8,7 @@ import {
   checkPositiveInteger,
   encodeLabels,
 } from '@weightspec/core';
+import { checkThreadSpinning } from './onnx-session-options.ts';
 import type { ClassLabel, PlannedBatch, WeightingSpec } from '@weightspec/core';
 
 /** The trainer's sizes and scalars after checking. */
@@ -18,6 +19,8 @@ export interface CheckedTrainerOptions {
   readonly learningRate: number;
   readonly seed: number;
   readonly threads: number;
+  /** Whether idle ONNX Runtime threads spin (runtimeSessionOptions). */
+  readonly threadSpinning: boolean;
   /** The class list when labels are given as strings or arbitrary numbers. */
   readonly classes: readonly ClassLabel[] | null;
 }
@@ -35,6 +38,7 @@ export function checkOnnxTrainerOptions(options: {
   readonly learningRate?: unknown;
   readonly seed?: unknown;
   readonly threads?: unknown;
+  readonly threadSpinning?: unknown;
 }): CheckedTrainerOptions {
   const classes = options.classes == null ? null : encodeLabels([], { classes: options.classes }).classes;
   const numClasses = checkFiniteNumber('numClasses', options.numClasses ?? classes?.length, { integer: true, min: 2 });
@@ -50,6 +54,7 @@ export function checkOnnxTrainerOptions(options: {
     learningRate: checkFiniteNumber('learningRate', options.learningRate ?? 0.01, { min: 0, minExclusive: true }),
     seed: checkFiniteNumber('seed', options.seed ?? 0, { integer: true }),
     threads: checkPositiveInteger('threads', options.threads ?? 2),
+    threadSpinning: checkThreadSpinning(options.threadSpinning),
     classes,
   };
 }

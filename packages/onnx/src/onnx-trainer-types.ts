@@ -31,6 +31,11 @@ export interface OnnxTrainerOptions {
   readonly seed?: number;
   /** Threads ONNX Runtime may use (default 2). */
   readonly threads?: number;
+  /**
+   * Whether ONNX Runtime's idle pool threads spin waiting for work (default true, the runtime's
+   * default); false lets them sleep, for several sessions or other work sharing a few cores.
+   */
+  readonly threadSpinning?: boolean;
 }
 
 /** Options of OnnxTrainer.fit. */

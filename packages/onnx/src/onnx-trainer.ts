@@ -25,6 +25,7 @@ import type { CheckedFitData } from './onnx-trainer-inputs.ts';
 import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
 import { scoreRowsInChunks } from './onnx-chunked-rows.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import { runtimeSessionOptions } from './onnx-session-options.ts';
 import type { OnnxRuntimeSession, OnnxRuntimeTensor } from './onnx-fine-tuner-types.ts';
 import { appendMlp, buildForwardGraph, buildTrainingStepGraph, packLayers } from './onnx-training-step.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
@@ -74,7 +75,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   /** Optimizer updates so far (Adam's bias-correction t, as PyTorch counts it). */
   let optimizerSteps = 0;
   let epochCount = 0;
-  const sessionOptions = { intraOpNumThreads: checked.threads, interOpNumThreads: 1 };
+  const sessionOptions = runtimeSessionOptions(checked.threads, checked.threadSpinning);
   const sessions = new Map<string, OnnxRuntimeSession>();
   let lastStepGraph: Uint8Array | null = null;
   const sessionFor = async (kind: 'step' | 'forward', scheduled: ScheduledWeighting): Promise<OnnxRuntimeSession> => {
