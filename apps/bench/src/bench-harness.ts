@@ -99,14 +99,19 @@ export function nodeSide(label: string, benchmark: string, side: string, repetit
   } satisfies SideCommand;
 }
 
-/** Runs a side command to completion and parses the last line it printed as a SideOutput. */
-export function runSide(side: SideCommand): SideOutput {
+/** Runs a command to completion and parses the last line it printed as JSON. */
+function runCommand(side: SideCommand): unknown {
   const [command, ...args] = side.argv as [string, ...string[]];
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0)
     throw new Error(`${side.label}: ${side.argv.join(' ')} exited with ${result.status}\n${result.stderr}`);
   const lines = result.stdout.trim().split('\n');
-  const output = JSON.parse(lines.at(-1) as string) as SideOutput;
+  return JSON.parse(lines.at(-1) as string);
+}
+
+/** Runs a side command to completion and parses the last line it printed as a SideOutput. */
+export function runSide(side: SideCommand): SideOutput {
+  const output = runCommand(side) as SideOutput;
   if (!Array.isArray(output.timesMs) || output.timesMs.length === 0)
     throw new Error(`${side.label}: printed no timesMs`);
   return output;
@@ -206,6 +211,71 @@ export async function compareSides(options: ComparisonOptions): Promise<Comparis
     }
     return collected;
   });
+  return comparisonRow(options, options.candidate.label, options.baseline.label, rounds, load);
+}
+
+/** Options of comparePairedSides: two sides of one benchmark timed step by step in one process. */
+export interface PairedComparisonOptions {
+  readonly name: string;
+  /** The benchmark in benchmark-sides.ts whose two sides are compared. */
+  readonly benchmark: string;
+  readonly candidate: { readonly label: string; readonly side: string };
+  readonly baseline: { readonly label: string; readonly side: string };
+  /** Processes; each times both sides, `repetitions` steps each. */
+  readonly rounds: number;
+  readonly repetitions: number;
+  readonly warmup: number;
+  readonly goal: number | null;
+  readonly notes: string;
+}
+
+/** What bench-pair.ts prints as its one JSON line: both sides' outputs. */
+export interface PairedOutput {
+  readonly candidate: SideOutput;
+  readonly baseline: SideOutput;
+}
+
+/**
+ * Times two sides of the same framework in one process per round, alternating single repetitions
+ * (A B, B A, ...) with ONNX Runtime's thread spinning off (bench-pair.ts). For a ratio between two
+ * variants of one step (weighted vs unweighted), this removes what differs between processes (where
+ * the threads land, the heap's layout), which on a 2-core VM moved one side's median by 1.5x from one
+ * process to the next, while sleeping pool threads keep one side's session from spinning against the
+ * other's.
+ */
+export async function comparePairedSides(options: PairedComparisonOptions): Promise<ComparisonRow> {
+  const command: SideCommand = {
+    label: `${options.candidate.label} | ${options.baseline.label}`,
+    argv: tsxCommand('./bench-pair.ts', [
+      options.benchmark,
+      options.candidate.side,
+      options.baseline.side,
+      String(options.repetitions),
+      String(options.warmup),
+    ]),
+  };
+  const { value: rounds, load } = await withLoadRecord(() => {
+    const collected: PairedOutput[] = [];
+    for (let round = 0; round < options.rounds; round += 1) {
+      const output = runCommand(command) as PairedOutput;
+      for (const side of [output.candidate, output.baseline])
+        if (!Array.isArray(side?.timesMs) || side.timesMs.length === 0)
+          throw new Error(`${command.label}: printed no timesMs for a side`);
+      collected.push(output);
+    }
+    return collected;
+  });
+  return comparisonRow(options, options.candidate.label, options.baseline.label, rounds, load);
+}
+
+/** A ComparisonRow from per-round outputs of both sides: medians over all repetitions, per-round ratios. */
+function comparisonRow(
+  options: { readonly name: string; readonly goal: number | null; readonly notes: string },
+  candidateLabel: string,
+  baselineLabel: string,
+  rounds: readonly { candidate: SideOutput; baseline: SideOutput }[],
+  load: LoadRecord,
+): ComparisonRow {
   const side = (label: string, outputs: SideOutput[]): SideResult => ({
     label,
     ...summarizeTimes(outputs.flatMap((output) => output.timesMs)),
@@ -213,11 +283,11 @@ export async function compareSides(options: ComparisonOptions): Promise<Comparis
     details: outputs.map((output) => output.details ?? {}),
   });
   const candidate = side(
-    options.candidate.label,
+    candidateLabel,
     rounds.map((round) => round.candidate),
   );
   const baseline = side(
-    options.baseline.label,
+    baselineLabel,
     rounds.map((round) => round.baseline),
   );
   const roundRatios = candidate.roundMedians.map((median, index) => median / (baseline.roundMedians[index] as number));

@@ -15,7 +15,7 @@ if (!setup) {
   );
   process.exit(2);
 }
-const side = await setup();
+const side = await setup({ threadSpinning: true });
 const timesMs = await timeRepetitions(side.run, Number(repetitions), Number(warmup));
 const details = (await side.details?.()) ?? {};
 process.stdout.write(`${JSON.stringify({ timesMs, details })}\n`);

@@ -13,8 +13,14 @@ export interface BenchmarkSide {
   readonly release?: () => unknown | Promise<unknown>;
 }
 
+/** How a side is set up: bench-side.ts runs one side with the runtimes' defaults, bench-pair.ts two with spinning off. */
+export interface SideOptions {
+  /** Whether ONNX Runtime's idle pool threads spin (its default); sides of other frameworks ignore it. */
+  readonly threadSpinning: boolean;
+}
+
 /** Sides by benchmark and side name, each set up lazily in the child process that times it. */
-export type SideRegistry = Record<string, () => Promise<BenchmarkSide>>;
+export type SideRegistry = Record<string, (options: SideOptions) => Promise<BenchmarkSide>>;
 
 /** Every benchmark's sides, looked up by bench-side.ts. */
 export const benchmarkSides: Record<string, SideRegistry> = {

@@ -1,14 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { attribute, createOnnxFineTuner, encodeOnnxModel, OnnxGraphBuilder } from '@weightspec/onnx';
-import { compareSides, nodeSide } from './bench-harness.ts';
+import { comparePairedSides, compareSides, nodeSide } from './bench-harness.ts';
 import type { ComparisonRow } from './bench-harness.ts';
-import type { BenchmarkSide, SideRegistry } from './benchmark-sides.ts';
+import type { BenchmarkSide, SideOptions, SideRegistry } from './benchmark-sides.ts';
 import { pythonWith } from './onnx-step.bench.ts';
 
 const BATCH = 64;
 const THREADS = 2;
 const repetitions = 30;
 const warmup = 5;
+/** Steps per side and round when both sides share a process (alternating steps average out drift). */
+const pairedRepetitions = 60;
 
 /** LeNet-5 as an ONNX model with PyTorch's default (Kaiming-uniform-like) scale of random weights. */
 function lenetModel(): Uint8Array {
@@ -69,7 +71,7 @@ const weightedSpec = {
 } as const;
 
 /** One side: a fine-tuner's `step()` on a fixed LeNet-5 batch, as a user calls it. */
-async function fineTuneStepSide(weighted: boolean): Promise<BenchmarkSide> {
+async function fineTuneStepSide(weighted: boolean, options: SideOptions): Promise<BenchmarkSide> {
   let state = 99;
   const random = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -81,6 +83,7 @@ async function fineTuneStepSide(weighted: boolean): Promise<BenchmarkSide> {
   const tuner = await createOnnxFineTuner({
     model: lenetModel(),
     threads: THREADS,
+    threadSpinning: options.threadSpinning,
     learningRate: 1e-3,
     ...(weighted ? { spec: weightedSpec } : {}),
   });
@@ -93,8 +96,8 @@ async function fineTuneStepSide(weighted: boolean): Promise<BenchmarkSide> {
 
 /** The unweighted and the weighted (balanced class + per-sample weights + focal) fine-tuning step. */
 export const fineTuneSides: SideRegistry = {
-  unweighted: () => fineTuneStepSide(false),
-  weighted: () => fineTuneStepSide(true),
+  unweighted: (options) => fineTuneStepSide(false, options),
+  weighted: (options) => fineTuneStepSide(true, options),
 };
 
 /**
@@ -105,21 +108,19 @@ export const fineTuneSides: SideRegistry = {
  * alternating.
  */
 export async function runOnnxFineTuneBenchmark(rounds: number): Promise<ComparisonRow[]> {
-  const notes = `batch ${BATCH}, 1x28x28, Adam, ${THREADS} threads; ${repetitions} steps after ${warmup} warm-ups per round, each side in its own process`;
+  const shape = `batch ${BATCH}, 1x28x28, Adam, ${THREADS} threads`;
+  const notes = `${shape}; ${repetitions} steps after ${warmup} warm-ups per round, each side in its own process`;
   const results = [
-    await compareSides({
+    await comparePairedSides({
       name: 'onnx fine-tuner: weighted vs unweighted LeNet-5 step',
-      candidate: nodeSide(
-        'step with balanced class + sample weights + focal',
-        'finetune',
-        'weighted',
-        repetitions,
-        warmup,
-      ),
-      baseline: nodeSide('unweighted step', 'finetune', 'unweighted', repetitions, warmup),
+      benchmark: 'finetune',
+      candidate: { label: 'step with balanced class + sample weights + focal', side: 'weighted' },
+      baseline: { label: 'unweighted step', side: 'unweighted' },
       rounds,
+      repetitions: pairedRepetitions,
+      warmup,
       goal: 1.05,
-      notes,
+      notes: `${shape}; ${pairedRepetitions} steps of each after ${warmup} warm-ups per round, both in one process, alternating step by step, thread spinning off`,
     }),
   ];
   const python = pythonWith('torch');

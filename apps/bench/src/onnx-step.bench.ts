@@ -1,16 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseWeightingSpec, resolveSchedules, resolveWeighting } from '@weightspec/core';
-import { buildTrainingStepGraph, encodeOnnxModel, loadOnnxRuntime, packLayers } from '@weightspec/onnx';
-import { compareSides, nodeSide } from './bench-harness.ts';
+import {
+  buildTrainingStepGraph,
+  encodeOnnxModel,
+  loadOnnxRuntime,
+  packLayers,
+  runtimeSessionOptions,
+} from '@weightspec/onnx';
+import { comparePairedSides, compareSides, nodeSide } from './bench-harness.ts';
 import type { ComparisonRow } from './bench-harness.ts';
-import type { BenchmarkSide, SideRegistry } from './benchmark-sides.ts';
+import type { BenchmarkSide, SideOptions, SideRegistry } from './benchmark-sides.ts';
 
 const rows = 4096;
 const sizes = [64, 128, 10];
 const threads = 2;
 const repetitions = 30;
 const warmup = 5;
+/** Steps per side and round when both sides share a process (alternating steps average out drift). */
+const pairedRepetitions = 100;
 
 /** A Python interpreter that can `import module` (Debian's python3-torch and python3-sklearn live under /usr/bin/python3). */
 export function pythonWith(module: string): string | null {
@@ -44,7 +52,11 @@ function stepInputs() {
  * One side: the ONNX step graph in an InferenceSession with 2 intra-op threads, run the way a trainer
  * runs it (the new parameters and moments fed back in), so a repetition is one training step.
  */
-async function onnxStepSide(specDocument: unknown, sampleWeights: Float32Array): Promise<BenchmarkSide> {
+async function onnxStepSide(
+  specDocument: unknown,
+  sampleWeights: Float32Array,
+  options: SideOptions,
+): Promise<BenchmarkSide> {
   const ort = await loadOnnxRuntime();
   const spec = parseWeightingSpec(specDocument);
   const resolved = resolveWeighting(spec, {
@@ -54,10 +66,10 @@ async function onnxStepSide(specDocument: unknown, sampleWeights: Float32Array):
   const graph = buildTrainingStepGraph(spec, resolveSchedules(spec, resolved, { epoch: 0, step: 0 }), sizes, {
     kind: 'adam',
   });
-  const session = await ort.InferenceSession.create(encodeOnnxModel(graph.build()), {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-  });
+  const session = await ort.InferenceSession.create(
+    encodeOnnxModel(graph.build()),
+    runtimeSessionOptions(threads, options.threadSpinning),
+  );
   const { x, oneHot, theta, parameterCount } = stepInputs();
   const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
   const fixed = {
@@ -102,11 +114,12 @@ const weightedSpec = { ...unweightedSpec, class: { strategy: 'balanced' }, sampl
 
 /** The unweighted and the weighted (balanced class + per-sample weights) step. */
 export const onnxSides: SideRegistry = {
-  unweighted: () => onnxStepSide(unweightedSpec, new Float32Array(rows).fill(1)),
-  weighted: () =>
+  unweighted: (options) => onnxStepSide(unweightedSpec, new Float32Array(rows).fill(1), options),
+  weighted: (options) =>
     onnxStepSide(
       weightedSpec,
       Float32Array.from({ length: rows }, (_, index) => 0.5 + (index % 3) / 2),
+      options,
     ),
 };
 
@@ -117,15 +130,19 @@ export const onnxSides: SideRegistry = {
  * its own process, whole rounds alternating, so neither side's thread pool competes with the other's.
  */
 export async function runOnnxBenchmark(rounds: number): Promise<ComparisonRow[]> {
-  const notes = `N=${rows}, D=64, H=128, C=10, Adam, ${threads} threads; ${repetitions} steps after ${warmup} warm-ups per round, each side in its own process`;
+  const shape = `N=${rows}, D=64, H=128, C=10, Adam, ${threads} threads`;
+  const notes = `${shape}; ${repetitions} steps after ${warmup} warm-ups per round, each side in its own process`;
   const results = [
-    await compareSides({
+    await comparePairedSides({
       name: 'onnx: weighted vs unweighted MLP training step',
-      candidate: nodeSide('step with balanced class + per-sample weights', 'onnx', 'weighted', repetitions, warmup),
-      baseline: nodeSide('unweighted step', 'onnx', 'unweighted', repetitions, warmup),
+      benchmark: 'onnx',
+      candidate: { label: 'step with balanced class + per-sample weights', side: 'weighted' },
+      baseline: { label: 'unweighted step', side: 'unweighted' },
       rounds,
+      repetitions: pairedRepetitions,
+      warmup,
       goal: 1.05,
-      notes,
+      notes: `${shape}; ${pairedRepetitions} steps of each after ${warmup} warm-ups per round, both in one process, alternating step by step, thread spinning off`,
     }),
   ];
   const python = pythonWith('torch');

@@ -99,7 +99,7 @@ export function formatResultsTable(results: BenchmarkResults): string {
   );
   const machine = results.machine;
   parts.push(
-    `Measured ${results.finishedAt.slice(0, 10)} by \`${results.command}\` (${results.rounds} alternating rounds per row, each side in its own process) at commit ${machine.gitCommit?.slice(0, 12) ?? '?'}${machine.gitDirty ? ' (with uncommitted changes)' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, onnxruntime-node ${machine.packages['onnxruntime-node'] ?? '?'}, tfjs ${machine.packages['@tensorflow/tfjs'] ?? '?'}, PyTorch ${machine.python.torch ?? 'absent'}, scikit-learn ${machine.python.sklearn ?? 'absent'}; ${results.quiet ? 'quiet' : 'NOT quiet'} (quiet: 1-minute load average before and other processes' CPU during every row at most ${results.quietLoadPerCore} per core).`,
+    `Measured ${results.finishedAt.slice(0, 10)} by \`${results.command}\` (${results.rounds} alternating rounds per row; each side in its own process unless its notes say both share one) at commit ${machine.gitCommit?.slice(0, 12) ?? '?'}${machine.gitDirty ? ' (with uncommitted changes)' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, onnxruntime-node ${machine.packages['onnxruntime-node'] ?? '?'}, tfjs ${machine.packages['@tensorflow/tfjs'] ?? '?'}, PyTorch ${machine.python.torch ?? 'absent'}, scikit-learn ${machine.python.sklearn ?? 'absent'}; ${results.quiet ? 'quiet' : 'NOT quiet'} (quiet: 1-minute load average before and other processes' CPU during every row at most ${results.quietLoadPerCore} per core).`,
   );
   return parts.join('\n\n');
 }
