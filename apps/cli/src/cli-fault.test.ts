@@ -3,6 +3,7 @@ import {
   chmodSync,
   existsSync,
   linkSync,
+  rmSync,
   mkdirSync,
   readFileSync,
   readdirSync,
@@ -47,12 +48,15 @@ function completeModelSeed(out: string): number | string {
 }
 
 /** Starts the CLI and sends SIGINT as soon as the adapter says it is saving; resolves to the exit status. */
-function interruptWhileSaving(args: string[]): Promise<{ status: number | null; stderr: string }> {
+function interruptWhileSaving(
+  args: string[],
+  environment: Readonly<Record<string, string>>,
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BUILT_CLI, ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: { ...process.env, NODE_OPTIONS: '', ...environment },
     });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -66,22 +70,31 @@ function interruptWhileSaving(args: string[]): Promise<{ status: number | null; 
 }
 
 describe('weightspec (built CLI) under faults', () => {
-  it('SIGINT while a large model is written leaves the previous complete model and no temporary file', async () => {
-    const first = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, 'out'), { cwd });
-    expect(first.stderr).not.toContain('error');
-    expect(completeModelSeed('out')).toBe(1);
-    const interrupted = await interruptWhileSaving(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']));
-    expect(interrupted.status).toBe(130);
-    expect(interrupted.stderr).toContain('interrupted (SIGINT)');
-    expect(interrupted.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(completeModelSeed('out')).toBe(1);
-    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
-    // Without an interruption the new model replaces the old one as a whole.
-    const second = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']), { cwd });
-    expect(second.status).toBe(0);
-    expect(completeModelSeed('out')).toBe(2);
-    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
-  });
+  // In a worker thread (where `train --adapter tfjs` runs) the signal reaches only the main thread,
+  // which removes the temporary outputs the worker reported.
+  it.each([
+    ['the main thread', { WEIGHTSPEC_TRAIN_IN_WORKER: '0' }],
+    ['a worker thread', { WEIGHTSPEC_TRAIN_IN_WORKER: '1' }],
+  ])(
+    'SIGINT while a large model is written in %s leaves the previous complete model and no temporary file',
+    async (_, env) => {
+      const first = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 1, 'out'), { cwd, env });
+      expect(first.stderr).not.toContain('error');
+      expect(completeModelSeed('out')).toBe(1);
+      const interrupted = await interruptWhileSaving(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']), env);
+      expect(interrupted.status).toBe(130);
+      expect(interrupted.stderr).toContain('interrupted (SIGINT)');
+      expect(interrupted.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(completeModelSeed('out')).toBe(1);
+      expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+      // Without an interruption the new model replaces the old one as a whole.
+      const second = await runBuiltCli(tinyTrainArguments(largeModelAdapter, 2, 'out', ['--force']), { cwd, env });
+      expect(second.status).toBe(0);
+      expect(completeModelSeed('out')).toBe(2);
+      rmSync(join(cwd, 'out'), { recursive: true });
+      expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+    },
+  );
 
   it('--force into a folder another adapter wrote leaves no stale model beside the new one', async () => {
     expect((await runBuiltCli(tinyTrainArguments(largeModelAdapter, 3, 'switch'), { cwd })).status).toBe(0);

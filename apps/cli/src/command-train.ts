@@ -6,6 +6,7 @@ import { loadClassifierTrainer } from './adapter-loader.ts';
 import type { AdapterLoadOptions } from './adapter-loader.ts';
 import { expectPositionals, flagOption, numberOption, requiredStringOption, stringOption } from './cli-arguments.ts';
 import type { CliCommand, CliIo } from './cli-io.ts';
+import { collectGarbageIfExposed } from './collect-garbage.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import { formatPerClassComparison, formatSummaryComparison } from './classification-summary.ts';
 import { trainAndEvaluate } from './classifier-evaluation.ts';
@@ -179,6 +180,7 @@ export const trainCommand: CliCommand = {
       seed,
       columns,
     });
+    collectGarbageIfExposed();
     const numClasses = dataset.classNames.length;
     const trainCounts = countClasses(split.train.labels, numClasses);
     if (trainCounts.kind === 'classes')

@@ -22,14 +22,27 @@ export function removeTrackedOutputs(): void {
   tracked.clear();
 }
 
+/** Where a worker thread sends its tracked paths (signals reach only the main thread); null in the main thread. */
+let relay: ((message: { kind: 'track' | 'untrack'; path: string }) => void) | null = null;
+
+/**
+ * Makes this thread (a worker running the CLI) hand every tracked path to `send` as well, for the main
+ * thread to remove on SIGINT/SIGTERM, instead of installing signal handlers that would never run here.
+ */
+export function relayTemporaryOutputs(send: (message: { kind: 'track' | 'untrack'; path: string }) => void): void {
+  relay = send;
+}
+
 /** Tracks a temporary path for removal on SIGINT/SIGTERM until {@link untrackTemporaryOutput}. */
 export function trackTemporaryOutput(path: string): void {
-  if (tracked.size === 0) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  if (relay) relay({ kind: 'track', path });
+  else if (tracked.size === 0) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   tracked.add(path);
 }
 
 /** Stops tracking a path (it was renamed into place or removed). */
 export function untrackTemporaryOutput(path: string): void {
   tracked.delete(path);
-  if (tracked.size === 0) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+  if (relay) relay({ kind: 'untrack', path });
+  else if (tracked.size === 0) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
 }
