@@ -1,5 +1,6 @@
 import { UnsupportedFeatureError } from '@weightspec/core';
 import type { ModelBackwardRule } from './onnx-backward-rules-dense.ts';
+import { nonOverlappingMaxPoolGradient } from './onnx-backward-rules-window.ts';
 import type { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { emit, int64s, reshapeTo } from './onnx-graph-emit.ts';
 import type { OnnxAttribute, OnnxNode } from './onnx-model-proto.ts';
@@ -102,8 +103,11 @@ export const CONV_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> = 
     const gradientBias = bias ? emit(b, 'ReduceSum', [g, int64s(b, [0, 2, 3])], { keepdims: int(0) }) : null;
     return [gradientX, gradientWeight, gradientBias];
   },
-  // The max's position gets g: MaxPool's Indices output (flat over the whole input) drives a summing scatter.
+  // Non-overlapping windows: compare with the pooled value (onnx-backward-rules-window.ts). Otherwise the
+  // max's position gets g: MaxPool's Indices output (flat over the whole input) drives a summing scatter.
   MaxPool: (b, node, g) => {
+    const routed = nonOverlappingMaxPoolGradient(b, node, g);
+    if (routed) return [routed];
     const x = input(node, 0);
     const shape = b.shapeOf(x) as number[];
     const total = shape.reduce((product, size) => product * size, 1);

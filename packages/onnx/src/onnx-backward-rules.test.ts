@@ -211,6 +211,12 @@ const cases: Case[] = [
     input: spaced(64),
   },
   {
+    name: 'MaxPool 2x2 stride 2, odd input (the last row and column outside every window)',
+    inputShape: [1, 2, 5, 5],
+    nodes: [node('MaxPool', ['x'], { kernel_shape: ints([2, 2]), strides: ints([2, 2]) })],
+    input: spaced(50),
+  },
+  {
     name: 'MaxPool overlapping 3x3 stride 2 pads 1',
     inputShape: [1, 2, 5, 5],
     nodes: [node('MaxPool', ['x'], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) })],
