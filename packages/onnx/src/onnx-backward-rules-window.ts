@@ -86,3 +86,57 @@ export function nonOverlappingMaxPoolGradient(b: OnnxGraphBuilder, node: OnnxNod
     mode: { type: 'string', value: 'constant' },
   });
 }
+
+/**
+ * Conv's weight gradient for group 1 as explicit patches and batched matrix products:
+ * dW[o, c, i, j] = sum over n, p, q of g[n, o, p, q] * xpad[n, c, p*sh + i*dh, q*sw + j*dw]. The kw
+ * column shifts of the padded input are cut once and stacked ([n, kw*c, Hp, ow]); each row shift i is
+ * one strided Slice of that stack, per sample a [kw*c, oh*ow] matrix whose product with g^T
+ * ([oh*ow, o]) gives sample n's share of dW[:, :, i, :], summed over the batch at the end. The batched
+ * MatMul spreads the samples over ONNX Runtime's threads; its Conv with the batch as channels (the
+ * general rule) builds an im2col of the whole [n, oh, ow] "kernel" on one thread, element by element.
+ */
+export function patchWeightGradient(
+  b: OnnxGraphBuilder,
+  x: string,
+  g: string,
+  weightShape: readonly number[],
+  window: ReturnType<typeof windowAttributes>,
+): string {
+  const [n, c] = b.shapeOf(x) as [number, number];
+  const [o, , kh, kw] = weightShape as [number, number, number, number];
+  const [, , oh, ow] = b.shapeOf(g) as [number, number, number, number];
+  const [top, left, bottom, right] = window.pads as [number, number, number, number];
+  const [sh, sw] = window.strides as [number, number];
+  const [dh, dw] = window.dilations as [number, number];
+  const padded =
+    top || left || bottom || right
+      ? emit(b, 'Pad', [x, int64s(b, [0, 0, top, left, 0, 0, bottom, right])], {
+          mode: { type: 'string', value: 'constant' },
+        })
+      : x;
+  const shift = (value: string, start: number, stride: number, size: number, axis: number) =>
+    emit(b, 'Slice', [
+      value,
+      int64s(b, [start]),
+      int64s(b, [start + stride * (size - 1) + 1]),
+      int64s(b, [axis]),
+      int64s(b, [stride]),
+    ]);
+  const columns = Array.from({ length: kw }, (_, j) => shift(padded, j * dw, sw, ow, 3));
+  const stacked = columns.length === 1 ? (columns[0] as string) : emit(b, 'Concat', columns, { axis: int(1) });
+  const positions = oh * ow;
+  const gradientByPosition = emit(b, 'Transpose', [reshapeTo(b, g, [n, o, positions])], {
+    perm: { type: 'ints', value: [0, 2, 1] },
+  });
+  const parts = Array.from({ length: kh }, (_, i) => {
+    const patches = reshapeTo(b, shift(stacked, i * dh, sh, oh, 2), [n, kw * c, positions]);
+    return emit(b, 'MatMul', [patches, gradientByPosition]);
+  });
+  const joined = parts.length === 1 ? (parts[0] as string) : emit(b, 'Concat', parts, { axis: int(1) });
+  const summed = emit(b, 'ReduceSum', [joined, int64s(b, [0])], { keepdims: int(0) });
+  // Rows of `summed` run (i, j, channel); columns are the output channels.
+  return emit(b, 'Transpose', [reshapeTo(b, summed, [kh, kw, c, o])], {
+    perm: { type: 'ints', value: [3, 2, 0, 1] },
+  });
+}

@@ -199,6 +199,14 @@ const cases: Case[] = [
     initializers: [weight('w', [3, 2, 3, 3], 7), weight('c', [3], 8)],
   },
   {
+    name: 'Conv dilation 2, strides 1 and 2, group 1 (patch weight gradient)',
+    inputShape: [2, 2, 6, 7],
+    nodes: [
+      node('Conv', ['x', 'w', 'c'], { dilations: ints([2, 2]), strides: ints([1, 2]), pads: ints([1, 2, 0, 1]) }),
+    ],
+    initializers: [weight('w', [3, 2, 2, 3], 10), weight('c', [3], 11)],
+  },
+  {
     name: 'Conv groups and dilation',
     inputShape: [1, 4, 6, 6],
     nodes: [node('Conv', ['x', 'w'], { group: int(2), dilations: ints([2, 2]), pads: ints([1, 1, 1, 1]) })],
