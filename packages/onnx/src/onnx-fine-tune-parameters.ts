@@ -14,6 +14,7 @@ export class FineTuneParameters {
   readonly #trainable: readonly string[];
   readonly #runningStatistics: readonly string[];
   readonly #adam: boolean;
+  readonly #updateOutputs = new Set<string>();
 
   /** Copies the initial values of `trainable` and `runningStatistics` from the model's initializers. */
   constructor(model: OnnxModel, trainable: readonly string[], runningStatistics: readonly string[], adam: boolean) {
@@ -25,7 +26,11 @@ export class FineTuneParameters {
       this.#values.set(tensor.name, Float32Array.from(tensor.data as Float32Array));
       this.#dims.set(tensor.name, tensor.dims);
     }
+    for (const name of runningStatistics) this.#updateOutputs.add(runningName(name));
     for (const name of trainable) {
+      const names = stepNames(name);
+      this.#updateOutputs.add(names.next).add(names.firstMomentNext);
+      if (adam) this.#updateOutputs.add(names.secondMomentNext);
       const size = this.#values.get(name)?.length ?? 0;
       this.#moments.set(stepNames(name).firstMoment, new Float32Array(size));
       if (adam) this.#moments.set(stepNames(name).secondMoment, new Float32Array(size));
@@ -61,6 +66,11 @@ export class FineTuneParameters {
     }
     for (const name of this.#runningStatistics)
       if (result[runningName(name)]) this.#values.set(name, read(runningName(name)));
+  }
+
+  /** Whether `output` of a step graph is one `apply` reads (a next parameter, moment or running statistic). */
+  updatedBy(output: string): boolean {
+    return this.#updateOutputs.has(output);
   }
 
   /** A step graph's gradients, by trainable initializer. */

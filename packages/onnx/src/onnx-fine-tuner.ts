@@ -25,6 +25,7 @@ import type {
   OnnxFineTuner,
   OnnxFineTunerOptions,
   OnnxRuntimeLike,
+  OnnxRuntimeSession,
   OnnxRuntimeTensor,
 } from './onnx-fine-tuner-types.ts';
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
@@ -123,6 +124,16 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   };
   const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
     maskFeeds(ort, graph, given, random);
+  const fetchesBySession = new WeakMap<OnnxRuntimeSession, readonly string[]>();
+  /** A step graph's outputs an applied step reads: the loss, next parameters, moments and running statistics. */
+  const updateFetches = (session: OnnxRuntimeSession) => {
+    let fetches = fetchesBySession.get(session);
+    if (!fetches) {
+      fetches = session.outputNames.filter((name) => name === 'loss' || parameters.updatedBy(name));
+      fetchesBySession.set(session, fetches);
+    }
+    return fetches;
+  };
   /** Runs one step graph on rows `indices`; `apply` false leaves every parameter as it was. */
   const runStep = async (
     features: readonly ArrayLike<number>[],
@@ -142,7 +153,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     };
     feeds.learning_rate = float(Float32Array.of(learningRate), []);
     feeds.step = float(Float32Array.of(updateCount + 1), []);
-    const result = await session.run(feeds);
+    // An applied step reads only the loss and the next state: the gradients, predictions and raw
+    // losses are not copied out of ONNX Runtime.
+    const result = apply ? await session.run(feeds, updateFetches(session)) : await session.run(feeds);
     if (apply) {
       stepCount += 1;
       updateCount += 1;
@@ -150,7 +163,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     }
     return {
       loss: ((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number,
-      gradients: parameters.gradients(result),
+      gradients: apply ? null : parameters.gradients(result),
     };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
@@ -202,7 +215,17 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return inTurn(async () => {
         const { rest, scheduled, indices } = await prepareBatch(batch);
         const extra = { dataElementWeights: batch.elementWeights ?? null };
-        return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
+        const { loss, gradients } = await runStep(
+          batch.features,
+          batch.targets,
+          indices,
+          rest,
+          scheduled,
+          batch.dropoutMasks,
+          false,
+          extra,
+        );
+        return { loss, gradients: gradients as Map<string, Float32Array> };
       });
     },
     fit(features, targets, fitOptions) {
