@@ -163,7 +163,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     }
     return {
       loss: ((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number,
-      gradients: apply ? null : parameters.gradients(result),
+      // An applied step did not fetch the gradients.
+      gradients: apply ? new Map<string, Float32Array>() : parameters.gradients(result),
     };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
@@ -215,17 +216,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return inTurn(async () => {
         const { rest, scheduled, indices } = await prepareBatch(batch);
         const extra = { dataElementWeights: batch.elementWeights ?? null };
-        const { loss, gradients } = await runStep(
-          batch.features,
-          batch.targets,
-          indices,
-          rest,
-          scheduled,
-          batch.dropoutMasks,
-          false,
-          extra,
-        );
-        return { loss, gradients: gradients as Map<string, Float32Array> };
+        return runStep(batch.features, batch.targets, indices, rest, scheduled, batch.dropoutMasks, false, extra);
       });
     },
     fit(features, targets, fitOptions) {
