@@ -13,7 +13,7 @@ const warmup = 5;
 const pairedRepetitions = 60;
 
 /** LeNet-5 as an ONNX model with PyTorch's default (Kaiming-uniform-like) scale of random weights. */
-function lenetModel(): Uint8Array {
+export function lenetModel(): Uint8Array {
   let state = 4242;
   const random = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -63,7 +63,8 @@ function lenetModel(): Uint8Array {
   return encodeOnnxModel(b.build());
 }
 
-const weightedSpec = {
+/** The weighted side's spec: balanced class weights and focal (gamma 2); the batch adds per-sample weights. */
+export const weightedSpec = {
   specVersion: 1,
   loss: { kind: 'softmax_cross_entropy' },
   class: { strategy: 'balanced' },

@@ -53,8 +53,17 @@ export const BACKWARD_RULES: Readonly<Record<string, BackwardRule>> = {
   Neg: (b, _node, g) => [b.node('Neg', [g])],
   Exp: (b, node, g) => [b.node('Mul', [g, output(node)])],
   Log: (b, node, g) => [b.node('Div', [g, first(node)])],
+  // Reads the output (y > 0 exactly where x > 0) so the forward op feeding Relu has no other reader and
+  // ONNX Runtime can fuse it with the Relu (Conv+Relu, Gemm+Relu); Where skips a Cast and a Mul.
   Relu: (b, node, g) => [
-    b.node('Mul', [g, b.castLike(b.node('Greater', [first(node), b.scalarLike(first(node), 0)]), g)]),
+    b.node(
+      'Where',
+      [b.node('Greater', [output(node), b.scalarLike(output(node), 0)]), g, b.scalarLike(g, 0)],
+      {},
+      {
+        shape: b.shapeOf(g),
+      },
+    ),
   ],
   Sigmoid: (b, node, g) => [
     b.node('Mul', [g, b.node('Mul', [output(node), b.node('Sub', [b.scalarLike(g, 1), output(node)])])]),

@@ -1,5 +1,6 @@
 import { UnsupportedFeatureError } from '@weightspec/core';
 import type { ModelBackwardRule } from './onnx-backward-rules-dense.ts';
+import { nonOverlappingMaxPoolGradient, patchWeightGradient } from './onnx-backward-rules-window.ts';
 import type { OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { emit, int64s, reshapeTo } from './onnx-graph-emit.ts';
 import type { OnnxAttribute, OnnxNode } from './onnx-model-proto.ts';
@@ -59,7 +60,8 @@ function spreadBack(
 
 /** Backward rules for 2-D convolution and pooling (standard ONNX ops; no training contrib ops). */
 export const CONV_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> = {
-  // dX = ConvTranspose(g, W); dW = Conv(X^T, g^T) with stride and dilation swapped, per group; dB = sum g.
+  // dX = ConvTranspose(g, W); dW from patches and Gemm (group 1, onnx-backward-rules-window.ts), else
+  // Conv(X^T, g^T) with stride and dilation swapped, per group; dB = sum g.
   Conv: (b, node, g) => {
     const [x, weight] = [input(node, 0), input(node, 1)];
     const xShape = b.shapeOf(x) as number[];
@@ -73,6 +75,9 @@ export const CONV_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> = 
     const window = windowAttributes(node, weightShape.slice(2));
     const group = intAttribute(node, 'group', 1);
     const gradientX = spreadBack(b, g, weight, window, xShape, group);
+    const bias = node.inputs[2];
+    const gradientBias = bias ? emit(b, 'ReduceSum', [g, int64s(b, [0, 2, 3])], { keepdims: int(0) }) : null;
+    if (group === 1) return [gradientX, patchWeightGradient(b, x, g, weightShape, window), gradientBias];
     const swap = ints([1, 0, 2, 3]);
     const xByChannel = emit(b, 'Transpose', [x], { perm: swap });
     const gByChannel = emit(b, 'Transpose', [g], { perm: swap });
@@ -98,12 +103,13 @@ export const CONV_BACKWARD_RULES: Readonly<Record<string, ModelBackwardRule>> = 
       parts.push(emit(b, 'Transpose', [kernel], { perm: swap }));
     }
     const gradientWeight = parts.length === 1 ? (parts[0] as string) : emit(b, 'Concat', parts, { axis: int(0) });
-    const bias = node.inputs[2];
-    const gradientBias = bias ? emit(b, 'ReduceSum', [g, int64s(b, [0, 2, 3])], { keepdims: int(0) }) : null;
     return [gradientX, gradientWeight, gradientBias];
   },
-  // The max's position gets g: MaxPool's Indices output (flat over the whole input) drives a summing scatter.
+  // Non-overlapping windows: compare with the pooled value (onnx-backward-rules-window.ts). Otherwise the
+  // max's position gets g: MaxPool's Indices output (flat over the whole input) drives a summing scatter.
   MaxPool: (b, node, g) => {
+    const routed = nonOverlappingMaxPoolGradient(b, node, g);
+    if (routed) return [routed];
     const x = input(node, 0);
     const shape = b.shapeOf(x) as number[];
     const total = shape.reduce((product, size) => product * size, 1);

@@ -199,6 +199,14 @@ const cases: Case[] = [
     initializers: [weight('w', [3, 2, 3, 3], 7), weight('c', [3], 8)],
   },
   {
+    name: 'Conv dilation 2, strides 1 and 2, group 1 (patch weight gradient)',
+    inputShape: [2, 2, 6, 7],
+    nodes: [
+      node('Conv', ['x', 'w', 'c'], { dilations: ints([2, 2]), strides: ints([1, 2]), pads: ints([1, 2, 0, 1]) }),
+    ],
+    initializers: [weight('w', [3, 2, 2, 3], 10), weight('c', [3], 11)],
+  },
+  {
     name: 'Conv groups and dilation',
     inputShape: [1, 4, 6, 6],
     nodes: [node('Conv', ['x', 'w'], { group: int(2), dilations: ints([2, 2]), pads: ints([1, 1, 1, 1]) })],
@@ -209,6 +217,12 @@ const cases: Case[] = [
     inputShape: [2, 2, 4, 4],
     nodes: [node('MaxPool', ['x'], { kernel_shape: ints([2, 2]), strides: ints([2, 2]) })],
     input: spaced(64),
+  },
+  {
+    name: 'MaxPool 2x2 stride 2, odd input (the last row and column outside every window)',
+    inputShape: [1, 2, 5, 5],
+    nodes: [node('MaxPool', ['x'], { kernel_shape: ints([2, 2]), strides: ints([2, 2]) })],
+    input: spaced(50),
   },
   {
     name: 'MaxPool overlapping 3x3 stride 2 pads 1',

@@ -1,7 +1,7 @@
 import type { ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
 import { addGradients } from './onnx-autodiff.ts';
-import { emit, reshapeTo } from './onnx-graph-emit.ts';
+import { emit, int64s, reshapeTo } from './onnx-graph-emit.ts';
 import type { OnnxModel } from './onnx-model-proto.ts';
 import { type LoweredGraph, lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import type { OnnxOptimizerSpec } from './onnx-training-step.ts';
@@ -46,11 +46,17 @@ export function lossLayout(shape: readonly number[], softmax: boolean) {
 export const stepNames = (parameter: string) => ({
   gradient: `${parameter}::gradient`,
   next: `${parameter}::next`,
-  firstMoment: `${parameter}::m`,
-  secondMoment: `${parameter}::v`,
-  firstMomentNext: `${parameter}::m_next`,
-  secondMomentNext: `${parameter}::v_next`,
 });
+/**
+ * The optimizer state of a step graph: every trainable parameter's moments in one flat vector, in
+ * the order of `trainable` (SGD's momentum buffer is the first moment; Adam has both).
+ */
+export const OPTIMIZER_STATE = {
+  firstMoment: 'optimizer::m',
+  secondMoment: 'optimizer::v',
+  firstMomentNext: 'optimizer::m_next',
+  secondMomentNext: 'optimizer::v_next',
+} as const;
 /** Output name of a running statistic's updated value. */
 export const runningName = (initializer: string) => `${initializer}::running_next`;
 
@@ -109,9 +115,10 @@ export function buildEvaluationGraph(options: FineTuneGraphOptions): FineTuneGra
  * One training step as one ONNX graph: the model in training mode (batch statistics, dropout masks
  * as inputs), SPEC's weighted loss, reverse-mode gradients of every trainable initializer and the
  * optimizer update (PyTorch's SGD and Adam formulas, as in onnx-training-step.ts). Inputs: the data
- * input(s), targets, rest, keep, each parameter and its moments, running statistics, dropout masks,
- * learning_rate [] and step [] (1-based). Outputs: loss, raw_loss, predictions, and per parameter
- * its gradient, next value and next moments, and the updated running statistics.
+ * input(s), targets, rest, keep, each parameter, the flat optimizer state (OPTIMIZER_STATE), running
+ * statistics, dropout masks, learning_rate [] and step [] (1-based). Outputs: loss, raw_loss,
+ * predictions, per parameter its gradient and next value, the next optimizer state, and the updated
+ * running statistics.
  */
 export function buildStepGraph(
   options: FineTuneGraphOptions & { readonly optimizer: OnnxOptimizerSpec },
@@ -133,59 +140,81 @@ export function buildStepGraph(
   }
   const learningRate = b.input('learning_rate', 'float', []);
   const step = b.input('step', 'float', []);
-  for (const parameter of options.trainable) {
-    const names = stepNames(parameter);
-    const shape = b.shapeOf(parameter);
-    const gradient = emit(b, 'Identity', [gradients.get(parameter) as string], {}, names.gradient);
-    let descent = optimizer.weightDecay
-      ? emit(b, 'Add', [gradient, emit(b, 'Mul', [parameter, b.scalarLike(parameter, optimizer.weightDecay)])])
-      : gradient;
-    const firstMoment = b.input(names.firstMoment, 'float', shape);
-    let update: string;
-    if (optimizer.kind === 'sgd') {
-      descent = emit(
-        b,
-        'Add',
-        [emit(b, 'Mul', [firstMoment, b.scalarLike(parameter, optimizer.momentum ?? 0)]), descent],
-        {},
-        names.firstMomentNext,
-      );
-      update = emit(b, 'Mul', [descent, learningRate]);
-    } else {
-      const secondMoment = b.input(names.secondMoment, 'float', shape);
-      const beta1 = optimizer.beta1 ?? 0.9;
-      const beta2 = optimizer.beta2 ?? 0.999;
-      const m = emit(
-        b,
-        'Add',
-        [emit(b, 'Mul', [firstMoment, b.constant(beta1)]), emit(b, 'Mul', [descent, b.constant(1 - beta1)])],
-        {},
-        names.firstMomentNext,
-      );
-      const v = emit(
-        b,
-        'Add',
-        [
-          emit(b, 'Mul', [secondMoment, b.constant(beta2)]),
-          emit(b, 'Mul', [emit(b, 'Mul', [descent, descent]), b.constant(1 - beta2)]),
-        ],
-        {},
-        names.secondMomentNext,
-      );
-      const correction1 = emit(b, 'Sub', [b.constant(1), emit(b, 'Pow', [b.constant(beta1), step])]);
-      const correction2 = emit(b, 'Sub', [b.constant(1), emit(b, 'Pow', [b.constant(beta2), step])]);
-      const denominator = emit(b, 'Add', [
-        emit(b, 'Sqrt', [emit(b, 'Div', [v, correction2])]),
-        b.constant(optimizer.epsilon ?? 1e-8),
-      ]);
-      update = emit(b, 'Mul', [emit(b, 'Div', [emit(b, 'Div', [m, correction1]), denominator]), learningRate]);
-      b.output(v);
-    }
-    emit(b, 'Sub', [parameter, update], {}, names.next);
-    b.output(names.next);
-    b.output(names.firstMomentNext);
-    b.output(gradient);
+  // One update over all parameters flattened into a vector: the same elementwise formulas as one
+  // update per parameter, in a dozen graph nodes instead of a dozen per parameter (small nodes cost
+  // ONNX Runtime more in dispatch than in arithmetic).
+  const flat = (values: string[]) => {
+    const vectors = values.map((value) =>
+      reshapeTo(b, value, [(b.shapeOf(value) as number[]).reduce((product, size) => product * size, 1)]),
+    );
+    return vectors.length === 1
+      ? (vectors[0] as string)
+      : emit(b, 'Concat', vectors, { axis: { type: 'int', value: 0 } });
+  };
+  const gradientNames = options.trainable.map((parameter) =>
+    emit(b, 'Identity', [gradients.get(parameter) as string], {}, stepNames(parameter).gradient),
+  );
+  const parameters = flat([...options.trainable]);
+  const total = b.shapeOf(parameters) as number[];
+  let descent = flat(gradientNames);
+  if (optimizer.weightDecay)
+    descent = emit(b, 'Add', [descent, emit(b, 'Mul', [parameters, b.scalarLike(parameters, optimizer.weightDecay)])]);
+  const firstMoment = b.input(OPTIMIZER_STATE.firstMoment, 'float', total);
+  let update: string;
+  if (optimizer.kind === 'sgd') {
+    descent = emit(
+      b,
+      'Add',
+      [emit(b, 'Mul', [firstMoment, b.scalarLike(parameters, optimizer.momentum ?? 0)]), descent],
+      {},
+      OPTIMIZER_STATE.firstMomentNext,
+    );
+    update = emit(b, 'Mul', [descent, learningRate]);
+  } else {
+    const secondMoment = b.input(OPTIMIZER_STATE.secondMoment, 'float', total);
+    const beta1 = optimizer.beta1 ?? 0.9;
+    const beta2 = optimizer.beta2 ?? 0.999;
+    const m = emit(
+      b,
+      'Add',
+      [emit(b, 'Mul', [firstMoment, b.constant(beta1)]), emit(b, 'Mul', [descent, b.constant(1 - beta1)])],
+      {},
+      OPTIMIZER_STATE.firstMomentNext,
+    );
+    const v = emit(
+      b,
+      'Add',
+      [
+        emit(b, 'Mul', [secondMoment, b.constant(beta2)]),
+        emit(b, 'Mul', [emit(b, 'Mul', [descent, descent]), b.constant(1 - beta2)]),
+      ],
+      {},
+      OPTIMIZER_STATE.secondMomentNext,
+    );
+    const correction1 = emit(b, 'Sub', [b.constant(1), emit(b, 'Pow', [b.constant(beta1), step])]);
+    const correction2 = emit(b, 'Sub', [b.constant(1), emit(b, 'Pow', [b.constant(beta2), step])]);
+    const denominator = emit(b, 'Add', [
+      emit(b, 'Sqrt', [emit(b, 'Div', [v, correction2])]),
+      b.constant(optimizer.epsilon ?? 1e-8),
+    ]);
+    update = emit(b, 'Mul', [emit(b, 'Div', [emit(b, 'Div', [m, correction1]), denominator]), learningRate]);
+    b.output(v);
   }
+  const next = emit(b, 'Sub', [parameters, update]);
+  b.output(OPTIMIZER_STATE.firstMomentNext);
+  let offset = 0;
+  options.trainable.forEach((parameter, index) => {
+    const shape = b.shapeOf(parameter) as number[];
+    const size = shape.reduce((product, value) => product * value, 1);
+    const piece =
+      options.trainable.length === 1
+        ? next
+        : emit(b, 'Slice', [next, int64s(b, [offset]), int64s(b, [offset + size]), int64s(b, [0])]);
+    emit(b, 'Reshape', [piece, int64s(b, shape)], {}, stepNames(parameter).next);
+    b.output(stepNames(parameter).next);
+    b.output(gradientNames[index] as string);
+    offset += size;
+  });
   for (const { initializer, updated } of lowered.runningStatistics) {
     emit(b, 'Identity', [updated], {}, runningName(initializer));
     b.output(runningName(initializer));

@@ -70,4 +70,35 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
     }
     await tuner.release();
   });
+
+  // The CNN step graph uses ops the MLP's does not (SpaceToDepth, CumSum, DepthToSpace, strided Slice,
+  // batched MatMul, ConvTranspose): the wasm build must run them and agree with PyTorch too.
+  it('reproduces PyTorch on the LeNet-style CNN after 3 Adam steps', async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    const fixture = JSON.parse(readFileSync(new URL('../test-fixtures/finetune/lenet.json', import.meta.url), 'utf8'));
+    const model = decodeOnnxModel(readFileSync(new URL('../test-fixtures/finetune/lenet.onnx', import.meta.url)));
+    const initializers = model.initializers.map((tensor) => {
+      const values = fixture.initial[tensor.name];
+      return values ? { ...tensor, data: Float32Array.from(values) } : tensor;
+    });
+    const tuner = await createOnnxFineTuner({
+      model: encodeOnnxModel({ ...model, initializers }),
+      spec: fixture.spec,
+      optimizer: { kind: 'adam' },
+      learningRate: fixture.adam.optimizer.learningRate,
+      frozen: fixture.frozen,
+      ort: ortWeb,
+    });
+    for (let step = 0; step < 3; step += 1)
+      await tuner.step({ features: fixture.features, targets: fixture.labels, sampleWeights: fixture.sampleWeights });
+    const parameters = tuner.parameters();
+    for (const [name, expected] of Object.entries(fixture.adam.after as Record<string, number[]>)) {
+      const scale = Math.max(...expected.map(Math.abs));
+      const actual = parameters.get(name) as Float32Array;
+      expected.forEach((value, index) => {
+        expect(Math.abs((actual[index] as number) - value), `${name}[${index}]`).toBeLessThanOrEqual(1e-4 * scale);
+      });
+    }
+    await tuner.release();
+  });
 });

@@ -26,6 +26,7 @@ import type {
   OnnxFineTuner,
   OnnxFineTunerOptions,
   OnnxRuntimeLike,
+  OnnxRuntimeSession,
   OnnxRuntimeTensor,
 } from './onnx-fine-tuner-types.ts';
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
@@ -124,6 +125,16 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   };
   const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
     maskFeeds(ort, graph, given, random);
+  const fetchesBySession = new WeakMap<OnnxRuntimeSession, readonly string[]>();
+  /** A step graph's outputs an applied step reads: the loss, next parameters, moments and running statistics. */
+  const updateFetches = (session: OnnxRuntimeSession) => {
+    let fetches = fetchesBySession.get(session);
+    if (!fetches) {
+      fetches = session.outputNames.filter((name) => name === 'loss' || parameters.updatedBy(name));
+      fetchesBySession.set(session, fetches);
+    }
+    return fetches;
+  };
   /** Runs one step graph on rows `indices`; `apply` false leaves every parameter as it was. */
   const runStep = async (
     features: readonly ArrayLike<number>[],
@@ -143,7 +154,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     };
     feeds.learning_rate = float(Float32Array.of(learningRate), []);
     feeds.step = float(Float32Array.of(updateCount + 1), []);
-    const result = await session.run(feeds);
+    // An applied step reads only the loss and the next state: the gradients, predictions and raw
+    // losses are not copied out of ONNX Runtime.
+    const result = apply ? await session.run(feeds, updateFetches(session)) : await session.run(feeds);
     if (apply) {
       stepCount += 1;
       updateCount += 1;
@@ -151,7 +164,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     }
     return {
       loss: ((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number,
-      gradients: parameters.gradients(result),
+      // An applied step did not fetch the gradients.
+      gradients: apply ? new Map<string, Float32Array>() : parameters.gradients(result),
     };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>

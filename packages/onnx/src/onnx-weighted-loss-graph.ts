@@ -40,8 +40,11 @@ function clippedLog(b: OnnxGraphBuilder, argument: string): string {
  * Runtime's float32 Sigmoid returns exactly 0 below about -18, and Pow's backward rule would compute
  * gamma * 0^(gamma-1) = 0 * Infinity there. gamma = 0 gives the constant 1.
  */
-function safePower(b: OnnxGraphBuilder, x: string, gamma: number): string {
+function safePower(b: OnnxGraphBuilder, x: string, gamma: number, nonNegative = false): string {
   if (gamma === 0) return b.constant(1);
+  // x >= 0 and gamma > 1: Pow itself is 0 with gradient gamma * 0^(gamma-1) = 0 at x = 0, so the guard
+  // (4 forward and about 7 backward nodes, each an ONNX Runtime dispatch) changes nothing there.
+  if (nonNegative && gamma > 1) return b.node('Pow', [x, b.constant(gamma)]);
   const positive = b.node('Greater', [x, b.constant(0)]);
   const base = b.node('Where', [positive, x, b.constant(1)]);
   return b.node('Where', [positive, b.node('Pow', [base, b.constant(gamma)]), b.constant(0)]);
@@ -91,7 +94,8 @@ function elementTerms(
           : typeof focal.alpha === 'number'
             ? b.constant(focal.alpha)
             : rowSum(b.node('Mul', [targets, b.constant(focal.alpha, [width])]));
-      modulator = b.node('Mul', [alpha, safePower(b, oneMinusTrue(), focal.gamma)]);
+      // From logits, 1 - p_y is a sum of exponentials times (1 - one-hot): never negative.
+      modulator = b.node('Mul', [alpha, safePower(b, oneMinusTrue(), focal.gamma, loss.from === 'logits')]);
     }
     return { rawLoss, classLoss: b.node('Mul', [rawLoss, classFactor]), classFactor, modulator };
   }
