@@ -42,45 +42,58 @@ function timedCli(args: readonly string[]): { seconds: number; peakRssBytes: num
   return { seconds: seconds as number, peakRssBytes: (kilobytes as number) * 1024 };
 }
 
-/** `repeats` runs of one command: the median wall time, every run's time, and the largest peak RSS. */
-function repeatedCli(args: readonly string[]): { seconds: number; secondsPerRun: number[]; peakRssBytes: number } {
-  const runs = Array.from({ length: repeats }, () => timedCli(args));
+/** One size's runs: the median wall time, every run's time, and the largest peak RSS. */
+function summarizeRuns(runs: readonly { seconds: number; peakRssBytes: number }[]) {
   const secondsPerRun = runs.map((run) => run.seconds);
   // summarizeTimes is unit-agnostic: its "milliseconds" median of seconds is in seconds.
   const seconds = summarizeTimes(secondsPerRun).medianMilliseconds;
   return { seconds, secondsPerRun, peakRssBytes: Math.max(...runs.map((run) => run.peakRssBytes)) };
 }
 
-/** The command measured at each size; `null` when it failed (the error is kept in the notes). */
+/**
+ * The command measured at each size; `null` when it failed (the error is kept in the notes). The
+ * `repeats` runs go round the sizes (1,000 rows, 0.5M, 1M, 2M, then again), so a slow spell of the
+ * machine lands on every size rather than on all runs of one: three runs of one size back to back
+ * once read 8.6 s at 2M rows against 5.8 s an hour earlier, and a growth of 1.44x.
+ */
 async function measureScale(
   name: string,
   dataset: (rows: number) => Promise<ScaleDataset>,
   argsFor: (data: ScaleDataset) => string[],
 ): Promise<ScaleRow> {
-  const datasets: ScaleDataset[] = [];
-  for (const rows of rowCounts) datasets.push(await dataset(rows));
+  // The command on 1,000 rows: the fixed cost (Node, imports, the ONNX or tfjs runtime) that is
+  // subtracted before judging whether time grows linearly with rows.
+  const sizes: ScaleDataset[] = [await dataset(1000)];
+  for (const rows of rowCounts) sizes.push(await dataset(rows));
   const failures: string[] = [];
-  const { value, load } = await withLoadRecord(async () => {
-    // The command on 1,000 rows: the fixed cost (Node, imports, the ONNX or tfjs runtime) that
-    // is subtracted before judging whether time grows linearly with rows.
-    const startup = repeatedCli(argsFor(await dataset(1000)));
-    const done: ScaleMeasurement[] = [];
-    for (const data of datasets) {
-      try {
-        const { seconds, secondsPerRun, peakRssBytes } = repeatedCli(argsFor(data));
-        done.push({
-          rows: data.rows,
-          seconds,
-          secondsPerRun,
-          rowsPerSecond: data.rows / seconds,
-          peakRssBytes,
-          dataFloat32Bytes: data.rows * (data.features + 1) * 4,
-        });
-      } catch (error) {
-        failures.push(`${data.rows} rows: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
-      }
-    }
-    return { startup, measurements: done };
+  const { value, load } = await withLoadRecord(() => {
+    const runs = sizes.map(() => [] as { seconds: number; peakRssBytes: number }[]);
+    const failed = new Set<number>();
+    for (let repeat = 0; repeat < repeats; repeat += 1)
+      sizes.forEach((data, index) => {
+        if (failed.has(index)) return;
+        try {
+          runs[index]?.push(timedCli(argsFor(data)));
+        } catch (error) {
+          failed.add(index);
+          failures.push(`${data.rows} rows: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+        }
+      });
+    if (failed.has(0)) throw new Error(`${name}: the 1,000-row run failed: ${failures.join('; ')}`);
+    const measurements: ScaleMeasurement[] = [];
+    sizes.forEach((data, index) => {
+      if (index === 0 || failed.has(index)) return;
+      const { seconds, secondsPerRun, peakRssBytes } = summarizeRuns(runs[index] ?? []);
+      measurements.push({
+        rows: data.rows,
+        seconds,
+        secondsPerRun,
+        rowsPerSecond: data.rows / seconds,
+        peakRssBytes,
+        dataFloat32Bytes: data.rows * (data.features + 1) * 4,
+      });
+    });
+    return { startup: summarizeRuns(runs[0] ?? []), measurements };
   });
   const { startup, measurements } = value;
   const first = measurements[0];
@@ -106,7 +119,7 @@ async function measureScale(
     perRowTimeGrowth,
     goal: 'time per row beyond the fixed cost at the largest size <= 1.25x the smallest; peak RSS <= data as Float32 + 200 MB',
     met: complete && perRowTimeGrowth <= 1.25 && memoryMet,
-    notes: `median time of ${repeats} runs per size, peak RSS the largest of them; on 1,000 rows (the fixed cost, subtracted before the time-per-row growth): ${startup.seconds.toFixed(2)} s, ${(startup.peakRssBytes / 1048576).toFixed(0)} MB; the built CLI (node apps/cli/dist/bin.js)${failures.length > 0 ? `; FAILED at ${failures.join('; ')}` : ''}`,
+    notes: `median time of ${repeats} runs per size (taken round the sizes), peak RSS the largest of them; on 1,000 rows (the fixed cost, subtracted before the time-per-row growth): ${startup.seconds.toFixed(2)} s, ${(startup.peakRssBytes / 1048576).toFixed(0)} MB; the built CLI (node apps/cli/dist/bin.js)${failures.length > 0 ? `; FAILED at ${failures.join('; ')}` : ''}`,
     load,
   };
 }
