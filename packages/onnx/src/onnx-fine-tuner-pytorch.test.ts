@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
 import { decodeOnnxModel } from './onnx-model-decoder.ts';
-import { encodeOnnxModel } from './onnx-model-proto.ts';
+import { withFixtureInitializers } from './test-fine-tune-fixture-model.ts';
 
 /** A fixture written by scripts/export-finetune-fixtures.py: every expected value computed by PyTorch. */
 interface Fixture {
@@ -30,12 +30,7 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, d
 
 /** The exported model with PyTorch's initial parameters and buffers (the export's trace runs BatchNorm once). */
 function modelBytes(fixture: Fixture): Uint8Array {
-  const model = decodeOnnxModel(readFileSync(new URL(fixture.model, directory)));
-  const initializers = model.initializers.map((tensor) => {
-    const values = fixture.initial[tensor.name];
-    return values ? { ...tensor, data: Float32Array.from(values) } : tensor;
-  });
-  return encodeOnnxModel({ ...model, initializers });
+  return withFixtureInitializers(readFileSync(new URL(fixture.model, directory)), fixture.initial);
 }
 
 /** Float32 agreement: each element within `relative` of the tensor's largest magnitude. */

@@ -2,10 +2,20 @@ import { readFileSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
-import { decodeOnnxModel } from './onnx-model-decoder.ts';
-import { encodeOnnxModel } from './onnx-model-proto.ts';
+import { withFixtureInitializers } from './test-fine-tune-fixture-model.ts';
 
 /** Every module the fine-tuner loads statically (relative `import`/`export ... from`, type-only skipped). */
+/** The parameters after PyTorch's steps (the fixture's `after`): each element within 1e-4 of the tensor's largest magnitude. */
+function expectParametersNear(parameters: Map<string, Float32Array>, after: Record<string, number[]>): void {
+  for (const [name, expected] of Object.entries(after)) {
+    const scale = Math.max(...expected.map(Math.abs));
+    const actual = parameters.get(name) as Float32Array;
+    expected.forEach((value, index) => {
+      expect(Math.abs((actual[index] as number) - value), `${name}[${index}]`).toBeLessThanOrEqual(1e-4 * scale);
+    });
+  }
+}
+
 function staticImports(entry: URL): Set<string> {
   const seen = new Set<string>();
   const specifiers = new Set<string>();
@@ -39,15 +49,9 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
     const fixture = JSON.parse(
       readFileSync(new URL('../test-fixtures/finetune/mlp-batchnorm-dropout.json', import.meta.url), 'utf8'),
     );
-    const model = decodeOnnxModel(
-      readFileSync(new URL('../test-fixtures/finetune/mlp-batchnorm-dropout.onnx', import.meta.url)),
-    );
-    const initializers = model.initializers.map((tensor) => ({
-      ...tensor,
-      data: Float32Array.from(fixture.initial[tensor.name]),
-    }));
+    const exported = readFileSync(new URL('../test-fixtures/finetune/mlp-batchnorm-dropout.onnx', import.meta.url));
     const tuner = await createOnnxFineTuner({
-      model: encodeOnnxModel({ ...model, initializers }),
+      model: withFixtureInitializers(exported, fixture.initial),
       spec: fixture.spec,
       optimizer: { kind: 'sgd', momentum: fixture.sgd.optimizer.momentum },
       learningRate: fixture.sgd.optimizer.learningRate,
@@ -60,14 +64,7 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
         sampleWeights: fixture.sampleWeights,
         dropoutMasks: [Float32Array.from(fixture.dropoutMasks[step])],
       });
-    const parameters = tuner.parameters();
-    for (const [name, expected] of Object.entries(fixture.sgd.after as Record<string, number[]>)) {
-      const scale = Math.max(...expected.map(Math.abs));
-      const actual = parameters.get(name) as Float32Array;
-      expected.forEach((value, index) => {
-        expect(Math.abs((actual[index] as number) - value), `${name}[${index}]`).toBeLessThanOrEqual(1e-4 * scale);
-      });
-    }
+    expectParametersNear(tuner.parameters(), fixture.sgd.after);
     await tuner.release();
   });
 
@@ -76,13 +73,9 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
   it('reproduces PyTorch on the LeNet-style CNN after 3 Adam steps', async () => {
     ortWeb.env.wasm.numThreads = 1;
     const fixture = JSON.parse(readFileSync(new URL('../test-fixtures/finetune/lenet.json', import.meta.url), 'utf8'));
-    const model = decodeOnnxModel(readFileSync(new URL('../test-fixtures/finetune/lenet.onnx', import.meta.url)));
-    const initializers = model.initializers.map((tensor) => {
-      const values = fixture.initial[tensor.name];
-      return values ? { ...tensor, data: Float32Array.from(values) } : tensor;
-    });
+    const exported = readFileSync(new URL('../test-fixtures/finetune/lenet.onnx', import.meta.url));
     const tuner = await createOnnxFineTuner({
-      model: encodeOnnxModel({ ...model, initializers }),
+      model: withFixtureInitializers(exported, fixture.initial),
       spec: fixture.spec,
       optimizer: { kind: 'adam' },
       learningRate: fixture.adam.optimizer.learningRate,
@@ -91,14 +84,7 @@ describe('the fine-tuner with onnxruntime-web (wasm)', () => {
     });
     for (let step = 0; step < 3; step += 1)
       await tuner.step({ features: fixture.features, targets: fixture.labels, sampleWeights: fixture.sampleWeights });
-    const parameters = tuner.parameters();
-    for (const [name, expected] of Object.entries(fixture.adam.after as Record<string, number[]>)) {
-      const scale = Math.max(...expected.map(Math.abs));
-      const actual = parameters.get(name) as Float32Array;
-      expected.forEach((value, index) => {
-        expect(Math.abs((actual[index] as number) - value), `${name}[${index}]`).toBeLessThanOrEqual(1e-4 * scale);
-      });
-    }
+    expectParametersNear(tuner.parameters(), fixture.adam.after);
     await tuner.release();
   });
 });

@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
 import { decodeOnnxModel } from './onnx-model-decoder.ts';
-import { encodeOnnxModel } from './onnx-model-proto.ts';
+import { withFixtureInitializers } from './test-fine-tune-fixture-model.ts';
 
 /** What the page reports for one fixture: the loss before each step and every initializer after the steps. */
 export interface ChromiumFineTuneResult {
@@ -31,14 +31,9 @@ async function fineTuneFixture(name: string, steps: number): Promise<ChromiumFin
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.wasmPaths = '/ort/';
   const fixture = (await (await fetch(`/fixtures/${name}.json`)).json()) as PageFixture;
-  const model = decodeOnnxModel(new Uint8Array(await (await fetch(`/fixtures/${fixture.model}`)).arrayBuffer()));
-  // PyTorch's initial parameters and buffers (the export's trace runs BatchNorm once).
-  const initializers = model.initializers.map((tensor) => {
-    const values = fixture.initial[tensor.name];
-    return values ? { ...tensor, data: Float32Array.from(values) } : tensor;
-  });
+  const exported = new Uint8Array(await (await fetch(`/fixtures/${fixture.model}`)).arrayBuffer());
   const tuner = await createOnnxFineTuner({
-    model: encodeOnnxModel({ ...model, initializers }),
+    model: withFixtureInitializers(exported, fixture.initial),
     spec: fixture.spec,
     optimizer: { kind: 'sgd', momentum: fixture.sgd.optimizer.momentum },
     learningRate: fixture.sgd.optimizer.learningRate,
