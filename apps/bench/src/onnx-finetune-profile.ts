@@ -6,12 +6,11 @@
  *   pnpm --filter @weightspec/bench run profile:finetune [steps=60] [weighted=0]   (TOP=n: kernels listed)
  * Not a benchmark row (profiling adds overhead); a guide to what to optimize.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOnnxFineTuner, loadOnnxRuntime } from '@weightspec/onnx';
 import type { OnnxRuntimeLike } from '@weightspec/onnx';
-import { summarizeTimes } from './bench-harness.ts';
+import { printSlowestKernels, readOrtProfile } from './ort-profile-trace.ts';
 import { lenetModel, weightedSpec } from './onnx-finetune.bench.ts';
 
 const steps = Number(process.argv[2] ?? 60);
@@ -54,40 +53,16 @@ for (let step = 0; step < steps; step += 1) await tuner.evaluate(features, targe
 for (const session of sessions) session.endProfiling();
 await tuner.release();
 
-interface TraceEvent {
-  cat?: string;
-  name: string;
-  dur: number;
-  args?: { op_name?: string };
-}
 const labels = ['step', 'forward only (evaluation graph)'];
 sessions.forEach((_, index) => {
-  const file = readdirSync(tmpdir())
-    .filter((name) => name.startsWith(`${prefix}-${index}`) && name.endsWith('.json'))
-    .map((name) => join(tmpdir(), name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  if (!file) throw new Error(`onnxruntime-node wrote no ${prefix}-${index}*.json in ${tmpdir()}`);
-  const events = JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[];
-  rmSync(file, { force: true });
-  const perKernel = new Map<string, number[]>();
-  for (const event of events)
-    if (event.cat === 'Node' && event.name.endsWith('_kernel_time')) {
-      const key = `${event.args?.op_name ?? '?'} ${event.name.slice(0, -'_kernel_time'.length)}`;
-      perKernel.set(key, [...(perKernel.get(key) ?? []), event.dur / 1000]);
-    }
-  const runs = events
-    .filter((event) => event.cat === 'Session' && event.name === 'model_run')
-    .map((event) => event.dur / 1000);
-  const kernels = [...perKernel].map(([name, times]) => ({ name, ...summarizeTimes(times) }));
-  kernels.sort((a, b) => b.medianMilliseconds - a.medianMilliseconds);
-  const total = kernels.reduce((sum, kernel) => sum + kernel.medianMilliseconds, 0);
+  const profile = readOrtProfile(`${prefix}-${index}`);
   const perOp = new Map<string, number>();
-  for (const kernel of kernels) {
+  for (const kernel of profile.kernels) {
     const op = kernel.name.split(' ')[0] as string;
     perOp.set(op, (perOp.get(op) ?? 0) + kernel.medianMilliseconds);
   }
   console.log(
-    `\n${labels[index] ?? `session ${index}`}: ${kernels.length} kernels; run ${summarizeTimes(runs).medianMilliseconds.toFixed(3)} ms median, kernels ${total.toFixed(3)} ms`,
+    `\n${labels[index] ?? `session ${index}`}: ${profile.kernels.length} kernels; run ${profile.runMedianMilliseconds.toFixed(3)} ms median, kernels ${profile.kernelMilliseconds.toFixed(3)} ms`,
   );
   console.log(
     `  by op: ${[...perOp]
@@ -95,8 +70,5 @@ sessions.forEach((_, index) => {
       .map(([op, time]) => `${op} ${time.toFixed(3)}`)
       .join(', ')}`,
   );
-  for (const kernel of kernels.slice(0, Number(process.env.TOP ?? 25)))
-    console.log(
-      `${kernel.medianMilliseconds.toFixed(3).padStart(8)} ms  ${((kernel.medianMilliseconds / total) * 100).toFixed(1).padStart(5)}%  ${kernel.name}`,
-    );
+  printSlowestKernels(profile, Number(process.env.TOP ?? 25));
 });
