@@ -21,7 +21,7 @@ export type { OnnxWeightingAdapterOptions } from './onnx-weighting-adapter.ts';
 export { createOnnxClassifierTrainer } from './onnx-classifier-trainer.ts';
 export { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 export type { OnnxRuntimeModule } from './onnx-runtime-loader.ts';
-export { checkThreadSpinning, runtimeSessionOptions } from './onnx-session-options.ts';
+export { runtimeSessionOptions } from './onnx-session-options.ts';
 export { decodeOnnxModel, checkSupportedOps, SUPPORTED_OPSETS, SUPPORTED_IR_VERSIONS } from './onnx-model-decoder.ts';
 export { createOnnxFineTuner } from './onnx-fine-tuner.ts';
 export { FINE_TUNE_OPS } from './onnx-fine-tune-selection.ts';

@@ -18,7 +18,7 @@ import { elementAccuracy } from './onnx-fine-tune-metrics.ts';
 import { GraphSessionCache } from './onnx-fine-tune-sessions.ts';
 import { lowerModelGraph } from './onnx-fine-tune-graph.ts';
 import { createCallQueue } from './onnx-call-queue.ts';
-import { checkThreadSpinning, runtimeSessionOptions } from './onnx-session-options.ts';
+import { runtimeSessionOptions } from './onnx-session-options.ts';
 import { fitWithPlan } from './onnx-fine-tune-fit.ts';
 import { buildEvaluationGraph, buildStepGraph, type FineTuneGraph, lossLayout } from './onnx-fine-tune-step.ts';
 import type {
@@ -54,7 +54,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       `"${output}" is not a graph output; outputs: ${model.outputs.map((item) => item.name).join(', ')}`,
     );
   const { trainable, runningStatistics } = selectTrainable(model, options.trainable ?? 'all', options.frozen ?? []);
-  const { optimizer, learningRate, threads, seed } = checkFineTuneOptions(options);
+  const { optimizer, learningRate, threads, threadSpinning, seed } = checkFineTuneOptions(options);
   const random = createSeededRandom(seed);
   const parameters = new FineTuneParameters(model, trainable, runningStatistics, optimizer.kind === 'adam');
   // The schedules' clock (SPEC "clock": a curriculum epoch still counts its full batches) and the
@@ -62,7 +62,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   let stepCount = 0;
   let updateCount = 0;
   let epochCount = 0;
-  const sessionOptions = runtimeSessionOptions(threads, checkThreadSpinning(options.threadSpinning));
+  const sessionOptions = runtimeSessionOptions(threads, threadSpinning);
   const sessions = new GraphSessionCache(ort, sessionOptions);
   const sessionFor = (kind: 'step' | 'evaluate', batchSize: number, scheduled: ScheduledWeighting) =>
     sessions.get(`${kind}|${batchSize}|${JSON.stringify(scheduled.scheduledClassWeights ?? null)}`, () => {
