@@ -19,7 +19,7 @@ export interface ChunkedEvaluation {
 /**
  * Runs an evaluation graph over the rows in chunks of EVALUATION_ROWS and combines them: the loss as
  * sum(loss_k * denominator_k) / sum(denominator_k) (the whole set's SPEC reduction; `sum` adds the
- * chunks), the outputs per row, the raw loss per sample (the mean over its unmasked elements, as the
+ * chunks) and the summed denominator, the outputs per row, the raw loss per sample (the mean over its unmasked elements, as the
  * tfjs trainer ranks `difficulty: loss`) and per element, and which elements are unmasked (keep 1).
  */
 export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
@@ -61,6 +61,7 @@ export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
     }
   }
   return {
+    denominator,
     loss: evaluation.reduction === 'sum' ? numerator : numerator / Math.max(denominator, FLOAT32_SMALLEST_NORMAL),
     predictions,
     sampleLoss,

@@ -1,4 +1,4 @@
-import { checkClassLabels, checkNumberArray, InvalidInputError } from '@weightspec/core';
+import { checkClassLabels, checkNumberArray, describeValue, InvalidInputError } from '@weightspec/core';
 import type { FineTuneGraph } from './onnx-fine-tune-step.ts';
 import type { FineTuneBatch, OnnxRuntimeLike, OnnxRuntimeTensor } from './onnx-fine-tuner-types.ts';
 
@@ -23,7 +23,8 @@ export interface BatchRows {
 /**
  * Feeds for a graph's data input, `targets` (one-hot rows for softmax CE, target rows otherwise),
  * `rest` and `keep` ([R, 1] for softmax CE, [R, W] otherwise, as appendWeightedLoss lays them out).
- * Each row is checked: its length against the model input and its target against the output width.
+ * Each row is checked: its length against the model input, its values finite within float32, and its
+ * target against the output width.
  */
 export function batchFeeds(
   ort: OnnxRuntimeLike,
@@ -45,12 +46,25 @@ export function batchFeeds(
   for (let position = 0; position < count; position += 1) {
     const index = indices[position] as number;
     const row = features[index];
-    if (!row || row.length !== rowSize)
+    if (typeof row !== 'object' || row === null || typeof row.length !== 'number')
       throw new InvalidInputError(
         `features[${index}]`,
-        `has ${row?.length ?? 0} values, the model's input ${input.name} takes ${rowSize} per row`,
+        `must be an array of ${rowSize} numbers (one flat sample), got ${describeValue(row)}`,
+      );
+    if (row.length !== rowSize)
+      throw new InvalidInputError(
+        `features[${index}]`,
+        `has ${row.length} values, the model's input ${input.name} takes ${rowSize} per row`,
       );
     data.set(row, position * rowSize);
+    // SPEC: inputs must be finite. A NaN would pass MaxPool unseen and poison every parameter; a value
+    // beyond float32's range becomes Infinity in the cast (pinned rule 11).
+    for (let column = 0; column < rowSize; column += 1)
+      if (!Number.isFinite(data[position * rowSize + column] as number))
+        throw new InvalidInputError(
+          `features[${index}][${column}]`,
+          `must be a finite float32 number, got ${describeValue(row[column])}`,
+        );
   }
   const { width, rowsPerSample } = graph;
   const lossRows = count * rowsPerSample;

@@ -6,6 +6,7 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
+import { float32Rest } from './onnx-fine-tune-checks.ts';
 import type { FineTuneBatch, OnnxFineTuneFitOptions } from './onnx-fine-tuner-types.ts';
 
 /** Raw losses of some rows in inference mode (SPEC pinned rule 5: no weight of any kind). */
@@ -105,11 +106,14 @@ export async function fitWithPlan(
     let lossSum = 0;
     for (const batch of planned.batches) {
       options.onBatchBegin?.(batch);
-      const rest = Float32Array.from(
-        batch.indices,
-        (row) =>
-          (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
-          (curriculum ? (curriculum[row] as number) : 1),
+      const rest = float32Rest(
+        spec,
+        Float64Array.from(
+          batch.indices,
+          (row) =>
+            (sampleWeights ? (sampleWeights[row] as number) * resolved.sampleWeightScale : 1) *
+            (curriculum ? (curriculum[row] as number) : 1),
+        ),
       );
       const factors = batch.needsLoss
         ? await batchFactors(mechanics, (planned, loss) => plan.lossFactors(planned, loss), batch)

@@ -116,7 +116,7 @@ export function buildEvaluationGraph(options: FineTuneGraphOptions): FineTuneGra
  * as inputs), SPEC's weighted loss, reverse-mode gradients of every trainable initializer and the
  * optimizer update (PyTorch's SGD and Adam formulas, as in onnx-training-step.ts). Inputs: the data
  * input(s), targets, rest, keep, each parameter, the flat optimizer state (OPTIMIZER_STATE), running
- * statistics, dropout masks, learning_rate [] and step [] (1-based). Outputs: loss, raw_loss,
+ * statistics, dropout masks, learning_rate [] and step [] (1-based). Outputs: loss, its denominator, raw_loss,
  * predictions, per parameter its gradient and next value, the next optimizer state, and the updated
  * running statistics.
  */
@@ -220,6 +220,7 @@ export function buildStepGraph(
     b.output(runningName(initializer));
   }
   b.output(loss.loss);
+  b.output(loss.denominator);
   b.output(loss.rawLoss);
   b.output(predictions);
   return { model: b.build({ opsetVersion: options.model.opsetVersion ?? 17 }), lowered, ...layout };

@@ -9,6 +9,14 @@ import {
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
+import {
+  checkEvaluationLoss,
+  checkObjectArgument,
+  checkPredictions,
+  checkRowList,
+  checkStepOutcome,
+  float32Rest,
+} from './onnx-fine-tune-checks.ts';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { evaluateInChunks } from './onnx-fine-tune-evaluation.ts';
 import { batchFeeds, maskFeeds } from './onnx-fine-tune-feeds.ts';
@@ -126,11 +134,13 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   const dropoutFeeds = (graph: FineTuneGraph, given: readonly Float32Array[] | undefined) =>
     maskFeeds(ort, graph, given, random);
   const fetchesBySession = new WeakMap<OnnxRuntimeSession, readonly string[]>();
-  /** A step graph's outputs an applied step reads: the loss, next parameters, moments and running statistics. */
+  /** A step graph's outputs an applied step reads: the loss and its denominator, next parameters, moments and running statistics. */
   const updateFetches = (session: OnnxRuntimeSession) => {
     let fetches = fetchesBySession.get(session);
     if (!fetches) {
-      fetches = session.outputNames.filter((name) => name === 'loss' || parameters.updatedBy(name));
+      fetches = session.outputNames.filter(
+        (name) => name === 'loss' || name === 'denominator' || parameters.updatedBy(name),
+      );
       fetchesBySession.set(session, fetches);
     }
     return fetches;
@@ -157,22 +167,34 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     // An applied step reads only the loss and the next state: the gradients, predictions and raw
     // losses are not copied out of ONNX Runtime.
     const result = apply ? await session.run(feeds, updateFetches(session)) : await session.run(feeds);
+    const scalar = (name: string) => ((result[name] as OnnxRuntimeTensor).data as Float32Array)[0] as number;
+    const loss = scalar('loss');
+    // An applied step did not fetch the gradients.
+    const gradients = apply ? new Map<string, Float32Array>() : parameters.gradients(result);
+    const checked = apply
+      ? Object.entries(result).flatMap(([name, tensor]) =>
+          parameters.updatedBy(name) ? [tensor.data as Float32Array] : [],
+        )
+      : [...gradients.values()];
+    checkStepOutcome(spec, { loss, denominator: scalar('denominator'), values: checked, applied: apply });
     if (apply) {
       stepCount += 1;
       updateCount += 1;
       parameters.apply(result);
     }
-    return {
-      loss: ((result.loss as OnnxRuntimeTensor).data as Float32Array)[0] as number,
-      // An applied step did not fetch the gradients.
-      gradients: apply ? new Map<string, Float32Array>() : parameters.gradients(result),
-    };
+    return { loss, gradients };
   };
   const batchRest = (batch: FineTuneBatch, resolvedScale: number) =>
-    Float32Array.from(batch.features, (_, row) =>
-      batch.sampleWeights ? (batch.sampleWeights[row] as number) * resolvedScale : 1,
+    float32Rest(
+      spec,
+      Float64Array.from(batch.features, (_, row) =>
+        batch.sampleWeights ? (batch.sampleWeights[row] as number) * resolvedScale : 1,
+      ),
     );
   const prepareBatch = async (batch: FineTuneBatch) => {
+    checkObjectArgument('batch', batch, '{ features, targets, sampleWeights?, ... }');
+    checkRowList('features', batch.features);
+    checkRowList('targets', batch.targets);
     const width = await outputWidth();
     if (batch.features.length === 0) throw new InvalidInputError('features', 'has no rows');
     if (batch.targets.length !== batch.features.length)
@@ -202,7 +224,15 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
         }),
     });
   // Every public call runs in turn (a step during a fit included), so none loses another's updates.
-  const inTurn = createCallQueue();
+  const queue = createCallQueue();
+  let released = false;
+  // After release() the sessions are gone: a later call is a typed error, never a silent new session.
+  const inTurn = <T>(call: () => Promise<T>) =>
+    queue(async () => {
+      if (released)
+        throw new InvalidInputError('fineTuner', 'was released (release() freed its sessions); create a new one');
+      return call();
+    });
   const fineTuner: OnnxFineTuner = {
     trainable,
     step(batch) {
@@ -222,6 +252,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     },
     fit(features, targets, fitOptions) {
       return inTurn(async () => {
+        checkRowList('features', features);
+        checkRowList('targets', targets);
+        checkObjectArgument('options', fitOptions, '{ epochs, batchSize, ... }');
         const numClasses = await outputWidth();
         const pick = <Row>(rows: readonly Row[], indices: Int32Array) => Array.from(indices, (row) => rows[row] as Row);
         const result = await fitWithPlan(
@@ -253,6 +286,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     },
     evaluate(features, targets, evaluateOptions = {}) {
       return inTurn(async () => {
+        checkRowList('features', features);
+        checkObjectArgument('options', evaluateOptions, '{ sampleWeights?, stats? }');
         if (features.length === 0) throw new InvalidInputError('features', 'has no rows');
         const batch: FineTuneBatch = {
           features,
@@ -263,11 +298,12 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
         const { rest, scheduled } = await prepareBatch(batch);
         const result = await evaluateRows(features, targets, rest, scheduled);
         const accuracy = isSoftmax ? elementAccuracy(result.predictions, targets, outputLayout(), maskValue) : null;
-        return { loss: result.loss, accuracy };
+        return { loss: checkEvaluationLoss(spec, result.loss, result.denominator), accuracy };
       });
     },
     predict(features) {
       return inTurn(async () => {
+        checkRowList('features', features);
         if (features.length === 0) return [];
         const classes = await outputWidth();
         // Predictions do not depend on class weights: one count per class stands in for the data's counts.
@@ -278,7 +314,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
             )
           : null;
         const { scheduled } = scheduleFor(stats, classes);
-        return (await evaluateRows(features, null, new Float32Array(features.length).fill(1), scheduled)).predictions;
+        const rest = new Float32Array(features.length).fill(1);
+        return checkPredictions((await evaluateRows(features, null, rest, scheduled)).predictions) as number[][];
       });
     },
     exportModel() {
@@ -288,7 +325,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return new Map([...parameters.values].map(([name, value]) => [name, Float32Array.from(value)]));
     },
     release() {
-      return inTurn(async () => {
+      return queue(async () => {
+        if (released) return;
+        released = true;
         await sessions.release();
       });
     },
