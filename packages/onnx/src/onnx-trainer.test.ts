@@ -11,6 +11,7 @@ import {
 } from '@weightspec/core';
 import type { PlannedBatch, WeightingSpecInput } from '@weightspec/core';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
+import type { OnnxRuntimeLike } from './onnx-fine-tuner-types.ts';
 import { createOnnxTrainer } from './onnx-trainer.ts';
 
 const ort = await loadOnnxRuntime();
@@ -233,5 +234,53 @@ describe('createOnnxTrainer', () => {
     ).rejects.toMatchObject({
       code: 'WS_INVALID_SPEC',
     });
+  });
+  it('predicts many rows in chunks with one session per parameter state, as a float64 softmax of x W + b', async () => {
+    let created = 0;
+    const counting: OnnxRuntimeLike = {
+      Tensor: ort.Tensor as unknown as OnnxRuntimeLike['Tensor'],
+      InferenceSession: {
+        create: (model, options) => {
+          created += 1;
+          return ort.InferenceSession.create(model, options as never) as never;
+        },
+      },
+    };
+    const trainer = await createOnnxTrainer({ ort: counting, inputSize: 3, numClasses: 3, spec, seed: 9 });
+    await trainer.fit(features, labels, { epochs: 2, batchSize: 3, sampleWeights });
+    // 20000 rows: more than two 8192-row chunks.
+    let state = 3;
+    const rows = Array.from({ length: 20000 }, () =>
+      [0, 1, 2].map(() => {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        return (state / 2147483648) * 8 - 4;
+      }),
+    );
+    const before = created;
+    const first = await trainer.predictProbabilities(rows);
+    const second = await trainer.predictProbabilities(rows.slice(0, 5));
+    expect(created - before).toBe(1);
+    expect(second).toEqual(first.slice(0, 5));
+    // Independent: the linear model's softmax(x W + b) in float64 from the trained parameters.
+    const theta = trainer.parameters();
+    const expectedRow = (row: number[]) => {
+      const logits = [0, 1, 2].map((k) =>
+        row.reduce((sum, value, d) => sum + value * (theta[d * 3 + k] as number), theta[9 + k] as number),
+      );
+      const top = Math.max(...logits);
+      const exp = logits.map((logit) => Math.exp(logit - top));
+      const total = exp.reduce((sum, value) => sum + value, 0);
+      return exp.map((value) => value / total);
+    };
+    for (const index of [0, 1, 8191, 8192, 16383, 16384, 19999])
+      (first[index] as number[]).forEach((value, k) => {
+        expect(value).toBeCloseTo(expectedRow(rows[index] as number[])[k] as number, 5);
+      });
+    // A step changes the parameters: the next prediction makes one new session and follows them.
+    await trainer.fit(features, labels, { epochs: 1, batchSize: 6 });
+    const after = await trainer.predictProbabilities(rows.slice(0, 1));
+    expect(created - before).toBe(2);
+    expect(after[0]).not.toEqual(first[0]);
+    await trainer.release();
   });
 });

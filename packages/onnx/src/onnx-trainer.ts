@@ -23,6 +23,7 @@ import {
 } from './onnx-trainer-inputs.ts';
 import type { CheckedFitData } from './onnx-trainer-inputs.ts';
 import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
+import { ONNX_PREDICT_CHUNK_ROWS } from './onnx-chunked-prediction.ts';
 import { scoreRowsInChunks } from './onnx-chunked-rows.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import { runtimeSessionOptions } from './onnx-session-options.ts';
@@ -130,6 +131,17 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   };
   // Fit calls run one after another: each continues from the parameters the previous one left.
   const inTurn = createCallQueue();
+  // The inference session of the current parameters: made on the first prediction after a step changed
+  // theta (each step returns a new array), reused by later predictions, released when replaced.
+  let inference: { theta: Float32Array; session: Promise<OnnxRuntimeSession> } | null = null;
+  const inferenceSession = async () => {
+    if (inference?.theta !== theta) {
+      const stale = inference;
+      inference = { theta, session: ort.InferenceSession.create(trainer.exportInferenceModel(), sessionOptions) };
+      if (stale) await (await stale.session).release();
+    }
+    return inference.session;
+  };
 
   const fitNow = async (
     features: FeatureMatrixInput,
@@ -217,21 +229,35 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     fit(features, labels, fitOptions) {
       return inTurn(() => fitNow(features, labels, fitOptions));
     },
-    async predictProbabilities(features) {
-      const rows = checkFeatureMatrix('features', features, { float32: true });
-      if (rows.columns !== inputSize)
-        throw new InvalidInputError('features[0]', `has ${rows.columns} values, expected inputSize ${inputSize}`);
-      const session = await ort.InferenceSession.create(trainer.exportInferenceModel(), sessionOptions);
-      try {
-        const all = Int32Array.from({ length: rows.rows }, (_, index) => index);
-        const result = await session.run({ x: tensor(flatten(rows.values, all), [rows.rows, inputSize]) });
-        const probabilities = result.probabilities?.data as Float32Array;
-        return Array.from({ length: rows.rows }, (_, row) =>
-          Array.from(probabilities.subarray(row * numClasses, (row + 1) * numClasses)),
+    predictProbabilities(features) {
+      return inTurn(async () => {
+        const rows = checkFeatureMatrix('features', features, { float32: true });
+        if (rows.columns !== inputSize)
+          throw new InvalidInputError('features[0]', `has ${rows.columns} values, expected inputSize ${inputSize}`);
+        const session = await inferenceSession();
+        const probabilities: number[][] = new Array(rows.rows);
+        // In chunks: one chunk's input and output are the only buffers a run allocates, whatever N is.
+        await scoreRowsInChunks(
+          rows.rows,
+          null,
+          async (chunk) => {
+            const result = await session.run({ x: tensor(flatten(rows.values, chunk), [chunk.length, inputSize]) });
+            const values = result.probabilities?.data as Float32Array;
+            chunk.forEach((row, position) => {
+              const rowValues = Array.from(values.subarray(position * numClasses, (position + 1) * numClasses));
+              if (!rowValues.every(Number.isFinite))
+                throw new InvalidInputError(
+                  `features[${row}]`,
+                  "the model's output for this row is not finite (float32 overflow); scale the features down",
+                );
+              probabilities[row] = rowValues;
+            });
+            return new Float32Array(chunk.length);
+          },
+          ONNX_PREDICT_CHUNK_ROWS,
         );
-      } finally {
-        await session.release();
-      }
+        return probabilities;
+      });
     },
     async predictLabels(features) {
       const codes = (await trainer.predictProbabilities(features)).map((row) => row.indexOf(Math.max(...row)));
@@ -270,6 +296,9 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     async release() {
       for (const session of sessions.values()) await session.release();
       sessions.clear();
+      const stale = inference;
+      inference = null;
+      if (stale) await (await stale.session).release();
     },
   };
   return trainer;
