@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { processIo } from './cli-io.ts';
-import { runCliInWorkerThread, runsInWorkerThread } from './cli-worker-thread.ts';
+import { runCliInWorkerThread, runsInWorkerThread, trainInWorkerSettingProblem } from './cli-worker-thread.ts';
 import { removeTrackedOutputs } from './temporary-outputs.ts';
 
 // cli-main (every command, core, zod) is loaded where the command runs: a worker thread loads its own
@@ -32,6 +32,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const args = process.argv.slice(2);
+const settingProblem = trainInWorkerSettingProblem(args);
+if (settingProblem !== null) {
+  const [{ InvalidInputError }, { reportError }] = await Promise.all([import('@weightspec/core'), loadCliMain()]);
+  process.exitCode = reportError(io, new InvalidInputError('WEIGHTSPEC_TRAIN_IN_WORKER', settingProblem));
+}
 // `train --adapter tfjs` runs in a worker thread with a small young generation (cli-worker-thread.ts).
-if (runsInWorkerThread(args)) process.exitCode = await runCliInWorkerThread(args, io);
+else if (runsInWorkerThread(args)) process.exitCode = await runCliInWorkerThread(args, io);
 else process.exitCode = await (await loadCliMain()).runCli(args, io);

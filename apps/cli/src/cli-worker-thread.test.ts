@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runsInWorkerThread } from './cli-worker-thread.ts';
+import { runsInWorkerThread, trainInWorkerSettingProblem } from './cli-worker-thread.ts';
 import { runBuiltCli, temporaryFolder, tinyTrainArguments, writeTinyTrainingFiles } from './test-cli-process.ts';
 
 describe('runsInWorkerThread: which command lines train in a worker thread', () => {
@@ -23,6 +23,19 @@ describe('runsInWorkerThread: which command lines train in a worker thread', () 
     expect(runsInWorkerThread(train('tfjs'), { WEIGHTSPEC_TRAIN_IN_WORKER: '0' })).toBe(false);
     expect(runsInWorkerThread(train('mljs'), { WEIGHTSPEC_TRAIN_IN_WORKER: '1' })).toBe(true);
     expect(runsInWorkerThread(['weights', '--spec', 's.json'], { WEIGHTSPEC_TRAIN_IN_WORKER: '1' })).toBe(false);
+  });
+
+  it('refuses a WEIGHTSPEC_TRAIN_IN_WORKER other than 0, 1 or unset for train, instead of reading it as the default', () => {
+    for (const value of ['true', 'yes', ' 1', '2'])
+      expect(trainInWorkerSettingProblem(train('tfjs'), { WEIGHTSPEC_TRAIN_IN_WORKER: value })).toMatch(
+        /must be 0 .* or 1 .*, or unset; got/,
+      );
+    for (const value of [undefined, '', '0', '1'])
+      expect(trainInWorkerSettingProblem(train('tfjs'), { WEIGHTSPEC_TRAIN_IN_WORKER: value })).toBeNull();
+    // Other commands do not read it.
+    expect(
+      trainInWorkerSettingProblem(['weights', '--spec', 's.json'], { WEIGHTSPEC_TRAIN_IN_WORKER: 'yes' }),
+    ).toBeNull();
   });
 });
 
@@ -52,6 +65,18 @@ describe.skipIf(!tfjsBuilt)('weightspec train --adapter tfjs (built CLI) in its 
       'weights.bin',
     ]);
     expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses an unknown WEIGHTSPEC_TRAIN_IN_WORKER before training, as one typed line, exit 1', async () => {
+    const run = await runBuiltCli(tinyTrainArguments('tfjs', 1, 'env-out'), {
+      cwd,
+      env: { WEIGHTSPEC_TRAIN_IN_WORKER: 'yes' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'error WS_INVALID_INPUT: WEIGHTSPEC_TRAIN_IN_WORKER: must be 0 (train in the main thread) or 1 (train in a worker thread), or unset; got "yes"\n',
+    );
+    expect(readdirSync(cwd)).not.toContain('env-out');
   });
 
   it('reports a bad input from the worker as the one-line typed error, exit 1', async () => {

@@ -37,6 +37,19 @@ function adapterArgument(args: readonly string[]): string | undefined {
 }
 
 /**
+ * What is wrong with WEIGHTSPEC_TRAIN_IN_WORKER for `train`, or null: unset, empty, 0 and 1 are the
+ * values it takes. Any other value (`true`, `yes`, ` 1`) is refused rather than read as the default.
+ */
+export function trainInWorkerSettingProblem(
+  args: readonly string[],
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
+  const setting = environment.WEIGHTSPEC_TRAIN_IN_WORKER;
+  if (args[0] !== 'train' || setting === undefined || ['', '0', '1'].includes(setting)) return null;
+  return `must be 0 (train in the main thread) or 1 (train in a worker thread), or unset; got ${JSON.stringify(setting)}`;
+}
+
+/**
  * Whether the CLI runs `args` in a worker thread: `train --adapter tfjs` from the main thread. The
  * environment variable WEIGHTSPEC_TRAIN_IN_WORKER=0 keeps it in the main thread, =1 moves every
  * `train` there. By default only tfjs trains there: its garbage is what the small young generation
