@@ -42,6 +42,9 @@ const int = (value: number): OnnxAttribute => ({ type: 'int', value });
 /** Frozen float initializers above this many values become graph constants instead of static values. */
 const STATIC_LIMIT = 64;
 
+/** Values per row a data input may take (2^27, a 512 MB float32 row): larger is a declared shape gone wrong. */
+const MAXIMUM_ROW_VALUES = 2 ** 27;
+
 /**
  * Rebuilds `model`'s graph in an OnnxGraphBuilder with every shape static (batch size fixed), shape
  * subgraphs (Shape, Gather, Concat, ...) evaluated ahead of time, Split turned into Slices, and in
@@ -58,14 +61,27 @@ export function lowerModelGraph(options: LowerOptions): LoweredGraph {
   for (const input of model.inputs) {
     if (initializerNames.has(input.name)) continue;
     const shape = input.shape.map((size, axis) => {
-      if (typeof size === 'number') return axis === 0 ? batchSize : size;
       if (axis === 0) return batchSize;
+      if (typeof size === 'number') {
+        if (!Number.isInteger(size) || size < 1)
+          throw new InvalidInputError(
+            'model',
+            `input ${input.name} declares size ${size} at axis ${axis}; sizes past the batch axis must be integers >= 1`,
+          );
+        return size;
+      }
       throw new UnsupportedFeatureError(
         'onnx',
         `symbolic dimension "${size}" at axis ${axis} of input ${input.name}`,
         'only the batch axis (0) may be symbolic; export with fixed other sizes',
       );
     });
+    const rowSize = shape.slice(1).reduce((product, size) => product * size, 1);
+    if (rowSize > MAXIMUM_ROW_VALUES)
+      throw new InvalidInputError(
+        'model',
+        `input ${input.name} takes ${rowSize} values per row ([${input.shape.join(', ')}]); at most ${MAXIMUM_ROW_VALUES} are supported`,
+      );
     dataInputs.push({ name: input.name, shape, dataType: input.dataType });
     values.set(input.name, { kind: 'dynamic', name: b.input(input.name, input.dataType, shape) });
   }

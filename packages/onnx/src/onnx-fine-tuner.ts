@@ -38,7 +38,7 @@ import type {
   OnnxRuntimeTensor,
 } from './onnx-fine-tuner-types.ts';
 import { FINE_TUNE_OPS, selectTrainable } from './onnx-fine-tune-selection.ts';
-import { checkSupportedOps, decodeOnnxModel } from './onnx-model-decoder.ts';
+import { checkSingleAssignment, checkSupportedOps, decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
 
 /**
@@ -51,6 +51,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
   const ort: OnnxRuntimeLike =
     options.ort ?? ((await (await import('./onnx-runtime-loader.ts')).loadOnnxRuntime()) as unknown as OnnxRuntimeLike);
   const model = decodeOnnxModel(options.model);
+  checkSingleAssignment(model);
   checkSupportedOps(model, FINE_TUNE_OPS, 'fine-tuning');
   const spec: WeightingSpec = parseWeightingSpec(
     options.spec ?? { specVersion: 1, loss: { kind: 'softmax_cross_entropy' } },

@@ -259,3 +259,31 @@ export function checkSupportedOps(model: OnnxModel, supported: ReadonlySet<strin
     `${purpose} supports ${[...supported].sort().join(', ')}${others.length > 0 ? `; also unsupported here: ${others.join(', ')}` : ''}`,
   );
 }
+
+/**
+ * Checks that every value of the graph is assigned once (ONNX's static single assignment): no node
+ * output named like a graph input, an initializer or another node's output, and at least one graph
+ * output. A value written twice would otherwise train on whichever write the lowering saw last.
+ */
+export function checkSingleAssignment(model: OnnxModel): void {
+  if (model.outputs.length === 0) throw new InvalidInputError('model', 'the graph has no outputs');
+  const producer = new Map<string, string>();
+  for (const input of model.inputs) producer.set(input.name, `graph input ${input.name}`);
+  for (const tensor of model.initializers) producer.set(tensor.name, `initializer ${tensor.name}`);
+  for (const node of model.nodes)
+    for (const output of node.outputs) {
+      if (output === '') continue;
+      const earlier = producer.get(output);
+      if (earlier !== undefined && !earlier.startsWith('graph input') && !earlier.startsWith('initializer'))
+        throw new InvalidInputError(
+          'model',
+          `value "${output}" is written by ${earlier} and by node "${node.name}" (${node.opType}); ONNX graphs assign each value once`,
+        );
+      if (earlier !== undefined)
+        throw new InvalidInputError(
+          'model',
+          `node "${node.name}" (${node.opType}) writes "${output}", which is already the ${earlier}`,
+        );
+      producer.set(output, `node "${node.name}" (${node.opType})`);
+    }
+}

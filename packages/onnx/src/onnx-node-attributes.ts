@@ -1,4 +1,4 @@
-import { UnsupportedFeatureError } from '@weightspec/core';
+import { InvalidInputError, UnsupportedFeatureError } from '@weightspec/core';
 import type { OnnxShape } from './onnx-graph-builder.ts';
 import type { OnnxDataTypeName, OnnxNode } from './onnx-model-proto.ts';
 
@@ -50,13 +50,37 @@ export function windowAttributes(node: OnnxNode, kernel: readonly number[]) {
       `auto_pad ${autoPad} in ${node.opType} node "${node.name}"`,
       'export with explicit pads',
     );
-  return {
+  const window = {
     kernel: [...kernel],
     strides: intsAttribute(node, 'strides') ?? kernel.map(() => 1),
     pads: intsAttribute(node, 'pads') ?? [...kernel.map(() => 0), ...kernel.map(() => 0)],
     dilations: intsAttribute(node, 'dilations') ?? kernel.map(() => 1),
     ceil: intAttribute(node, 'ceil_mode', 0) === 1,
   };
+  // A malformed window reaches ONNX Runtime's kernels unchecked (a zero stride, a kernel_shape that
+  // disagrees with W): refuse it here, naming the node, before any session is made.
+  const bad = (what: string) => {
+    throw new InvalidInputError('model', `${node.opType} node "${node.name}": ${what}`);
+  };
+  const rank = kernel.length;
+  if (rank === 0 || kernel.some((size) => !Number.isInteger(size) || size < 1))
+    bad(`kernel [${kernel.join(', ')}] must be integers >= 1`);
+  const check = (name: string, values: readonly number[], length: number, minimum: number) => {
+    if (values.length !== length || values.some((value) => !Number.isInteger(value) || value < minimum))
+      bad(`${name} [${values.join(', ')}] must be ${length} integers >= ${minimum} for a ${rank}-D window`);
+  };
+  check('strides', window.strides, rank, 1);
+  check('dilations', window.dilations, rank, 1);
+  check('pads', window.pads, 2 * rank, 0);
+  if (
+    (node.opType === 'MaxPool' || node.opType === 'AveragePool') &&
+    window.pads.some((pad, index) => pad >= (kernel[index % rank] as number))
+  )
+    bad(`pads [${window.pads.join(', ')}] must be smaller than the kernel [${kernel.join(', ')}]`);
+  const declared = intsAttribute(node, 'kernel_shape');
+  if (declared && (declared.length !== rank || declared.some((size, axis) => size !== kernel[axis])))
+    bad(`kernel_shape [${declared.join(', ')}] disagrees with the weight's window [${kernel.join(', ')}]`);
+  return window;
 }
 
 /** The sizes of a Split's outputs: the `split` input, the num_outputs attribute or an even split. */

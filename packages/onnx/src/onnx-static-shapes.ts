@@ -93,8 +93,61 @@ function windowOutput(
   return (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
 }
 
-/** The output shapes and types of `node` from its inputs' static shapes (ONNX operator specs' shape rules). */
+/**
+ * The output shapes and types of `node` from its inputs' static shapes (ONNX operator specs' shape
+ * rules). A model whose shapes do not fit together (a Gemm's inner sizes, a Conv's channels and group,
+ * a window larger than its padded input) is an InvalidInputError naming the node: ONNX Runtime's
+ * kernels would read past their buffers or abort the process on some of these.
+ */
 export function inferNode(node: OnnxNode, context: ShapeContext): { shapes: OnnxShape[]; types: OnnxDataTypeName[] } {
+  checkOperandShapes(node, context);
+  const inferred = inferNodeShapes(node, context);
+  for (const shape of inferred.shapes)
+    if (shape.some((size) => typeof size === 'number' && !(Number.isInteger(size) && size >= 0)))
+      throw new InvalidInputError(
+        'model',
+        `${node.opType} node "${node.name}" would produce shape [${shape.join(', ')}] from inputs ${context.shapes.map((input) => `[${input.join(', ')}]`).join(', ')}`,
+      );
+  return inferred;
+}
+
+/** Shape agreements ONNX requires between a node's inputs (those its kernels do not all check). */
+function checkOperandShapes(node: OnnxNode, context: ShapeContext): void {
+  const [a = [], b = []] = context.shapes;
+  const bad = (what: string) => {
+    throw new InvalidInputError('model', `${node.opType} node "${node.name}": ${what}`);
+  };
+  const known = (size: number | string | undefined): size is number => typeof size === 'number';
+  if (node.opType === 'Gemm' && a.length === 2 && b.length === 2) {
+    const inner = intAttribute(node, 'transA', 0) ? a[0] : a[1];
+    const other = intAttribute(node, 'transB', 0) ? b[1] : b[0];
+    if (known(inner) && known(other) && inner !== other)
+      bad(`A [${a.join(', ')}] and B [${b.join(', ')}] do not multiply (inner sizes ${inner} and ${other})`);
+  }
+  if (node.opType === 'MatMul' && a.length > 0 && b.length > 0) {
+    const inner = a.at(-1);
+    const other = b.length === 1 ? b[0] : b.at(-2);
+    if (known(inner) && known(other) && inner !== other)
+      bad(`[${a.join(', ')}] and [${b.join(', ')}] do not multiply (inner sizes ${inner} and ${other})`);
+  }
+  if (node.opType === 'Conv' || node.opType === 'ConvTranspose') {
+    if (a.length < 3 || b.length !== a.length)
+      bad(`X [${a.join(', ')}] and W [${b.join(', ')}] must have the same rank >= 3`);
+    const group = intAttribute(node, 'group', 1);
+    const [channels, out, perGroup] = [a[1], b[0], b[1]];
+    if (!Number.isInteger(group) || group < 1) bad(`group ${group} must be an integer >= 1`);
+    if (node.opType === 'Conv' && known(channels) && known(out) && known(perGroup)) {
+      if (channels !== perGroup * group || out % group !== 0)
+        bad(
+          `X has ${channels} channels and W is [${b.join(', ')}] with group ${group}; they need X channels = W[1] x group and W[0] divisible by group`,
+        );
+    }
+    if (node.opType === 'ConvTranspose' && known(channels) && known(out) && channels !== out)
+      bad(`X has ${channels} channels, W [${b.join(', ')}] takes ${out}`);
+  }
+}
+
+function inferNodeShapes(node: OnnxNode, context: ShapeContext): { shapes: OnnxShape[]; types: OnnxDataTypeName[] } {
   const input = context.shapes[0] ?? [];
   const op = node.opType;
   const firstType = context.types[0] ?? 'float';
@@ -174,6 +227,11 @@ export function inferNode(node: OnnxNode, context: ShapeContext): { shapes: Onnx
         window.ceil,
       ),
     );
+    if (x.length !== kernel.length + 2 || spatial.some((size) => !(size >= 1)))
+      throw new InvalidInputError(
+        'model',
+        `${op} node "${node.name}": a [${kernel.join(', ')}] window (strides [${window.strides.join(', ')}], pads [${window.pads.join(', ')}], dilations [${window.dilations.join(', ')}]) does not fit input [${x.join(', ')}]`,
+      );
     const channels = op === 'Conv' ? (context.shapes[1]?.[0] as number) : (x[1] as number);
     const shape = [x[0] as number, channels, ...spatial];
     return op === 'MaxPool' ? { shapes: [shape, shape], types: [firstType, 'int64'] } : one(shape);
