@@ -1,5 +1,5 @@
 import type { WeightingSpec } from '@weightspec/core';
-import { describeValue, InvalidInputError, ZeroDenominatorError } from '@weightspec/core';
+import { describeValue, InvalidInputError, WeightspecError, ZeroDenominatorError } from '@weightspec/core';
 
 /** The spec's reduction, with SPEC's default (weighted_mean, zeroDenominator zero). */
 const reductionOf = (spec: WeightingSpec) => spec.reduction ?? { kind: 'weighted_mean', zeroDenominator: 'zero' };
@@ -113,4 +113,19 @@ export function checkPredictions(predictions: readonly (readonly number[])[]): r
       "the model's output for this row is not finite (float32 overflow); scale the features down",
     );
   return predictions;
+}
+
+/**
+ * ONNX Runtime's own failure on a graph made from the user's model (its shape inference rejecting an
+ * axis, a Gather index past the table) as an InvalidInputError on `model` with the runtime's first
+ * line, instead of a raw Error; this package's typed errors pass through unchanged.
+ */
+export async function runtimeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (WeightspecError.isInstance(error)) throw error;
+    const message = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
+    throw new InvalidInputError('model', `ONNX Runtime ${what}: ${message}`);
+  }
 }

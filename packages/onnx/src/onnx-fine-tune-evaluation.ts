@@ -1,3 +1,4 @@
+import { runtimeCall } from './onnx-fine-tune-checks.ts';
 import type { GraphSession } from './onnx-fine-tune-sessions.ts';
 import type { FineTuneGraph } from './onnx-fine-tune-step.ts';
 import type { OnnxRuntimeTensor } from './onnx-fine-tuner-types.ts';
@@ -34,7 +35,9 @@ export async function evaluateInChunks(evaluation: ChunkedEvaluation) {
     const indices = Int32Array.from({ length: Math.min(EVALUATION_ROWS, rows - start) }, (_, offset) => start + offset);
     const { session, graph } = await evaluation.session(indices.length);
     const feeds = evaluation.feeds(graph, indices, start);
-    const result = await session.run(feeds);
+    const result = await runtimeCall('could not run the evaluation graph made from this model', () =>
+      session.run(feeds),
+    );
     const read = (name: string) => (result[name] as OnnxRuntimeTensor).data as Float32Array;
     const values = read('predictions');
     for (let row = 0; row < indices.length; row += 1)

@@ -219,6 +219,8 @@ function lowerNode(b: OnnxGraphBuilder, node: OnnxNode, inputs: string[], state:
     }
     case 'Dropout': {
       const ratio = state.statics[1]?.values[0] ?? floatAttribute(node, 'ratio', 0.5);
+      if (!(ratio >= 0 && ratio < 1))
+        throw new InvalidInputError('model', `Dropout node "${node.name}" has ratio ${ratio}; ONNX takes [0, 1)`);
       if (!state.training || ratio === 0) return [emit(b, 'Identity', [x]), null];
       const mask = b.input(`dropout_mask_${state.dropoutMasks.length}`, b.typeOf(x), shape());
       state.dropoutMasks.push({ name: mask, node: node.name, shape: shape(), ratio });

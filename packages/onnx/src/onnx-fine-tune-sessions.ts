@@ -1,6 +1,7 @@
 import type { FineTuneGraph } from './onnx-fine-tune-step.ts';
 import type { OnnxRuntimeLike, OnnxRuntimeSession } from './onnx-fine-tuner-types.ts';
 import { encodeOnnxModel } from './onnx-model-proto.ts';
+import { runtimeCall } from './onnx-fine-tune-checks.ts';
 
 /** Sessions kept at once: step and evaluation graphs for a full and a last partial batch, with room to spare. */
 const MAXIMUM_SESSIONS = 8;
@@ -36,10 +37,10 @@ export class GraphSessionCache {
       return cached;
     }
     const graph = build();
-    const entry = {
-      session: await this.#ort.InferenceSession.create(encodeOnnxModel(graph.model), this.#options),
-      graph,
-    };
+    const session = await runtimeCall(`rejects the ${key.split('|')[0]} graph made from this model`, () =>
+      this.#ort.InferenceSession.create(encodeOnnxModel(graph.model), this.#options),
+    );
+    const entry = { session, graph };
     this.#entries.set(key, entry);
     if (this.#entries.size > MAXIMUM_SESSIONS) {
       const [oldestKey, oldest] = this.#entries.entries().next().value as [string, GraphSession];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '@weightspec/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxFineTuner } from './onnx-fine-tuner.ts';
+import { attribute, OnnxGraphBuilder } from './onnx-graph-builder.ts';
 import { decodeOnnxModel } from './onnx-model-decoder.ts';
 import { encodeOnnxModel, type OnnxAttribute, type OnnxModel, type OnnxNode } from './onnx-model-proto.ts';
 
@@ -95,4 +96,54 @@ describe('fine-tuner on malformed models', () => {
   it('still trains the unchanged model (the checks pass a valid graph)', async () => {
     expect(Number.isFinite(await stepOn(gapCnn))).toBe(true);
   });
+});
+
+/** x [N, 4] -> `layer` -> Gemm (3 outputs): a small model around one op under test. */
+function around(layer: (b: OnnxGraphBuilder, x: string) => string): OnnxModel {
+  const b = new OnnxGraphBuilder('around');
+  const x = b.input('x', 'float', ['N', 4]);
+  const weight = b.constant(new Array(12).fill(0.1), [3, 4], 'float', 'w');
+  b.node('Gemm', [layer(b, x), weight], { transB: attribute.int(1) }, { shape: ['N', 3], output: 'logits' });
+  b.output('logits', 'float', ['N', 3]);
+  return b.build();
+}
+
+describe('fine-tuner on ops ONNX Runtime itself rejects', () => {
+  const int64s = (b: OnnxGraphBuilder, values: number[]) => b.constant(values, [values.length], 'int64');
+  const step = async (model: OnnxModel) => {
+    const tuner = await createOnnxFineTuner({ model: encodeOnnxModel(model) });
+    try {
+      return await tuner.step({ features: [[1, 2, 3, 4]], targets: [0] });
+    } finally {
+      await tuner.release();
+    }
+  };
+  const cases: [string, OnnxModel, RegExp][] = [
+    [
+      'a Softmax axis past the rank (ONNX Runtime shape inference, wrapped)',
+      around((b, x) => b.node('Softmax', [x], { axis: attribute.int(7) }, { shape: ['N', 4] })),
+      /model: ONNX Runtime rejects the step graph made from this model: .*Softmax.*'axis' must be in/,
+    ],
+    [
+      'a Gather index past the table (a failure while running, wrapped)',
+      around((b, x) => b.node('Gather', [x, int64s(b, [0, 1, 2, 9])], { axis: attribute.int(1) }, { shape: ['N', 4] })),
+      /model: ONNX Runtime could not run the step graph made from this model: .*Gather.*out of data bounds/,
+    ],
+    [
+      'a Squeeze of an axis of size 4',
+      around((b, x) => b.node('Squeeze', [x, int64s(b, [1])], {}, { shape: ['N', 4] })),
+      /Squeeze node "node_Squeeze_\d+" removes axes \[1\] of \[1, 4\]; each must exist and have size 1/,
+    ],
+    [
+      'a Dropout ratio of 2',
+      around((b, x) => b.node('Dropout', [x, b.constant([2], [], 'float')], {}, { shape: ['N', 4] })),
+      /Dropout node "node_Dropout_\d+" has ratio 2; ONNX takes \[0, 1\)/,
+    ],
+  ];
+  for (const [what, model, message] of cases)
+    it(`refuses ${what} as a typed error`, async () => {
+      const attempt = step(model);
+      await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(attempt).rejects.toThrow(message);
+    });
 });

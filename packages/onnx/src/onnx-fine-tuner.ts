@@ -16,6 +16,7 @@ import {
   checkRowList,
   checkStepOutcome,
   float32Rest,
+  runtimeCall,
 } from './onnx-fine-tune-checks.ts';
 import { withInitializers } from './onnx-fine-tune-export.ts';
 import { evaluateInChunks } from './onnx-fine-tune-evaluation.ts';
@@ -167,7 +168,9 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     feeds.step = float(Float32Array.of(updateCount + 1), []);
     // An applied step reads only the loss and the next state: the gradients, predictions and raw
     // losses are not copied out of ONNX Runtime.
-    const result = apply ? await session.run(feeds, updateFetches(session)) : await session.run(feeds);
+    const result = await runtimeCall('could not run the step graph made from this model', () =>
+      apply ? session.run(feeds, updateFetches(session)) : session.run(feeds),
+    );
     const scalar = (name: string) => ((result[name] as OnnxRuntimeTensor).data as Float32Array)[0] as number;
     const loss = scalar('loss');
     // An applied step did not fetch the gradients.

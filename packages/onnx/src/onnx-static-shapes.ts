@@ -284,6 +284,12 @@ function inferNodeShapes(node: OnnxNode, context: ShapeContext): { shapes: OnnxS
     const axes = (axesOf(node, context, 1) ?? input.flatMap((size, axis) => (size === 1 ? [axis] : []))).map((axis) =>
       normalizeAxis(axis, input.length),
     );
+    const wide = axes.find((axis) => input[axis] !== 1 && typeof input[axis] === 'number');
+    if (wide !== undefined || axes.some((axis) => axis < 0 || axis >= input.length))
+      throw new InvalidInputError(
+        'model',
+        `Squeeze node "${node.name}" removes axes [${axes.join(', ')}] of [${input.join(', ')}]; each must exist and have size 1`,
+      );
     return one(input.filter((_, axis) => !axes.includes(axis)));
   }
   if (op === 'Unsqueeze') {
