@@ -136,6 +136,11 @@ export function maskFeeds(
   random: () => number,
 ): Record<string, OnnxRuntimeTensor> {
   const feeds: Record<string, OnnxRuntimeTensor> = {};
+  if (given && given.length !== graph.lowered.dropoutMasks.length)
+    throw new InvalidInputError(
+      'dropoutMasks',
+      `has ${given.length} masks; the model has ${graph.lowered.dropoutMasks.length} Dropout nodes that train (one mask each, in graph order)`,
+    );
   graph.lowered.dropoutMasks.forEach((mask, index) => {
     const size = mask.shape.reduce((product, value) => product * value, 1);
     let values = given?.[index];

@@ -1,12 +1,13 @@
 import type { ClassStatistics, PlannedBatch, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import {
   checkNumberArray,
+  describeValue,
   InvalidInputError,
   planTraining,
   resolveWeighting,
   sampleWeightStatistics,
 } from '@weightspec/core';
-import { float32Rest } from './onnx-fine-tune-checks.ts';
+import { checkRowList, float32Rest } from './onnx-fine-tune-checks.ts';
 import type { FineTuneBatch, OnnxFineTuneFitOptions } from './onnx-fine-tuner-types.ts';
 
 /** Raw losses of some rows in inference mode (SPEC pinned rule 5: no weight of any kind). */
@@ -83,6 +84,10 @@ export async function fitWithPlan(
     throw new InvalidInputError('targets', `has ${targets.length} entries for ${count} rows`);
   const sampleWeights = options.sampleWeights ?? null;
   if (sampleWeights) checkNumberArray('sampleWeights', sampleWeights, { length: count, nonNegative: true });
+  if (options.elementWeights != null) checkRowList('elementWeights', options.elementWeights);
+  for (const callback of ['onProgress', 'onBatchBegin'] as const)
+    if (options[callback] != null && typeof options[callback] !== 'function')
+      throw new InvalidInputError(callback, `must be a function, got ${describeValue(options[callback])}`);
   const resolved = resolveWeighting(spec, {
     stats: options.stats ?? mechanics.classCounts(targets),
     numClasses: mechanics.numClasses,

@@ -73,6 +73,28 @@ describe('fine-tuner on hostile input', () => {
     await tuner.release();
   });
 
+  it('names malformed fit and batch options: callbacks, element weights, dropout masks, statistics', async () => {
+    const balanced = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } };
+    const tuner = await createOnnxFineTuner({ model: gapCnn.model, spec: balanced });
+    const { features, labels: targets } = gapCnn.data;
+    const fit = (options: object) => tuner.fit(features, targets, { epochs: 1, batchSize: 4, ...options });
+    await expectRefusedUnchanged(tuner, () => fit({ onProgress: 5 }), /onProgress: must be a function, got 5/);
+    await expectRefusedUnchanged(tuner, () => fit({ onBatchBegin: 'log' }), /onBatchBegin: must be a function/);
+    await expectRefusedUnchanged(tuner, () => fit({ elementWeights: 5 }), /elementWeights: must be an array/);
+    await expectRefusedUnchanged(
+      tuner,
+      () => fit({ stats: { classCounts: [3, -1, 2] } }),
+      /stats.classCounts\[1\]: counts must be integers >= 0, got -1/,
+    );
+    // gap-cnn has no Dropout: a mask given for it is a mistake, not something to ignore.
+    await expectRefusedUnchanged(
+      tuner,
+      () => tuner.step({ ...batchOf(gapCnn.data), dropoutMasks: [new Float32Array(4)] }),
+      /dropoutMasks: has 1 masks; the model has 0 Dropout nodes that train/,
+    );
+    await tuner.release();
+  });
+
   it('applies zeroDenominator to all-zero weights: error refuses the step, zero gives 0, nan gives NaN', async () => {
     const zeroWeights = { ...batchOf(gapCnn.data), sampleWeights: [0, 0, 0, 0] };
     const strict = await createOnnxFineTuner({

@@ -199,6 +199,8 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     checkObjectArgument('batch', batch, '{ features, targets, sampleWeights?, ... }');
     checkRowList('features', batch.features);
     checkRowList('targets', batch.targets);
+    if (batch.elementWeights != null) checkRowList('elementWeights', batch.elementWeights);
+    if (batch.dropoutMasks != null) checkRowList('dropoutMasks', batch.dropoutMasks);
     const width = await outputWidth();
     if (batch.features.length === 0) throw new InvalidInputError('features', 'has no rows');
     if (batch.targets.length !== batch.features.length)

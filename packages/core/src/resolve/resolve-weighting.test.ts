@@ -246,3 +246,31 @@ describe('schedules (values worked by hand)', () => {
     );
   });
 });
+
+describe('statistics from users (stats options, JSON)', () => {
+  const balanced = softmax({ strategy: 'balanced' });
+  it('checks them in resolveWeighting: malformed counts are typed errors, never a TypeError', () => {
+    const resolve = (given: unknown) => () => resolveWeighting(balanced, { numClasses: 3, stats: given as never });
+    expect(resolve('x')).toThrow(
+      expect.objectContaining({ code: 'WS_INVALID_INPUT', message: 'stats: must be an object' }),
+    );
+    expect(resolve({ counts: [1, 2, 3] })).toThrow(/stats: needs classCounts, or positiveCounts and negativeCounts/);
+    expect(resolve({ classCounts: [6, -3, 1] })).toThrow(
+      /stats.classCounts\[1\]: counts must be integers >= 0, got -3/,
+    );
+    expect(resolve({ kind: 'classes', classCounts: [6, 2.5, 1] })).toThrow(/stats.classCounts\[1\]/);
+  });
+
+  it('accepts the conformance-vector form without `kind` and gives what countClasses gives', () => {
+    // n = (6, 3, 1): balanced = n / (C n_c) = 10/18, 10/9, 10/3 (scikit-learn's formula, by hand).
+    const fromJson = resolveWeighting(balanced, { numClasses: 3, stats: { classCounts: [6, 3, 1] } as never });
+    expect(fromJson.classWeights).toEqual(resolveWeighting(balanced, { numClasses: 3, stats }).classWeights);
+    expect(fromJson.classWeights?.[2]).toBeCloseTo(10 / 3, 12);
+  });
+
+  it('names a label that is not a class index, quoting strings', () => {
+    expect(() => countClasses(['1' as unknown as number], 3)).toThrow(
+      'labels[0]: class index "1" is not an integer in [0, 3)',
+    );
+  });
+});

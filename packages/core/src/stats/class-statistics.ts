@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import { describeValue } from '../validate/input-validators.ts';
 import type { WeightingBatch } from '../batch/weighting-batch.ts';
 
 /**
@@ -61,7 +62,10 @@ export function countClasses(
     if (masked?.[index]) continue;
     const label = labels[index] as number;
     if (!Number.isInteger(label) || label < 0 || label >= numClasses)
-      throw new InvalidInputError(`labels[${index}]`, `class index ${label} is not an integer in [0, ${numClasses})`);
+      throw new InvalidInputError(
+        `labels[${index}]`,
+        `class index ${describeValue(label)} is not an integer in [0, ${numClasses})`,
+      );
     classCounts[label] = (classCounts[label] as number) + 1;
   }
   return Object.freeze({ kind: 'classes', classCounts: Object.freeze(classCounts) });
