@@ -118,6 +118,8 @@ export { markLargest } from './selection/mark-largest.ts';
 export {
   FLOAT32_MAX,
   describeValue,
+  checkOptionsObject,
+  checkCallbacks,
   checkFiniteNumber,
   checkPositiveInteger,
   checkNumberArray,

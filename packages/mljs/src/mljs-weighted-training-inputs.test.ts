@@ -17,6 +17,18 @@ const coefficientsOf = (model: { classifiers: { weights: Matrix | null }[] }) =>
   model.classifiers.flatMap((classifier) => (classifier.weights as Matrix).to1DArray());
 
 describe('trainWeightedLogisticRegression at its boundary', () => {
+  it('names options and an onProgress that are not an object and a function (a raw TypeError mid-training before)', () => {
+    expect(() => trainWeightedLogisticRegression(features, labels, { numSteps: 5, onProgress: 5 } as never)).toThrow(
+      expect.objectContaining({ ...invalidInput, message: 'onProgress: must be a function, got 5' }),
+    );
+    expect(() => trainWeightedLogisticRegression(features, labels, [] as never)).toThrow(
+      expect.objectContaining({
+        ...invalidInput,
+        message: 'options: must be an options object, got an array of length 0',
+      }),
+    );
+  });
+
   it('rejects hostile numbers with typed errors naming the field', () => {
     const spec = { specVersion: 1, loss: { kind: 'sigmoid_cross_entropy' }, sample: {} } as const;
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1])

@@ -1,6 +1,8 @@
 import {
   InvalidInputError,
+  checkCallbacks,
   checkFiniteNumber,
+  checkOptionsObject,
   checkPositiveInteger,
   parseWeightingSpec,
   planTraining,
@@ -78,8 +80,10 @@ export interface WeightedLogisticRegressionOptions {
 export function trainWeightedLogisticRegression(
   features: FeatureRows,
   labels: readonly ClassLabel[] | Int32Array,
-  options: WeightedLogisticRegressionOptions = {},
+  givenOptions?: WeightedLogisticRegressionOptions,
 ): WeightedLogisticRegression {
+  const options = checkOptionsObject('options', givenOptions, true);
+  checkCallbacks(options, ['onProgress']);
   const numSteps = checkFiniteNumber('numSteps', options.numSteps ?? 50000, { integer: true, min: 0 });
   const learningRate = checkFiniteNumber('learningRate', options.learningRate ?? 5e-4, { min: 0, minExclusive: true });
   const data = validateTrainingData(features, labels, { numClasses: options.numClasses, classes: options.classes });

@@ -1,7 +1,7 @@
 import type { ClassStatistics, PlannedBatch, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import {
+  checkCallbacks,
   checkNumberArray,
-  describeValue,
   InvalidInputError,
   planTraining,
   resolveWeighting,
@@ -85,9 +85,7 @@ export async function fitWithPlan(
   const sampleWeights = options.sampleWeights ?? null;
   if (sampleWeights) checkNumberArray('sampleWeights', sampleWeights, { length: count, nonNegative: true });
   if (options.elementWeights != null) checkRowList('elementWeights', options.elementWeights);
-  for (const callback of ['onProgress', 'onBatchBegin'] as const)
-    if (options[callback] != null && typeof options[callback] !== 'function')
-      throw new InvalidInputError(callback, `must be a function, got ${describeValue(options[callback])}`);
+  checkCallbacks(options, ['onProgress', 'onBatchBegin']);
   const resolved = resolveWeighting(spec, {
     stats: options.stats ?? mechanics.classCounts(targets),
     numClasses: mechanics.numClasses,

@@ -16,6 +16,20 @@ const adversarialNumber = fc.oneof(
 );
 
 describe('createOnnxTrainer and fit reject hostile input with typed errors', () => {
+  it('names fit options and callbacks that are not an object and functions (raw TypeErrors before)', async () => {
+    const trainer = await createOnnxTrainer({ ort, inputSize: 3, numClasses: 3 });
+    const before = trainer.parameters();
+    await expect(trainer.fit(features, labels, undefined as never)).rejects.toMatchObject({
+      ...invalidInput,
+      message: 'options: must be an options object, got undefined',
+    });
+    await expect(
+      trainer.fit(features, labels, { epochs: 1, batchSize: 2, onProgress: 5 } as never),
+    ).rejects.toMatchObject({ ...invalidInput, message: 'onProgress: must be a function, got 5' });
+    expect(trainer.parameters()).toEqual(before);
+    await trainer.release();
+  });
+
   it('rejects sizes and scalars that would hang, crash or train on NaN', async () => {
     await expect(createOnnxTrainer({ ort, inputSize: 3, numClasses: 3, hiddenUnits: [-3] })).rejects.toMatchObject({
       ...invalidInput,

@@ -1,7 +1,9 @@
 import {
   InvalidInputError,
   UnsupportedFeatureError,
+  checkCallbacks,
   checkFeatureMatrix,
+  checkOptionsObject,
   countClasses,
   createSeededRandom,
   decodeLabels,
@@ -146,8 +148,10 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const fitNow = async (
     features: FeatureMatrixInput,
     labels: readonly ClassLabel[] | Int32Array,
-    fitOptions: OnnxFitOptions,
+    givenOptions: OnnxFitOptions,
   ): Promise<{ losses: number[] }> => {
+    const fitOptions = checkOptionsObject('options', givenOptions);
+    checkCallbacks(fitOptions, ['onProgress', 'onBatchBegin']);
     const data = checkOnnxFitData(checked, features, labels, fitOptions.sampleWeights);
     const { sampleWeights } = data;
     const stats = fitOptions.stats ?? countClasses(data.labels, numClasses);

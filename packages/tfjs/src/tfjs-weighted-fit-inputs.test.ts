@@ -53,6 +53,29 @@ describe('fitWeighted rejects hostile input with typed errors', () => {
     await expect(fitWeighted(tf, denseModel(), x, y, { spec, batchSize: 0 })).rejects.toMatchObject(invalidInput);
   });
 
+  it('names options, callbacks and a model that are not what they should be (raw TypeErrors before)', async () => {
+    const x = tf.tensor2d(features);
+    const y = tf.tensor1d(labels);
+    await expect(fitWeighted(tf, {} as never, x, y, { spec })).rejects.toMatchObject({
+      ...invalidInput,
+      message: 'model: must be a tf.LayersModel (tf.sequential() or tf.model()), got an object',
+    });
+    await expect(fitWeighted(tf, denseModel(), x, y, 'fast' as never)).rejects.toMatchObject({
+      ...invalidInput,
+      message: 'options: must be an options object, got "fast"',
+    });
+    await expect(
+      fitWeighted(tf, denseModel(), x, y, { spec, callbacks: { onEpochEnd: 'log' } as never }),
+    ).rejects.toMatchObject({ ...invalidInput, message: 'callbacks.onEpochEnd: must be a function, got "log"' });
+    // The model was not touched by any refused call.
+    const model = denseModel();
+    const before = weightsOf(model);
+    await expect(fitWeighted(tf, model, x, y, { spec, callbacks: { onBatchEnd: 1 } as never })).rejects.toThrow(
+      /callbacks.onBatchEnd/,
+    );
+    expect(weightsOf(model)).toEqual(before);
+  });
+
   it('a softmax last layer trained "from logits" is a typed error naming the fix, not a silent double softmax', async () => {
     const x = tf.tensor2d(features);
     await expect(fitWeighted(tf, denseModel(3, 'softmax'), x, tf.tensor1d(labels), { spec })).rejects.toMatchObject({

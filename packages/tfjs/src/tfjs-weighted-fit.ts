@@ -1,5 +1,7 @@
 import {
   InvalidInputError,
+  checkCallbacks,
+  checkOptionsObject,
   checkPositiveInteger,
   describeValue,
   planTraining,
@@ -76,6 +78,16 @@ export interface WeightedHistory {
   readonly classes: readonly ClassLabel[] | null;
 }
 
+/** The callbacks `fitWeighted` calls, each checked to be a function when given. */
+const WEIGHTED_FIT_CALLBACKS = [
+  'onTrainBegin',
+  'onEpochBegin',
+  'onBatchBegin',
+  'onBatchEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+] as const;
+
 /**
  * Trains a tfjs-layers model like `model.fit`, but honouring a whole weighting spec, which
  * `model.fit` cannot ("sample weight is not supported yet."): sample, class (with schedules) and
@@ -88,8 +100,21 @@ export async function fitWeighted(
   model: LayersModel,
   x: Tensor,
   y: Tensor | readonly ClassLabel[],
-  options: FitWeightedOptions = {},
+  givenOptions?: FitWeightedOptions,
 ): Promise<WeightedHistory> {
+  const options = checkOptionsObject('options', givenOptions, true);
+  if (options.callbacks !== undefined) checkOptionsObject('callbacks', options.callbacks);
+  checkCallbacks(options.callbacks ?? {}, WEIGHTED_FIT_CALLBACKS, 'callbacks.');
+  if (
+    typeof model !== 'object' ||
+    model === null ||
+    typeof (model as { predict?: unknown }).predict !== 'function' ||
+    !Array.isArray((model as { outputs?: unknown }).outputs)
+  )
+    throw new InvalidInputError(
+      'model',
+      `must be a tf.LayersModel (tf.sequential() or tf.model()), got ${describeValue(model)}`,
+    );
   const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
   if (!(x instanceof tf.Tensor)) throw new InvalidInputError('x', `must be a tf.Tensor, got ${describeValue(x)}`);

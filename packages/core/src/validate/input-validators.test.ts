@@ -6,12 +6,26 @@ import {
   checkFeatureMatrix,
   checkFeatureRows,
   checkFiniteNumber,
+  checkCallbacks,
   checkNumberArray,
+  checkOptionsObject,
   describeValue,
   FLOAT32_MAX,
 } from './input-validators.ts';
 
 describe('input validators', () => {
+  it('checkOptionsObject and checkCallbacks name what is not an options object or a function', () => {
+    expect(checkOptionsObject('options', undefined, true)).toEqual({});
+    expect(() => checkOptionsObject('options', undefined)).toThrow('options: must be an options object, got undefined');
+    expect(() => checkOptionsObject('options', [] as never)).toThrow(/got an array of length 0/);
+    expect(() => checkOptionsObject('options', null as never)).toThrow(/got null/);
+    const options = { onProgress: () => undefined, onBatchBegin: undefined, onEnd: 'x' };
+    expect(() => checkCallbacks(options, ['onProgress', 'onBatchBegin'])).not.toThrow();
+    expect(() => checkCallbacks(options, ['onEnd'], 'callbacks.')).toThrow(
+      'callbacks.onEnd: must be a function, got "x"',
+    );
+  });
+
   it('FLOAT32_MAX is the largest finite float32', () => {
     // Math.fround rounds to float32: the maximum survives, the next double above rounds to Infinity.
     expect(Math.fround(FLOAT32_MAX)).toBe(FLOAT32_MAX);

@@ -21,6 +21,29 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
+/**
+ * Checks an options argument: undefined (when `optional`) or a plain object, never an array, null or a
+ * primitive. Returns it (an empty object for an omitted optional one).
+ */
+export function checkOptionsObject<T extends object>(field: string, value: T | undefined, optional = false): T {
+  if (value === undefined && optional) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidInputError(field, `must be an options object, got ${describeValue(value)}`);
+  return value;
+}
+
+/**
+ * Checks that each named callback of `options` is a function or absent (a callback that is not a
+ * function would fail mid-training, after work was done, as a raw TypeError).
+ */
+export function checkCallbacks(options: object, names: readonly string[], prefix = ''): void {
+  for (const name of names) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null && typeof value !== 'function')
+      throw new InvalidInputError(`${prefix}${name}`, `must be a function, got ${describeValue(value)}`);
+  }
+}
+
 /** Options for {@link checkFiniteNumber}. */
 export interface NumberRange {
   /** Smallest allowed value (inclusive unless `minExclusive`). */
