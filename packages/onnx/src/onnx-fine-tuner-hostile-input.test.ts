@@ -84,7 +84,7 @@ describe('fine-tuner on hostile input', () => {
     await expectRefusedUnchanged(
       tuner,
       () => fit({ stats: { classCounts: [3, -1, 2] } }),
-      /stats.classCounts\[1\]: counts must be integers >= 0, got -1/,
+      /stats.classCounts\[1\]: counts must be finite numbers >= 0, got -1/,
     );
     // gap-cnn has no Dropout: a mask given for it is a mistake, not something to ignore.
     await expectRefusedUnchanged(

@@ -256,9 +256,11 @@ describe('statistics from users (stats options, JSON)', () => {
     );
     expect(resolve({ counts: [1, 2, 3] })).toThrow(/stats: needs classCounts, or positiveCounts and negativeCounts/);
     expect(resolve({ classCounts: [6, -3, 1] })).toThrow(
-      /stats.classCounts\[1\]: counts must be integers >= 0, got -3/,
+      /stats.classCounts\[1\]: counts must be finite numbers >= 0, got -3/,
     );
-    expect(resolve({ kind: 'classes', classCounts: [6, 2.5, 1] })).toThrow(/stats.classCounts\[1\]/);
+    expect(resolve({ kind: 'classes', classCounts: [6, '2', 1] })).toThrow(
+      /stats.classCounts\[1\]: counts must be finite numbers >= 0, got "2"/,
+    );
   });
 
   it('accepts the conformance-vector form without `kind` and gives what countClasses gives', () => {
@@ -266,6 +268,23 @@ describe('statistics from users (stats options, JSON)', () => {
     const fromJson = resolveWeighting(balanced, { numClasses: 3, stats: { classCounts: [6, 3, 1] } as never });
     expect(fromJson.classWeights).toEqual(resolveWeighting(balanced, { numClasses: 3, stats }).classWeights);
     expect(fromJson.classWeights?.[2]).toBeCloseTo(10 / 3, 12);
+  });
+
+  it('takes fractional counts (weighted or merged estimates): balanced = n / (C n_c) with real n_c', () => {
+    // By hand: n = 409.6 + 410.6 = 820.2, so the weights are 820.2 / 819.2 and 820.2 / 821.2.
+    const twoClasses = { specVersion: 1, loss: { kind: 'softmax_cross_entropy' }, class: { strategy: 'balanced' } };
+    const resolved = resolveWeighting(parseWeightingSpec(twoClasses), {
+      numClasses: 2,
+      stats: { kind: 'classes', classCounts: [409.6, 410.6] },
+    });
+    expect(resolved.classWeights?.[0]).toBeCloseTo(820.2 / 819.2, 12);
+    expect(resolved.classWeights?.[1]).toBeCloseTo(820.2 / 821.2, 12);
+    expect(() =>
+      resolveWeighting(parseWeightingSpec(twoClasses), {
+        numClasses: 2,
+        stats: { classCounts: [1, Number.NaN] } as never,
+      }),
+    ).toThrow('stats.classCounts[1]: counts must be finite numbers >= 0, got NaN');
   });
 
   it('names a label that is not a class index, quoting strings', () => {

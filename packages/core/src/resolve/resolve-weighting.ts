@@ -1,7 +1,7 @@
 import { InvalidSpecError } from '../errors/invalid-spec-error.ts';
 import type { WeightingSpec } from '../spec/parse-weighting-spec.ts';
 import type { ClassStatistics, SampleWeightStatistics } from '../stats/class-statistics.ts';
-import { normalizeClassStatistics } from '../stats/class-statistics.ts';
+import { checkClassStatistics } from '../stats/class-statistics.ts';
 import { resolveSigmoidClassWeights, resolveSoftmaxClassWeights } from './resolve-class-weights.ts';
 
 /**
@@ -39,8 +39,8 @@ export interface ResolveOptions {
  * that 1/mean overflows float64 is an InvalidSpecError naming `sample.normalize` (pinned rule 11).
  */
 export function resolveWeighting(spec: WeightingSpec, options: ResolveOptions = {}): ResolvedWeighting {
-  // Checked here for every adapter: statistics come from users' code and JSON (counts integers >= 0).
-  const stats = options.stats == null ? null : normalizeClassStatistics(options.stats);
+  // Checked here for every adapter: statistics come from users' code and JSON (counts finite, >= 0).
+  const stats = options.stats == null ? null : checkClassStatistics(options.stats);
   const countsLength =
     stats === null ? 0 : stats.kind === 'classes' ? stats.classCounts.length : stats.positiveCounts.length;
   const numClasses = options.numClasses ?? countsLength;

@@ -16,30 +16,43 @@ export interface SampleWeightStatistics {
   readonly sampleCount: number;
 }
 
-function checkCounts(field: string, counts: readonly number[]): void {
+function checkCounts(field: string, counts: readonly unknown[], integers: boolean): void {
   counts.forEach((count, index) => {
-    if (!Number.isInteger(count) || count < 0)
-      throw new InvalidInputError(`${field}[${index}]`, `counts must be integers >= 0, got ${count}`);
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0 || (integers && !Number.isInteger(count)))
+      throw new InvalidInputError(
+        `${field}[${index}]`,
+        `counts must be ${integers ? 'integers' : 'finite numbers'} >= 0, got ${describeValue(count)}`,
+      );
   });
 }
 
 /**
  * Accepts statistics in the conformance-vector form (`{classCounts}` or `{positiveCounts,
- * negativeCounts}`, with or without `kind`) and validates them.
+ * negativeCounts}`, with or without `kind`) and validates them: counts integers >= 0.
  */
 export function normalizeClassStatistics(value: unknown): ClassStatistics {
+  return checkClassStatistics(value, { integers: true });
+}
+
+/**
+ * Checks statistics given to resolveWeighting (a trainer's `stats` option) in either form, with or
+ * without `kind`. Counts must be finite and >= 0; they may be fractional (weighted or merged
+ * estimates: every strategy's formula takes real counts) unless `integers`.
+ */
+export function checkClassStatistics(value: unknown, options: { readonly integers?: boolean } = {}): ClassStatistics {
+  const integers = options.integers ?? false;
   if (typeof value !== 'object' || value === null) throw new InvalidInputError('stats', 'must be an object');
   const record = value as Record<string, unknown>;
   if (Array.isArray(record.classCounts)) {
     const classCounts = record.classCounts as number[];
-    checkCounts('stats.classCounts', classCounts);
+    checkCounts('stats.classCounts', classCounts, integers);
     return Object.freeze({ kind: 'classes', classCounts: Object.freeze([...classCounts]) });
   }
   if (Array.isArray(record.positiveCounts) && Array.isArray(record.negativeCounts)) {
     const positiveCounts = record.positiveCounts as number[];
     const negativeCounts = record.negativeCounts as number[];
-    checkCounts('stats.positiveCounts', positiveCounts);
-    checkCounts('stats.negativeCounts', negativeCounts);
+    checkCounts('stats.positiveCounts', positiveCounts, integers);
+    checkCounts('stats.negativeCounts', negativeCounts, integers);
     if (positiveCounts.length !== negativeCounts.length)
       throw new InvalidInputError('stats', 'positiveCounts and negativeCounts must have the same length');
     return Object.freeze({
