@@ -19,8 +19,6 @@
  * Not a benchmark row: evidence for what the row's goal would need. Run it on a quiet machine.
  */
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OnnxRuntimeLike } from '@weightspec/onnx';
 import {
@@ -34,7 +32,7 @@ import {
 } from '@weightspec/onnx';
 import { lenetModel } from './onnx-finetune.bench.ts';
 import { pythonWith } from './onnx-step.bench.ts';
-import { readOrtProfile } from './ort-profile-trace.ts';
+import { profilingRuntime, readOrtProfile } from './ort-profile-trace.ts';
 
 const repetitions = Number(process.argv[2] ?? 200);
 const THREADS = 2;
@@ -75,24 +73,10 @@ let traces = 0;
  */
 function profiledRuntime() {
   const prefix = `weightspec-finetune-floor-${process.pid}-${traces++}`;
-  let session: { endProfiling(): void } | null = null;
-  const runtime: OnnxRuntimeLike = {
-    Tensor: ort.Tensor,
-    InferenceSession: {
-      async create(model, options) {
-        const created = await ort.InferenceSession.create(model, {
-          ...options,
-          enableProfiling: true,
-          profileFilePrefix: join(tmpdir(), prefix),
-        } as typeof options);
-        session = created as unknown as { endProfiling(): void };
-        return created;
-      },
-    },
-  };
+  const { runtime, sessions } = profilingRuntime(ort, prefix);
   const kernelMilliseconds = () => {
-    session?.endProfiling();
-    return readOrtProfile(prefix).kernelMilliseconds;
+    sessions.at(-1)?.endProfiling();
+    return readOrtProfile(`${prefix}-${sessions.length - 1}`).kernelMilliseconds;
   };
   return { runtime, kernelMilliseconds };
 }

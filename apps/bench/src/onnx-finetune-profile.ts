@@ -6,32 +6,16 @@
  *   pnpm --filter @weightspec/bench run profile:finetune [steps=60] [weighted=0]   (TOP=n: kernels listed)
  * Not a benchmark row (profiling adds overhead); a guide to what to optimize.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createOnnxFineTuner, loadOnnxRuntime } from '@weightspec/onnx';
 import type { OnnxRuntimeLike } from '@weightspec/onnx';
-import { printSlowestKernels, readOrtProfile } from './ort-profile-trace.ts';
+import { printSlowestKernels, profilingRuntime, readOrtProfile } from './ort-profile-trace.ts';
 import { lenetModel, weightedSpec } from './onnx-finetune.bench.ts';
 
 const steps = Number(process.argv[2] ?? 60);
 const weighted = process.argv[3] === '1';
 const prefix = 'weightspec-finetune-profile';
 const ort = (await loadOnnxRuntime()) as unknown as OnnxRuntimeLike;
-const sessions: { endProfiling(): void }[] = [];
-const profiling: OnnxRuntimeLike = {
-  Tensor: ort.Tensor,
-  InferenceSession: {
-    async create(model, options) {
-      const session = await ort.InferenceSession.create(model, {
-        ...options,
-        enableProfiling: true,
-        profileFilePrefix: join(tmpdir(), `${prefix}-${sessions.length}`),
-      } as typeof options);
-      sessions.push(session as unknown as { endProfiling(): void });
-      return session;
-    },
-  },
-};
+const { runtime: profiling, sessions } = profilingRuntime(ort, prefix);
 let state = 99;
 const random = () => {
   state = (state * 1103515245 + 12345) % 2147483648;

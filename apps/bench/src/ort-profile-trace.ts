@@ -1,8 +1,33 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OnnxRuntimeLike } from '@weightspec/onnx';
 import { summarizeTimes } from './bench-harness.ts';
 import type { TimingSummary } from './bench-harness.ts';
+
+/**
+ * An `ort` whose sessions run with ONNX Runtime's profiler on: the n-th session created writes its
+ * trace as `<prefix>-<n>` in the temporary folder, read back by readOrtProfile after the session's
+ * endProfiling(). `sessions` lists them in creation order.
+ */
+export function profilingRuntime(ort: OnnxRuntimeLike, prefix: string) {
+  const sessions: { endProfiling(): void }[] = [];
+  const runtime: OnnxRuntimeLike = {
+    Tensor: ort.Tensor,
+    InferenceSession: {
+      async create(model, options) {
+        const session = await ort.InferenceSession.create(model, {
+          ...options,
+          enableProfiling: true,
+          profileFilePrefix: join(tmpdir(), `${prefix}-${sessions.length}`),
+        } as typeof options);
+        sessions.push(session as unknown as { endProfiling(): void });
+        return session;
+      },
+    },
+  };
+  return { runtime, sessions };
+}
 
 /** One event of ONNX Runtime's profiling trace (Chrome trace format). */
 interface TraceEvent {
