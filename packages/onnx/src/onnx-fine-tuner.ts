@@ -1,6 +1,7 @@
 import type { ClassStatistics, ScheduledWeighting, WeightingSpec } from '@weightspec/core';
 import {
   checkNumberArray,
+  checkOptionsObject,
   countClasses,
   createSeededRandom,
   InvalidInputError,
@@ -11,7 +12,6 @@ import {
 } from '@weightspec/core';
 import {
   checkEvaluationLoss,
-  checkObjectArgument,
   checkPredictions,
   checkRowList,
   checkStepOutcome,
@@ -196,7 +196,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       ),
     );
   const prepareBatch = async (batch: FineTuneBatch) => {
-    checkObjectArgument('batch', batch, '{ features, targets, sampleWeights?, ... }');
+    checkOptionsObject('batch', batch, false, 'an object { features, targets, sampleWeights?, ... }');
     checkRowList('features', batch.features);
     checkRowList('targets', batch.targets);
     if (batch.elementWeights != null) checkRowList('elementWeights', batch.elementWeights);
@@ -260,7 +260,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
       return inTurn(async () => {
         checkRowList('features', features);
         checkRowList('targets', targets);
-        checkObjectArgument('options', fitOptions, '{ epochs, batchSize, ... }');
+        checkOptionsObject('options', fitOptions, false, 'an object { epochs, batchSize, ... }');
         const numClasses = await outputWidth();
         const pick = <Row>(rows: readonly Row[], indices: Int32Array) => Array.from(indices, (row) => rows[row] as Row);
         const result = await fitWithPlan(
@@ -293,7 +293,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
     evaluate(features, targets, evaluateOptions = {}) {
       return inTurn(async () => {
         checkRowList('features', features);
-        checkObjectArgument('options', evaluateOptions, '{ sampleWeights?, stats? }');
+        checkOptionsObject('options', evaluateOptions, false, 'an object { sampleWeights?, stats? }');
         if (features.length === 0) throw new InvalidInputError('features', 'has no rows');
         const batch: FineTuneBatch = {
           features,
@@ -321,7 +321,7 @@ export async function createOnnxFineTuner(options: OnnxFineTunerOptions): Promis
           : null;
         const { scheduled } = scheduleFor(stats, classes);
         const rest = new Float32Array(features.length).fill(1);
-        return checkPredictions((await evaluateRows(features, null, rest, scheduled)).predictions) as number[][];
+        return checkPredictions((await evaluateRows(features, null, rest, scheduled)).predictions);
       });
     },
     exportModel() {

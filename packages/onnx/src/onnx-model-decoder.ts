@@ -267,23 +267,25 @@ export function checkSupportedOps(model: OnnxModel, supported: ReadonlySet<strin
  */
 export function checkSingleAssignment(model: OnnxModel): void {
   if (model.outputs.length === 0) throw new InvalidInputError('model', 'the graph has no outputs');
-  const producer = new Map<string, string>();
-  for (const input of model.inputs) producer.set(input.name, `graph input ${input.name}`);
-  for (const tensor of model.initializers) producer.set(tensor.name, `initializer ${tensor.name}`);
+  const declared = new Map<string, string>();
+  for (const input of model.inputs) declared.set(input.name, `graph input ${input.name}`);
+  for (const tensor of model.initializers) declared.set(tensor.name, `initializer ${tensor.name}`);
+  const writer = new Map<string, string>();
   for (const node of model.nodes)
     for (const output of node.outputs) {
       if (output === '') continue;
-      const earlier = producer.get(output);
-      if (earlier !== undefined && !earlier.startsWith('graph input') && !earlier.startsWith('initializer'))
+      const earlier = writer.get(output);
+      if (earlier !== undefined)
         throw new InvalidInputError(
           'model',
           `value "${output}" is written by ${earlier} and by node "${node.name}" (${node.opType}); ONNX graphs assign each value once`,
         );
-      if (earlier !== undefined)
+      const source = declared.get(output);
+      if (source !== undefined)
         throw new InvalidInputError(
           'model',
-          `node "${node.name}" (${node.opType}) writes "${output}", which is already the ${earlier}`,
+          `node "${node.name}" (${node.opType}) writes "${output}", which is already the ${source}`,
         );
-      producer.set(output, `node "${node.name}" (${node.opType})`);
+      writer.set(output, `node "${node.name}" (${node.opType})`);
     }
 }

@@ -8,6 +8,7 @@ import {
   checkPositiveInteger,
   encodeLabels,
 } from '@weightspec/core';
+import { allFinite } from './onnx-fine-tune-checks.ts';
 import { checkThreadSpinning } from './onnx-session-options.ts';
 import type { ClassLabel, PlannedBatch, WeightingSpec } from '@weightspec/core';
 
@@ -138,10 +139,7 @@ export function checkBatchDenominator(
  * parameters stay as they were and the caller learns where and why.
  */
 export function checkStepResult(batch: PlannedBatch, loss: number, parameters: Float32Array): void {
-  let finite = Number.isFinite(loss);
-  for (let index = 0; finite && index < parameters.length; index += 1)
-    finite = Number.isFinite(parameters[index] as number);
-  if (!finite)
+  if (!Number.isFinite(loss) || !allFinite(parameters))
     throw new InvalidInputError(
       'training',
       `step ${batch.clock.step} (epoch ${batch.clock.epoch}) gave a loss of ${loss} or non-finite parameters; ` +

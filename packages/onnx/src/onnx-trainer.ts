@@ -26,6 +26,7 @@ import {
 import type { CheckedFitData } from './onnx-trainer-inputs.ts';
 import type { OnnxFitOptions, OnnxTrainer, OnnxTrainerOptions } from './onnx-trainer-types.ts';
 import { ONNX_PREDICT_CHUNK_ROWS } from './onnx-chunked-prediction.ts';
+import { checkPredictions } from './onnx-fine-tune-checks.ts';
 import { scoreRowsInChunks } from './onnx-chunked-rows.ts';
 import { loadOnnxRuntime } from './onnx-runtime-loader.ts';
 import { runtimeSessionOptions } from './onnx-session-options.ts';
@@ -241,26 +242,17 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
         const session = await inferenceSession();
         const probabilities: number[][] = new Array(rows.rows);
         // In chunks: one chunk's input and output are the only buffers a run allocates, whatever N is.
-        await scoreRowsInChunks(
-          rows.rows,
-          null,
-          async (chunk) => {
-            const result = await session.run({ x: tensor(flatten(rows.values, chunk), [chunk.length, inputSize]) });
-            const values = result.probabilities?.data as Float32Array;
-            chunk.forEach((row, position) => {
-              const rowValues = Array.from(values.subarray(position * numClasses, (position + 1) * numClasses));
-              if (!rowValues.every(Number.isFinite))
-                throw new InvalidInputError(
-                  `features[${row}]`,
-                  "the model's output for this row is not finite (float32 overflow); scale the features down",
-                );
-              probabilities[row] = rowValues;
-            });
-            return new Float32Array(chunk.length);
-          },
-          ONNX_PREDICT_CHUNK_ROWS,
-        );
-        return probabilities;
+        for (let start = 0; start < rows.rows; start += ONNX_PREDICT_CHUNK_ROWS) {
+          const count = Math.min(ONNX_PREDICT_CHUNK_ROWS, rows.rows - start);
+          const chunk = Int32Array.from({ length: count }, (_, offset) => start + offset);
+          const result = await session.run({ x: tensor(flatten(rows.values, chunk), [count, inputSize]) });
+          const values = result.probabilities?.data as Float32Array;
+          for (let position = 0; position < count; position += 1)
+            probabilities[start + position] = Array.from(
+              values.subarray(position * numClasses, (position + 1) * numClasses),
+            );
+        }
+        return checkPredictions(probabilities);
       });
     },
     async predictLabels(features) {

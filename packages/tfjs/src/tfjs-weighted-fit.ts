@@ -103,8 +103,7 @@ export async function fitWeighted(
   givenOptions?: FitWeightedOptions,
 ): Promise<WeightedHistory> {
   const options = checkOptionsObject('options', givenOptions, true);
-  if (options.callbacks !== undefined) checkOptionsObject('callbacks', options.callbacks);
-  checkCallbacks(options.callbacks ?? {}, WEIGHTED_FIT_CALLBACKS, 'callbacks.');
+  checkCallbacks(checkOptionsObject('callbacks', options.callbacks, true), WEIGHTED_FIT_CALLBACKS, 'callbacks.');
   if (
     typeof model !== 'object' ||
     model === null ||

@@ -22,13 +22,19 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * Checks an options argument: undefined (when `optional`) or a plain object, never an array, null or a
- * primitive. Returns it (an empty object for an omitted optional one).
+ * Checks an options (or other object) argument: undefined (when `optional`) or a plain object, never an
+ * array, null or a primitive; `expected` names it in the error. Returns it (an empty object for an
+ * omitted optional one).
  */
-export function checkOptionsObject<T extends object>(field: string, value: T | undefined, optional = false): T {
+export function checkOptionsObject<T extends object>(
+  field: string,
+  value: T | undefined,
+  optional = false,
+  expected = 'an options object',
+): T {
   if (value === undefined && optional) return {} as T;
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new InvalidInputError(field, `must be an options object, got ${describeValue(value)}`);
+    throw new InvalidInputError(field, `must be ${expected}, got ${describeValue(value)}`);
   return value;
 }
 
